@@ -1,0 +1,57 @@
+"""simtool's exceptions: one tree, so callers can catch `SimtoolError` and show its message.
+
+Each message is one line that names the file (and line) and what is wrong; the CLI prints it
+as it is, without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SimtoolError(Exception):
+    """Base class of every error simtool raises on purpose."""
+
+
+class InputError(SimtoolError, ValueError):
+    """A file, record or argument that simtool cannot use."""
+
+
+class NoDocumentsError(InputError):
+    """Nothing usable was left after loading (every path missing, empty or broken)."""
+
+
+class UnknownDocumentError(SimtoolError, KeyError):
+    """A document id that is not in the corpus."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class UnknownModelError(SimtoolError, KeyError):
+    """A model name that is neither built in, a packaged model, a local path, nor loadable."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A record or file that was skipped (or, in strict mode, that stopped the run)."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def error(self) -> InputError:
+        """This problem as an exception, for strict mode."""
+        return InputError(str(self))
+
+    @classmethod
+    def at(cls, path: Path | str, message: str, line: int | None = None) -> Problem:
+        return cls(str(path), message, line)
