@@ -1,0 +1,72 @@
+"""The `simtool` command line: parse, call the library, render. Errors become one line.
+
+Exit codes: 0 success, 1 bad data (a file, record, id or model), 2 bad usage, 130 interrupted.
+`SIMTOOL_DEBUG=1` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from simtool.errors import SimtoolError
+
+
+def _quiet_libraries() -> None:
+    # The CLI owns its process, so it may silence the loaders' own progress bars and banners.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+def _build_app() -> typer.Typer:
+    from simtool.cli.clean_cmd import clean_command
+    from simtool.cli.compare_cmd import compare_command
+    from simtool.cli.embed_cmd import embed_command
+    from simtool.cli.models_cmd import models_command
+    from simtool.cli.related_cmd import related_command
+
+    app = typer.Typer(help="Related articles, near-duplicates, stories and shifts in a news corpus.",
+                      no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    app.command("related")(related_command)
+    app.command("compare")(compare_command)
+    app.command("clean")(clean_command)
+    app.command("embed")(embed_command)
+    app.command("models")(models_command)
+    return app
+
+
+app = _build_app()
+
+# Error types to (exit code, prefix); the first match wins.
+ERRORS: list[tuple[type[BaseException], int, str]] = [
+    (SimtoolError, 1, "error"),
+    (OSError, 1, "error"),
+    (KeyboardInterrupt, 130, "interrupted"),
+]
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    _quiet_libraries()
+    debug = os.environ.get("SIMTOOL_DEBUG") == "1"
+    try:
+        app(args=argv, prog_name="simtool", standalone_mode=True)
+    except SystemExit:
+        raise
+    except tuple(t for t, _, _ in ERRORS) as exc:
+        if debug:
+            raise
+        code, prefix = next((c, p) for t, c, p in ERRORS if isinstance(exc, t))
+        print(f"simtool: {prefix}: {_message(exc)}", file=sys.stderr)
+        sys.exit(code)

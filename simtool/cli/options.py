@@ -1,0 +1,19 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Paths = Annotated[list[Path], typer.Argument(help="Files or folders: .txt/.md/.html folders, .jsonl, .csv, .parquet.",
+                                             show_default=False)]
+Model = Annotated[str, typer.Option("--model", "-m", help="Encoder: minilm, static, tfidf, a folder or a hub name.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+Cache = Annotated[Path | None, typer.Option("--cache", envvar="SIMTOOL_CACHE",
+                                            help="Vector cache folder [default: embeddings/].")]
+NoClean = Annotated[bool, typer.Option("--no-clean", help="Keep web junk (skip the cleaner).")]
+Strict = Annotated[bool, typer.Option("--strict", help="Stop at the first bad file or record.")]
+TextField = Annotated[str | None, typer.Option("--text-field", help="Field holding the text in JSONL/CSV/Parquet.")]
+Pooling = Annotated[str, typer.Option("--pooling", help="Long texts: chunk (mean of windows) or truncate.")]

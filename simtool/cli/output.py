@@ -1,0 +1,69 @@
+"""Rendering for the CLI: JSON for scripts, rich for people, warnings on stderr."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from simtool.errors import Problem
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+def stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def report_problems(problems: list[Problem]) -> None:
+    """Each skipped file or record once on stderr, then a count."""
+    if not problems:
+        return
+    console = stderr()
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        console.print(f"warning: {problem}", markup=False)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        console.print(f"warning: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more", markup=False)
+    console.print(f"warning: skipped or repaired {len(problems)} record(s); the rest were loaded",
+                  markup=False)
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing a bar on a terminal; None (quiet) when stderr is piped."""
+    console = stderr()
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

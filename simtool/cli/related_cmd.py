@@ -1,0 +1,59 @@
+"""`simtool related`: the documents closest to one document, a text or a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from simtool.cli import options, session
+from simtool.cli.output import print_json, stdout
+from simtool.document import Document
+from simtool.errors import InputError
+from simtool.prepare import prepare_corpus
+from simtool.related import related
+
+
+def related_command(
+    paths: options.Paths,
+    doc: Annotated[str | None, typer.Option("--doc", help="Id of a document of the corpus.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="A text to find related documents for.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="A file to find related documents for.")] = None,
+    k: Annotated[int, typer.Option("-k", min=1, help="How many documents.")] = 10,
+    model: options.Model = "minilm",
+    pooling: options.Pooling = "chunk",
+    json: options.Json = False,
+    cache: options.Cache = None,
+    no_clean: options.NoClean = False,
+    strict: options.Strict = False,
+    text_field: options.TextField = None,
+) -> None:
+    """The k documents most related to a query, with the sentences and terms that match."""
+    if sum(x is not None for x in (doc, text, file)) != 1:
+        raise typer.BadParameter("give exactly one of --doc, --text or --file")
+    corpus = session.load(paths, no_clean, strict, text_field)
+    if doc is not None:
+        query = corpus.get(doc)
+    elif text is not None:
+        if not text.strip():
+            raise InputError("--text is empty")
+        query = Document(id="<text>", text=text)
+    else:
+        query = prepare_corpus([file], clean=not no_clean, strict=True).documents[0]
+    encoder = session.encoder(model, pooling)
+    with session.store(cache) as store:
+        session.warm(corpus, encoder, store)
+        results = related(corpus, query, encoder, store, k=k)
+    if json:
+        print_json(results)
+        return
+    table = Table(title=f"Related to {query.label}", title_justify="left")
+    for column in ("#", "score", "id", "title", "why"):
+        table.add_column(column, overflow="fold")
+    for rank, hit in enumerate(results, start=1):
+        why = (f"best sentence pair ({hit.why.sentence_score:.2f}): \"{hit.why.query_sentence[:100]}\" ~ "
+               f"\"{hit.why.match_sentence[:100]}\"; shared terms: {', '.join(hit.why.shared_terms)}")
+        table.add_row(str(rank), f"{hit.score:.3f}", hit.id, hit.title, why)
+    stdout().print(table, markup=False)

@@ -1,0 +1,65 @@
+"""Encoding through the cache: only texts the cache lacks are encoded, once each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simtool.encoders.base import Encoder, Vectors, check_texts
+from simtool.store import VectorStore, text_hash
+
+ProgressCallback = Callable[[int, int], None]  # (texts done, texts in all)
+
+
+@dataclass(frozen=True)
+class EmbedStats:
+    """How many texts were asked for, found in the cache, and encoded."""
+
+    texts: int
+    cached: int
+    encoded: int
+
+
+def embed(
+    texts: Sequence[str],
+    encoder: Encoder,
+    store: VectorStore | None = None,
+    *,
+    batch_size: int = 256,
+    progress: ProgressCallback | None = None,
+) -> tuple[Vectors, EmbedStats]:
+    """Vectors for `texts` (one row each, in order) and what it took.
+
+    Equal texts are encoded once. With a store and an encoder that has an identity, cached
+    vectors are reused and new ones are written after every batch, so an interrupted run keeps
+    what it finished.
+    """
+    texts = check_texts(texts)
+    identity = encoder.identity
+    if store is None or identity is None:
+        vectors = encoder.encode(texts)
+        return vectors, EmbedStats(len(texts), 0, len(texts))
+
+    hashes = [text_hash(t) for t in texts]
+    found = store.get_many(identity, hashes)
+    missing: dict[bytes, str] = {}
+    for key, text in zip(hashes, texts):
+        if key not in found and key not in missing:
+            missing[key] = text
+    total = len(missing)
+    done = 0
+    if progress:
+        progress(0, total)
+    pending = list(missing.items())
+    for start in range(0, total, batch_size):
+        batch = pending[start:start + batch_size]
+        vectors = np.asarray(encoder.encode([t for _, t in batch]), dtype=np.float32)
+        store.put_many(identity, ((key, vec) for (key, _), vec in zip(batch, vectors)))
+        found.update({key: vec for (key, _), vec in zip(batch, vectors)})
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    matrix = np.vstack([found[key] for key in hashes]) if hashes else np.zeros((0, encoder.dim), np.float32)
+    return matrix.astype(np.float32, copy=False), EmbedStats(len(texts), len(texts) - total, total)

@@ -1,0 +1,49 @@
+"""The Encoder interface that every job works with, whatever model is behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import scipy.sparse as sp
+
+Vectors = np.ndarray | sp.csr_matrix
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Texts in, one L2-normalised float32 row per text out.
+
+    `identity` names everything that changes the output (model, revision, max length, pooling,
+    precision) and keys the vector cache; an encoder whose vectors depend on a fitted corpus
+    (TF-IDF) has `identity = None` and is never cached. TF-IDF returns a sparse CSR matrix;
+    the others a dense array.
+    """
+
+    name: str
+    dim: int
+
+    @property
+    def identity(self) -> str | None: ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def l2_normalize(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as float32."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def check_texts(texts: Sequence[str]) -> list[str]:
+    """A list of strings, or a ValueError that names the classic mistake."""
+    if isinstance(texts, str):
+        raise ValueError("expected a list of texts, got a single string; wrap it in a list")
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ValueError(f"texts[{i}] is a {type(text).__name__}, not a string")
+    return texts

@@ -1,0 +1,84 @@
+"""sentence-transformers models, with truncation or chunk-then-mean-pool for long articles."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from simtool.encoders.base import check_texts, l2_normalize
+
+POOLING = ("chunk", "truncate")
+
+
+class TransformerEncoder:
+    """A `SentenceTransformer`, on the CPU unless told otherwise.
+
+    pooling:
+      "truncate": the model sees the first `max_seq_length` word pieces of each text.
+      "chunk": each text is cut into windows of `max_seq_length` word pieces (at token
+      boundaries, by the model's own tokenizer), all windows of a batch are encoded together
+      and each text's vector is the mean of its windows, weighted by their length.
+    """
+
+    def __init__(self, model: str | Path, name: str | None = None, revision: str = "",
+                 pooling: str = "chunk", batch_size: int = 32, device: str = "cpu",
+                 local_files_only: bool | None = None) -> None:
+        if pooling not in POOLING:
+            raise ValueError(f"pooling must be one of {', '.join(POOLING)}; got {pooling!r}")
+        from sentence_transformers import SentenceTransformer
+
+        self.model_path = str(model)
+        self.name = name or Path(self.model_path).name
+        self.revision = revision
+        self.pooling = pooling
+        self.batch_size = batch_size
+        if local_files_only is None:
+            local_files_only = Path(self.model_path).is_dir() or os.environ.get("HF_HUB_OFFLINE") == "1"
+        self._model = SentenceTransformer(self.model_path, device=device,
+                                          local_files_only=local_files_only)
+        self.max_seq_length = int(self._model.max_seq_length)
+        self.dim = int(self._model.get_embedding_dimension()
+                       if hasattr(self._model, "get_embedding_dimension")
+                       else self._model.get_sentence_embedding_dimension())
+
+    @property
+    def identity(self) -> str:
+        return f"st/{self.name}@{self.revision}/max={self.max_seq_length}/{self.pooling}/float32"
+
+    def _encode_raw(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                  normalize_embeddings=True, show_progress_bar=False)
+
+    def chunks(self, text: str) -> list[tuple[str, int]]:
+        """`text` cut into windows the model can see whole, with each window's token count."""
+        window = self.max_seq_length - 2  # room for [CLS] and [SEP]
+        encoding = self._model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True,
+                                         truncation=False, verbose=False)
+        offsets = encoding["offset_mapping"]
+        if len(offsets) <= window:
+            return [(text, max(len(offsets), 1))]
+        pieces = []
+        for start in range(0, len(offsets), window):
+            span = offsets[start:start + window]
+            pieces.append((text[span[0][0]:span[-1][1]], len(span)))
+        return pieces
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = check_texts(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self.pooling == "truncate":
+            return self._encode_raw(texts).astype(np.float32)
+        owners, pieces, weights = [], [], []
+        for i, text in enumerate(texts):
+            for piece, n_tokens in self.chunks(text):
+                owners.append(i)
+                pieces.append(piece)
+                weights.append(n_tokens)
+        piece_vectors = self._encode_raw(pieces)
+        pooled = np.zeros((len(texts), self.dim), dtype=np.float32)
+        np.add.at(pooled, np.asarray(owners), piece_vectors * np.asarray(weights, dtype=np.float32)[:, None])
+        return l2_normalize(pooled)

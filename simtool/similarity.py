@@ -1,0 +1,55 @@
+"""Cosine scores between rows, dense or sparse, computed in blocks (no Python double loop)."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from simtool.encoders.base import Vectors
+
+
+def cosine_matrix(a: Vectors, b: Vectors) -> np.ndarray:
+    """Scores of every row of `a` against every row of `b` (rows are L2-normalised)."""
+    product = a @ b.T
+    if sp.issparse(product):
+        product = product.toarray()
+    return np.asarray(product, dtype=np.float32)
+
+
+def top_k(query: Vectors, matrix: Vectors, k: int, exclude: set[int] | None = None,
+          block: int = 65536) -> list[tuple[int, float]]:
+    """The k rows of `matrix` closest to the one-row `query`, best first: (row, score).
+
+    Ties are broken by row order, so results are deterministic.
+    """
+    if k <= 0:
+        raise ValueError(f"k must be >= 1, got {k!r}")
+    exclude = exclude or set()
+    scores = np.concatenate([cosine_matrix(query, matrix[start:start + block])[0]
+                             for start in range(0, matrix.shape[0], block)]) \
+        if matrix.shape[0] else np.zeros(0, np.float32)
+    for row in exclude:
+        if 0 <= row < scores.shape[0]:
+            scores[row] = -np.inf
+    order = np.lexsort((np.arange(scores.shape[0]), -scores))
+    return [(int(i), float(scores[i])) for i in order[:k] if np.isfinite(scores[i])]
+
+
+def best_pair(a: Vectors, b: Vectors) -> tuple[int, int, float]:
+    """The closest (row of a, row of b) and their score; (-1, -1, 0) when either is empty."""
+    if a.shape[0] == 0 or b.shape[0] == 0:
+        return -1, -1, 0.0
+    scores = cosine_matrix(a, b)
+    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    return int(i), int(j), float(scores[i, j])
+
+
+def shared_terms(a: Vectors, b: Vectors, terms: np.ndarray, n: int = 8) -> list[str]:
+    """Terms weighted in both one-row TF-IDF vectors, by the product of their weights."""
+    a = sp.csr_matrix(a)
+    b = sp.csr_matrix(b)
+    both = a.multiply(b).tocsr()
+    if both.nnz == 0:
+        return []
+    order = np.argsort(-both.data, kind="stable")[:n]
+    return [str(terms[both.indices[i]]) for i in order]
