@@ -47,9 +47,9 @@ _INTERFACE_WORDS = {
                      "paywall", "copyright", "privacy"), 2),
     **dict.fromkeys(("share", "click", "tap", "sign", "log", "register", "follow", "read",
                      "more", "related", "email", "print", "tweet", "facebook", "twitter",
-                     "whatsapp", "linkedin", "telegram", "menu", "search", "home", "view",
+                     "whatsapp", "linkedin", "telegram", "menu", "search", "home", "view", "inbox",
                      "reply", "discussion", "download", "app", "rights",
-                     "reserved", "terms", "article", "story", "video", "photo",
+                     "reserved", "terms", "article", "story", "stories", "video", "photo",
                      "image", "gallery", "watch", "listen", "podcast", "skip", "next",
                      "previous", "back", "top", "continue", "consent", "accept"), 1),
 }
@@ -208,8 +208,8 @@ class Cleaner:
         if not sentence_like and _foreign_share(line, script) > 0.5:
             return junk("in another script than the article")
         weight = _interface_weight(lowered)
-        if (not sentence_like and ((n_words <= 8 and weight >= 2) or (n_words <= 3 and weight >= 1))) \
-                or (n_words <= 15 and weight >= 4):
+        strong = any(_INTERFACE_WORDS.get(t, 0) >= 2 for t in lowered)
+        if (not sentence_like and n_words <= 8 and weight >= 2) or (n_words <= 15 and weight >= 3 and strong):
             return junk("page interface words")
         if line.startswith(_BULLETS) and n_words >= 2:
             return _Line(number, line, LIST, "list item away from the body")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from simtool.document import Document, document_from_record
+from simtool.document import Document, MissingTextField, document_from_record
 from simtool.errors import InputError, NoDocumentsError, Problem, UnknownDocumentError
 from simtool.readers import (
     DATA_SUFFIXES,
@@ -104,6 +104,8 @@ class _Loader:
                path: Path) -> None:
         try:
             doc, warnings = document_from_record(record, default_id, origin, self.text_field)
+        except MissingTextField:
+            raise
         except ValueError as exc:
             self.problem(Problem.at(path, str(exc), line))
             return
@@ -130,13 +132,23 @@ class _Loader:
         self.record(record, doc_id, str(path), None, path)
 
     def data_file(self, path: Path, id_prefix: str) -> None:
+        first = True
         try:
             for item in read_records(path):
                 if isinstance(item, Problem):
                     self.problem(item)
                     continue
                 line, record = item
-                self.record(record, f"{id_prefix}:{line}", f"{path}:{line}", line, path)
+                try:
+                    self.record(record, f"{id_prefix}:{line}", f"{path}:{line}", line, path)
+                except MissingTextField as exc:
+                    if first:  # the file has no text column at all: say so once, not per row
+                        self.problem(Problem.at(path, str(exc)))
+                        return
+                    self.problem(Problem.at(path, str(exc), line))
+                first = False
+        except InputError:  # strict mode stopping: already one line that names the place
+            raise
         except (OSError, ValueError) as exc:
             self.problem(Problem.at(path, _reason(exc)))
 

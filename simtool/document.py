@@ -18,7 +18,7 @@ from simtool.text import split_sentences
 ID_FIELDS = ("id", "doc_id", "document_id", "_id", "uuid", "guid")
 TEXT_FIELDS = ("text", "body", "content", "article", "full_text", "story", "maintext",
                "description", "short_description", "summary")
-TITLE_FIELDS = ("title", "headline", "name", "subject")
+TITLE_FIELDS = ("title", "headline")
 DATE_FIELDS = ("date", "published", "published_at", "publish_date", "pubdate", "date_publish",
                "datetime", "timestamp", "time", "created_at")
 SOURCE_FIELDS = ("source", "source_name", "site", "sitename", "publisher", "outlet", "domain")
@@ -54,6 +54,10 @@ class Document:
     def label(self) -> str:
         """A short human name: the title, else the id."""
         return self.title or self.id
+
+
+class MissingTextField(ValueError):
+    """A record with no field that could hold its text."""
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -112,13 +116,13 @@ def document_from_record(
     if text_field is not None:
         text_key, text = (text_field, record.get(text_field)) if text_field in record else (None, None)
         if text_key is None:
-            raise ValueError(f"no {text_field!r} field")
+            raise MissingTextField(f"no {text_field!r} field")
     else:
         text_key, text = _pick(record, TEXT_FIELDS)
     title_key, title = _pick(record, TITLE_FIELDS)
     if text_key is None and title_key is None:
         fields = ", ".join(str(k) for k in list(record)[:8]) or "none"
-        raise ValueError(f"no text field (looked for {', '.join(TEXT_FIELDS[:5])}, ...; found {fields})")
+        raise MissingTextField(f"no text field (looked for {', '.join(TEXT_FIELDS[:5])}, ...; found {fields})")
     if text is None and text_key is not None:
         raise ValueError(f"field {text_key!r} is null")
     text = _as_str(text, f"field {text_key!r}") if text_key else ""

@@ -6,8 +6,10 @@ Exit codes: 0 success, 1 bad data (a file, record, id or model), 2 bad usage, 13
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
 
 import typer
 
@@ -31,15 +33,10 @@ def _build_app() -> typer.Typer:
 
     app = typer.Typer(help="Related articles, near-duplicates, stories and shifts in a news corpus.",
                       no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-    app.command("related")(related_command)
-    app.command("compare")(compare_command)
-    app.command("clean")(clean_command)
-    app.command("embed")(embed_command)
-    app.command("models")(models_command)
+    for name, command in (("related", related_command), ("compare", compare_command),
+                          ("clean", clean_command), ("embed", embed_command), ("models", models_command)):
+        app.command(name)(_reporting_errors(command))
     return app
-
-
-app = _build_app()
 
 # Error types to (exit code, prefix); the first match wins.
 ERRORS: list[tuple[type[BaseException], int, str]] = [
@@ -56,17 +53,27 @@ def _message(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def main(argv: list[str] | None = None) -> None:
+def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """The command with simtool's errors turned into one line on stderr and an exit code."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except tuple(t for t, _, _ in ERRORS) as exc:
+            if os.environ.get("SIMTOOL_DEBUG") == "1":
+                raise
+            code, prefix = next((c, p) for t, c, p in ERRORS if isinstance(exc, t))
+            print(f"simtool: {prefix}: {_message(exc)}", file=sys.stderr)
+            raise typer.Exit(code) from None
+
+    return run
+
+
+_quiet_libraries()
+app = _build_app()
+
+
+def main() -> None:
     """Console entry point."""
-    _quiet_libraries()
-    debug = os.environ.get("SIMTOOL_DEBUG") == "1"
-    try:
-        app(args=argv, prog_name="simtool", standalone_mode=True)
-    except SystemExit:
-        raise
-    except tuple(t for t, _, _ in ERRORS) as exc:
-        if debug:
-            raise
-        code, prefix = next((c, p) for t, c, p in ERRORS if isinstance(exc, t))
-        print(f"simtool: {prefix}: {_message(exc)}", file=sys.stderr)
-        sys.exit(code)
+    app(prog_name="simtool")

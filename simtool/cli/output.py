@@ -22,7 +22,7 @@ def stdout() -> Console:
 
 
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)  # a message stays one line
 
 
 def to_jsonable(value: Any) -> Any:

@@ -49,11 +49,16 @@ def related_command(
     if json:
         print_json(results)
         return
+    console = stdout()
     table = Table(title=f"Related to {query.label}", title_justify="left")
-    for column in ("#", "score", "id", "title", "why"):
+    for column in ("#", "score", "id", "date", "title"):
         table.add_column(column, overflow="fold")
     for rank, hit in enumerate(results, start=1):
-        why = (f"best sentence pair ({hit.why.sentence_score:.2f}): \"{hit.why.query_sentence[:100]}\" ~ "
-               f"\"{hit.why.match_sentence[:100]}\"; shared terms: {', '.join(hit.why.shared_terms)}")
-        table.add_row(str(rank), f"{hit.score:.3f}", hit.id, hit.title, why)
-    stdout().print(table, markup=False)
+        table.add_row(str(rank), f"{hit.score:.3f}", hit.id, hit.date or "", hit.title)
+    console.print(table, markup=False)
+    for rank, hit in enumerate(results, start=1):
+        console.print(f"#{rank} {hit.id}: why", markup=False, style="bold")
+        console.print(f"  closest sentences ({hit.why.sentence_score:.2f}):", markup=False)
+        console.print(f"    query: {hit.why.query_sentence}", markup=False)
+        console.print(f"    match: {hit.why.match_sentence}", markup=False)
+        console.print(f"  shared terms: {', '.join(hit.why.shared_terms) or '(none)'}", markup=False)

@@ -1,0 +1,41 @@
+"""Shared fixtures. No test reaches a model hub: HF_HUB_OFFLINE is set before any import."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SEED_2015 = "000_d5a7cd97006a4cee"
+SEED_2021 = "002_022b7fbaa8d3c034"
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    """The real packaged all-MiniLM-L6-v2, loaded once for the session."""
+    from simtool.encoders import get_encoder
+
+    return get_encoder("minilm")
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh vector cache, also the CLI's default through SIMTOOL_CACHE."""
+    path = tmp_path / "cache"
+    monkeypatch.setenv("SIMTOOL_CACHE", str(path))
+    return path
+
+
+def bbc_available() -> bool:
+    return (SHARED_DATA / "bbc").is_dir()
+
+
+needs_bbc = pytest.mark.skipif(not bbc_available(), reason="../shared/data/bbc is not beside the project")

@@ -1,0 +1,95 @@
+"""Bad input: one line naming the file (and line) and the problem, no traceback, the right exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from simtool.cli import app
+from tests.conftest import SEED_2015, SEEDS
+
+runner = CliRunner()
+
+
+def run(*args):
+    result = runner.invoke(app, [str(a) for a in args])
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def error_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("simtool: error")]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty file"),
+    (b"   \n\t\n", "empty file (only whitespace)"),
+    (b"\x00\x01\x02binary\x00\xff" * 20, "binary data, not text"),
+])
+def test_unusable_single_file(tmp_path: Path, cache_dir, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    result = run("related", path, "--text", "anything", "--model", "fake")
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"simtool: error: {path}: {message}"]
+
+
+def test_missing_path(cache_dir):
+    result = run("related", "no/such/folder", "--doc", "x")
+    assert result.exit_code == 1
+    assert error_lines(result) == ["simtool: error: no/such/folder: no such file or folder"]
+
+
+def test_a_bad_file_beside_good_ones_is_a_warning(tmp_path: Path, cache_dir):
+    (tmp_path / "good.txt").write_text("A good article about the budget vote.")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x00binary")
+    result = run("related", tmp_path, "--doc", "good", "--model", "fake", "--json")
+    assert result.exit_code == 0
+    assert f"warning: {tmp_path / 'bad.txt'}: binary data, not text" in result.stderr
+    assert "skipped or repaired 1 record(s)" in result.stderr
+
+
+def test_jsonl_with_one_broken_line(tmp_path: Path, cache_dir):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "a", "text": "Alpha story about trade."}\n{"id": "b", "text": \n'
+                    '{"id": "c", "text": "Gamma story about trade."}\n')
+    result = run("related", path, "--doc", "a", "--model", "fake", "--json")
+    assert result.exit_code == 0
+    assert f"warning: {path}:2: not valid JSON" in result.stderr
+    assert "skipped or repaired 1 record(s)" in result.stderr
+
+
+def test_csv_without_a_text_column(tmp_path: Path, cache_dir):
+    path = tmp_path / "t.csv"
+    path.write_text("name,count\nx,1\ny,2\n")
+    result = run("related", path, "--doc", "x", "--model", "fake")
+    assert result.exit_code == 1
+    assert error_lines(result)[0].startswith(f"simtool: error: {path}")
+    assert "no text field" in result.stderr
+
+
+def test_unknown_doc_id(cache_dir):
+    result = run("related", SEEDS, "--doc", "nope", "--model", "fake")
+    assert result.exit_code == 1
+    assert error_lines(result) == ["simtool: error: no document with id 'nope' in the corpus (2 documents)"]
+
+
+def test_unknown_model(cache_dir):
+    result = run("related", SEEDS, "--doc", SEED_2015, "--model", "./no-such-model")
+    assert result.exit_code == 1
+    assert "unknown model './no-such-model'" in error_lines(result)[0]
+
+
+def test_strict_turns_a_warning_into_an_error(tmp_path: Path, cache_dir):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "a", "text": "Alpha."}\nnot json\n')
+    result = run("related", path, "--doc", "a", "--model", "fake", "--strict")
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"simtool: error: {path}:2: not valid JSON (Expecting value)"]
+
+
+def test_usage_errors_exit_2(cache_dir):
+    result = run("related", SEEDS)
+    assert result.exit_code == 2

@@ -1,0 +1,105 @@
+"""The vector cache: a second run embeds nothing; an interrupted run loses only its last batch;
+two runs at once on one cache neither fail nor corrupt it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+from simtool.embed import embed
+from simtool.encoders.fake import FakeEncoder
+from simtool.store import VectorStore
+
+TEXTS = [f"Article number {i} about topic {i % 7}." for i in range(50)]
+
+
+def test_second_run_embeds_nothing(tmp_path: Path):
+    encoder = FakeEncoder()
+    with VectorStore(tmp_path) as store:
+        first, stats = embed(TEXTS, encoder, store, batch_size=16)
+        assert (stats.encoded, encoder.texts_seen) == (50, 50)
+        second, stats = embed(TEXTS, encoder, store, batch_size=16)
+    assert stats.encoded == 0 and stats.cached == 50
+    assert encoder.texts_seen == 50  # the encoder was not called again
+    np.testing.assert_array_equal(first, second)
+
+
+def test_equal_texts_are_encoded_once(tmp_path: Path):
+    encoder = FakeEncoder()
+    with VectorStore(tmp_path) as store:
+        vectors, stats = embed(["same", "same", "other"], encoder, store)
+    assert stats.encoded == 2 and encoder.texts_seen == 2
+    np.testing.assert_array_equal(vectors[0], vectors[1])
+
+
+def test_cache_keys_include_the_encoder_identity(tmp_path: Path):
+    with VectorStore(tmp_path) as store:
+        embed(TEXTS, FakeEncoder(dim=16), store)
+        _, stats = embed(TEXTS, FakeEncoder(dim=32), store)
+    assert stats.encoded == 50
+
+
+def test_rows_are_l2_normalised_float32(tmp_path: Path):
+    with VectorStore(tmp_path) as store:
+        vectors, _ = embed(TEXTS, FakeEncoder(), store)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+
+
+SLOW_RUN = textwrap.dedent("""
+    import sys, time
+    from simtool.embed import embed
+    from simtool.encoders.fake import FakeEncoder
+    from simtool.store import VectorStore
+
+    class Slow(FakeEncoder):
+        def encode(self, texts):
+            time.sleep(float(sys.argv[2]))
+            return super().encode(texts)
+
+    texts = [f"text {i}" for i in range(int(sys.argv[3]))]
+    with VectorStore(sys.argv[1]) as store:
+        _, stats = embed(texts, Slow(), store, batch_size=10,
+                         progress=lambda done, total: print(done, flush=True))
+    print("encoded", stats.encoded, flush=True)
+""")
+
+
+def _run(cache: Path, delay: float, n: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(cache), str(delay), str(n)],
+                            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_a_run_killed_halfway_leaves_a_cache_the_next_run_reuses(tmp_path: Path):
+    proc = _run(tmp_path, 0.3, 100)
+    for line in proc.stdout:  # wait until some batches are committed
+        if line.strip() == "30":
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with VectorStore(tmp_path) as store:
+        saved = store.count()
+    assert 30 <= saved < 100
+    encoder = FakeEncoder()
+    with VectorStore(tmp_path) as store:
+        vectors, stats = embed([f"text {i}" for i in range(100)], encoder, store)
+    assert stats.cached == saved and stats.encoded == 100 - saved
+    np.testing.assert_allclose(vectors, FakeEncoder().encode([f"text {i}" for i in range(100)]), rtol=1e-6)
+
+
+def test_two_runs_at_once_on_one_cache(tmp_path: Path):
+    procs = [_run(tmp_path, 0.02, 200), _run(tmp_path, 0.02, 200)]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    assert all("encoded" in out for out in outputs)
+    with VectorStore(tmp_path) as store:
+        assert store.count() == 200
+        check = store._db.execute("PRAGMA integrity_check").fetchone()[0]
+    assert check == "ok"

@@ -1,0 +1,176 @@
+"""The cleaner: the seeds' web junk goes, every body sentence stays; other sites' junk too."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simtool.clean import Cleaner, clean_text
+from simtool.corpus import load_corpus
+from simtool.prepare import clean_corpus
+from tests.conftest import SEED_2015, SEED_2021, SEEDS
+
+JUNK_2015 = [
+    "© US Department of StatePutting North Korea back on the US list",
+    "Putting North Korea back on the US list of states sponsoring terrorism and ramping up sanctions "
+    "on Pyongyang would not have a significant impact, US Department of State spokesperson Marie Harf "
+    "said - Sputnik International",
+    "Subscribe",
+    "3D-models will contain detailed plans of stations, depots and tunnels of the Moscow Metro",
+    "Russia to Develop New Counterterrorism Measures for the Moscow Metro Using 3D Models",
+    "Newsfeed",
+    "To participate in the discussion",
+    "log in or register",
+    "loader",
+    "Chats",
+    "Заголовок открываемого материала",
+]
+BODY_2015 = [
+    "US State Department Marie Harf stated that the US and Russia might continue working on "
+    "counterterrorism, despite some disagreements on other things.",
+    "WASHINGTON, January 14 (Sputnik) — The United States and Russia might continue cooperation on "
+    "counterterrorism actions",
+    "“Counterterrorism is one of those areas, you know, we always say there are areas we can work with "
+    "the Russians on, despite our disagreements on other things,” Harf said during a press briefing.",
+    "Harf added that Russia, as well as the United States, is focused on the counterterrorism issues",
+    "International counterterrorism measures have been in the spotlight after recent terrorist attacks "
+    "in France that left 17 people dead.",
+    "The joint efforts of the United States and Russia had been focused on preventing weapons of mass "
+    "destruction",
+    "However, all activities in the context of the Counterterrorism Working Group of the Bilateral "
+    "Presidential Commission have been suspended",
+]
+JUNK_2021 = ["0 0 votes", "Article Rating", "Notify of", "Inline Feedbacks", "View all comments"]
+BODY_2021 = [
+    "Russia has expressed its readiness to resume cooperation with the United States in the fight "
+    "against terrorism",
+    "The Russian ambassador to Washington, Anatoly Antonov, said in a statement, Saturday",
+    "Antonov noted that “Russia is ready to resume the bilateral dialogue on the fight against terrorism”",
+    "“The Russian side is ready to revive the aforementioned formula, and this is our natural priority,”",
+    "“Russia is grateful to the United States for sharing information that helped prevent attacks in "
+    "Saint Petersburg in 2017 and 2019,” Antonov said.",
+    "The deterioration of relations between Russia and the United States comes",
+    "Calling the US ambassador",
+    "On Friday, Moscow summoned US Ambassador John Sullivan",
+    "The Russian Foreign Ministry expressed, to the US ambassador in Moscow",
+    "The Russian Foreign Ministry said in the statement that it “has clear evidence",
+    "The statement did not specify what is meant by “digital giants.”",
+    "And the “TASS” news agency and the Russian Information Agency quoted a diplomatic source",
+    "In the same context, Reuters news agency said that Russian news agencies reported earlier",
+    "commemorating the September 11, 2001 attacks in New York.",
+]
+
+
+@pytest.fixture(scope="module")
+def cleaned_seeds():
+    corpus = clean_corpus(load_corpus([SEEDS]))
+    return {doc.id: doc.text for doc in corpus}
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+@pytest.mark.parametrize("junk", JUNK_2015)
+def test_2015_seed_junk_is_removed(cleaned_seeds, junk):
+    assert not any(junk in line for line in _lines(cleaned_seeds[SEED_2015]))
+
+
+@pytest.mark.parametrize("sentence", BODY_2015)
+def test_2015_seed_body_is_kept(cleaned_seeds, sentence):
+    assert sentence in cleaned_seeds[SEED_2015]
+
+
+@pytest.mark.parametrize("junk", JUNK_2021)
+def test_2021_seed_junk_is_removed(cleaned_seeds, junk):
+    assert junk not in _lines(cleaned_seeds[SEED_2021])
+
+
+@pytest.mark.parametrize("sentence", BODY_2021)
+def test_2021_seed_body_is_kept(cleaned_seeds, sentence):
+    assert sentence in cleaned_seeds[SEED_2021]
+
+
+OTHER_SITE = """Skip to main content
+Home | World | Business | Politics
+Advertisement
+Flooding forces thousands from homes in northern Italy
+By Maria Rossi
+Published 14:32 GMT, 3 May 2023
+Share this article
+Heavy rain has forced more than 5,000 people to leave their homes in the Emilia-Romagna region, officials said on Wednesday.
+Rivers burst their banks overnight after a month's worth of rain fell in 36 hours, the regional civil protection agency said.
+Advertisement
+Story continues below advertisement
+"We have never seen anything like this," said the mayor of Faenza, Massimo Isola.
+What happens next
+Forecasters expect more rain on Friday, and the army has been sent to help with evacuations.
+Read more: Europe Braces For Another Summer Of Extreme Heat
+Related Stories
+Drought Leaves Po River At Lowest Level In 70 Years - World News Daily
+Italy Declares State Of Emergency In Five Regions
+Sign up for our morning newsletter and get the news in your inbox.
+© 2023 World News Daily. All rights reserved.
+Cookie settings
+"""
+OTHER_SITE_BODY = [
+    "Heavy rain has forced more than 5,000 people to leave their homes in the Emilia-Romagna region, "
+    "officials said on Wednesday.",
+    "Rivers burst their banks overnight after a month's worth of rain fell in 36 hours",
+    '"We have never seen anything like this," said the mayor of Faenza, Massimo Isola.',
+    "What happens next",
+    "Forecasters expect more rain on Friday, and the army has been sent to help with evacuations.",
+]
+OTHER_SITE_JUNK = ["Skip to main content", "Home | World", "Advertisement", "By Maria Rossi",
+                   "Published 14:32", "Share this article", "Story continues below",
+                   "Read more:", "Related Stories", "Drought Leaves Po River", "Italy Declares State",
+                   "Sign up for our morning newsletter", "All rights reserved", "Cookie settings"]
+
+
+def test_other_sites_junk_is_removed_and_body_kept():
+    cleaned = clean_text(OTHER_SITE, title="Flooding forces thousands from homes in northern Italy")
+    for sentence in OTHER_SITE_BODY:
+        assert sentence in cleaned
+    for junk in OTHER_SITE_JUNK:
+        assert junk not in cleaned, junk
+
+
+def test_furniture_repeated_across_a_corpus_is_removed():
+    footer = "Follow the latest on our live page"
+    endings = ["Rain is expected.", "The vote is on Monday.", "Talks resume next week.", "Nobody was hurt."]
+    texts = [f"Story {i} begins here with a full sentence about event {i}.\n{footer}\n{end}"
+             for i, end in enumerate(endings)]
+    cleaner = Cleaner().fit(texts)
+    for text, end in zip(texts, endings):
+        assert footer not in cleaner.clean(text).text
+        assert end in cleaner.clean(text).text
+
+
+def test_removed_lines_say_why():
+    result = Cleaner().clean("A full sentence about the news is here.\nSubscribe\nAnother sentence follows it.")
+    assert [(r.line, r.text) for r in result.removed] == [(2, "Subscribe")]
+    assert result.removed[0].reason
+
+
+def test_cleaner_rejects_bad_parameters():
+    with pytest.raises(ValueError, match="min_repeat_docs"):
+        Cleaner(min_repeat_docs=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_cleaner_never_crashes_and_only_removes_lines(text):
+    result = Cleaner().fit([text, text + "\nx"]).clean(text)
+    kept = result.text.splitlines()
+    from simtool.text import normalize_space
+
+    originals = {normalize_space(line) for line in text.splitlines()}
+    assert all(line in originals for line in kept)
+
+
+def test_cleaner_is_linear_on_adversarial_lines():
+    # Long runs that make backtracking patterns explode; this must finish (no wall-clock assert).
+    evil = ("a - " * 50_000) + "\n" + ("((((" * 50_000) + "\n" + ("word " * 200_000)
+    result = Cleaner().clean(evil)
+    assert isinstance(result.text, str)

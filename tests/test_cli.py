@@ -1,0 +1,99 @@
+"""The CLI end to end (typer's CliRunner), with the real packaged MiniLM where semantics matter."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from simtool.cli import app
+from tests.conftest import SEED_2015, SEED_2021, SEEDS
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_related_ranks_the_other_seed_first(cache_dir):
+    result = invoke("related", SEEDS, "--doc", SEED_2015, "--json")
+    assert result.exit_code == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert hits[0]["id"] == SEED_2021
+    assert 0 < hits[0]["score"] <= 1
+    why = hits[0]["why"]
+    assert why["query_sentence"] and why["match_sentence"] and "russia" in why["shared_terms"]
+
+
+def test_related_by_text(cache_dir):
+    result = invoke("related", SEEDS, "--text", "Russian ambassador Antonov offers to revive dialogue", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["id"] == SEED_2021
+
+
+def test_second_related_run_embeds_nothing(cache_dir):
+    invoke("embed", SEEDS)
+    result = invoke("embed", SEEDS, "--json")
+    assert json.loads(result.stdout)["encoded"] == 0
+
+
+def test_compare_the_seeds_says_related_not_duplicate(cache_dir):
+    result = invoke("compare", SEEDS, "--a", SEED_2015, "--b", SEED_2021, "--json")
+    assert result.exit_code == 0, result.stderr
+    comparison = json.loads(result.stdout)
+    assert comparison["verdict"] in ("related", "same story")
+    assert set(comparison["scores"]) >= {"minilm", "static", "tfidf", "jaccard", "containment"}
+    assert comparison["aligned"] and comparison["only_a"] and comparison["only_b"]
+
+
+def _edited_copy(tmp_path: Path) -> Path:
+    """A republished copy of the 2021 seed: other site furniture, one sentence reworded."""
+    text = (SEEDS / f"{SEED_2021}.txt").read_text(encoding="utf-8")
+    text = text.replace("0 0 votes\nArticle Rating\nNotify of\nInline Feedbacks\nView all comments",
+                        "Share on Facebook\nShare on Twitter\nMost read stories\nSign up for alerts")
+    text = text.replace("Russia is grateful to the United States for sharing information that helped prevent "
+                        "attacks in Saint Petersburg in 2017 and 2019",
+                        "Moscow thanked Washington for intelligence that helped stop planned attacks in "
+                        "Saint Petersburg in 2017 and 2019")
+    copy = tmp_path / "copy.txt"
+    copy.write_text(text, encoding="utf-8")
+    return copy
+
+
+def test_compare_an_edited_copy_says_near_duplicate(cache_dir, tmp_path):
+    copy = _edited_copy(tmp_path)
+    result = invoke("compare", SEEDS / f"{SEED_2021}.txt", copy, "--json")
+    assert result.exit_code == 0, result.stderr
+    comparison = json.loads(result.stdout)
+    assert comparison["verdict"] == "near-duplicate"
+    assert any("Moscow thanked Washington" in s for s in comparison["only_b"]) or \
+        any("Moscow thanked" in a["b"] for a in comparison["aligned"])
+
+
+def test_clean_prints_text_and_diff():
+    result = invoke("clean", SEEDS / f"{SEED_2015}.txt")
+    assert result.exit_code == 0
+    assert "Harf added that Russia" in result.stdout and "Subscribe" not in result.stdout
+    diff = invoke("clean", SEEDS / f"{SEED_2015}.txt", "--diff")
+    assert "Subscribe" in diff.stdout and "why:" in diff.stdout
+
+
+def test_models_lists_the_packaged_models():
+    result = invoke("models", "--json")
+    models = {m["name"]: m for m in json.loads(result.stdout)}
+    assert models["minilm"]["dim"] == 384 and models["minilm"]["offline"]
+    assert models["static"]["dim"] == 64 and models["static"]["offline"]
+
+
+def test_the_console_script_runs(tmp_path):
+    exe = shutil.which("simtool") or str(Path(sys.executable).parent / "simtool")
+    result = subprocess.run([exe, "related", str(SEEDS), "--doc", SEED_2015, "--model", "static", "--json",
+                             "--cache", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["id"] == SEED_2021

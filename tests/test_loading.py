@@ -1,0 +1,143 @@
+"""Loading every supported format, ids, metadata, encodings; no input crashes a loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simtool.corpus import load_corpus
+from simtool.errors import InputError, NoDocumentsError, UnknownDocumentError
+from tests.conftest import SEED_2015, SEED_2021, SEEDS, SHARED_DATA, needs_bbc
+
+
+def test_seeds_load_with_their_metadata():
+    corpus = load_corpus([SEEDS])
+    assert corpus.ids == [SEED_2015, SEED_2021]
+    old, new = corpus.documents
+    assert old.title == "US Might Work With Russia on Counter-Terrorism Measures: State Department"
+    assert old.date == dt.date(2015, 1, 14) and old.source == "Sputnik International"
+    assert new.date == dt.date(2021, 9, 11) and new.source is None
+    assert new.title.startswith("Russia: We Are Ready To Revive Cooperation")
+    assert not old.text.startswith("US Might Work")  # the title line is not repeated in the body
+    assert corpus.problems == []
+
+
+@needs_bbc
+def test_all_bbc_files_load_including_the_latin1_one():
+    corpus = load_corpus([SHARED_DATA / "bbc"])
+    assert len(corpus) == 2225
+    assert corpus.problems == []
+    assert "business/001" in corpus
+    mutu = corpus.get("sport/199")
+    assert mutu.title == "Chelsea sack Mutu"
+    assert "£15.8m" in mutu.text
+
+
+def test_folder_ids_are_relative_paths_without_extension(tmp_path: Path):
+    (tmp_path / "business").mkdir()
+    (tmp_path / "business" / "001.txt").write_text("Markets rally\n\nShares rose sharply on Monday.")
+    (tmp_path / "note.md").write_text("---\ndate: 2020-03-01\nsource: Blog\n---\n# A heading\n\nBody **text** "
+                                      "with a [link](http://x).")
+    (tmp_path / "README.md").write_text("# About this folder\n\nNot an article.")
+    (tmp_path / ".hidden.txt").write_text("hidden")
+    corpus = load_corpus([tmp_path])
+    assert corpus.ids == ["note", "business/001"]  # a folder's files, then its subfolders
+    md = corpus.get("note")
+    assert md.title == "A heading" and md.text == "Body text with a link." and md.source == "Blog"
+    assert md.date == dt.date(2020, 3, 1)
+    assert corpus.get("business/001").title == "Markets rally"
+
+
+def test_html_goes_through_the_extractor(tmp_path: Path):
+    paragraph = "The council approved the new budget after a long debate on Tuesday evening. " * 3
+    html = (f"<html><head><title>Budget passes</title></head><body><nav>Home | News | Sport</nav>"
+            f"<article><h1>Budget passes</h1><p>{paragraph}</p><p>{paragraph}</p></article>"
+            f"<footer>Copyright 2024 Example News</footer></body></html>")
+    (tmp_path / "page.html").write_text(html)
+    doc = load_corpus([tmp_path / "page.html"]).documents[0]
+    assert doc.title == "Budget passes"
+    assert "approved the new budget" in doc.text
+    assert "Home | News" not in doc.text
+
+
+def test_jsonl_csv_parquet_records(tmp_path: Path):
+    rows = [{"id": "a", "title": "T1", "text": "First text.", "date": "2021-02-03", "source": "S",
+             "url": "http://a", "section": "world"},
+            {"headline": "T2", "short_description": "Second text.", "date": "March 4, 2022"}]
+    (tmp_path / "x.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    (tmp_path / "x.csv").write_text('id;title;body\n1;Hello;"multi\nline body"\n')
+    pq.write_table(pa.table({"id": ["p1"], "text": ["Parquet text."], "date": [dt.date(2019, 1, 1)]}),
+                   tmp_path / "x.parquet")
+    corpus = load_corpus([tmp_path / "x.jsonl", tmp_path / "x.csv", tmp_path / "x.parquet"])
+    assert corpus.ids == ["a", "x:2", "1", "p1"]
+    a = corpus.get("a")
+    assert (a.title, a.text, a.source, a.url, a.meta) == ("T1", "First text.", "S", "http://a", {"section": "world"})
+    assert corpus.get("x:2").date == dt.date(2022, 3, 4) and corpus.get("x:2").title == "T2"
+    assert corpus.get("1").text == "multi\nline body"
+    assert corpus.get("p1").date == dt.date(2019, 1, 1)
+
+
+def test_a_json_array_is_read_as_records(tmp_path: Path):
+    (tmp_path / "arr.jsonl").write_text(json.dumps([{"text": "one"}, {"text": "two"}]))
+    assert [d.text for d in load_corpus([tmp_path / "arr.jsonl"])] == ["one", "two"]
+
+
+def test_duplicate_ids_are_kept_apart_and_reported(tmp_path: Path):
+    (tmp_path / "d.jsonl").write_text('{"id": "x", "text": "one"}\n{"id": "x", "text": "two"}\n')
+    corpus = load_corpus([tmp_path / "d.jsonl"])
+    assert corpus.ids == ["x", "x#2"]
+    assert "duplicate id 'x'" in str(corpus.problems[0])
+
+
+def test_encodings_utf16_and_cp1252(tmp_path: Path):
+    (tmp_path / "u16.txt").write_bytes("Grüße aus Köln.".encode("utf-16"))
+    (tmp_path / "w.txt").write_bytes("Café prices rose to £3 in Zürich.".encode("cp1252"))
+    corpus = load_corpus([tmp_path])
+    assert corpus.get("u16").text == "Grüße aus Köln."
+    assert corpus.get("w").text == "Café prices rose to £3 in Zürich."
+
+
+def test_unknown_id_suggests_close_matches():
+    corpus = load_corpus([SEEDS])
+    with pytest.raises(UnknownDocumentError, match="did you mean 000_d5a7cd97006a4cee"):
+        corpus.get("000_d5a7cd97006a4ce")
+
+
+def test_strict_mode_stops_at_the_first_bad_record(tmp_path: Path):
+    (tmp_path / "b.jsonl").write_text('{"text": "fine"}\n{broken\n')
+    assert len(load_corpus([tmp_path / "b.jsonl"])) == 1
+    with pytest.raises(InputError, match=r"b.jsonl:2: not valid JSON"):
+        load_corpus([tmp_path / "b.jsonl"], strict=True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".md", ".html", ".jsonl", ".csv", ".parquet"]))
+def test_no_bytes_crash_the_loaders(tmp_path: Path, data: bytes, suffix: str):
+    path = tmp_path / f"f{suffix}"
+    path.write_bytes(data)
+    try:
+        corpus = load_corpus([path])
+    except NoDocumentsError:
+        return
+    assert all(isinstance(doc.text, str) for doc in corpus)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(st.dictionaries(st.sampled_from(["id", "text", "title", "date", "body", "x"]),
+                                        st.none() | st.integers() | st.text() | st.lists(st.integers())),
+                        max_size=5))
+def test_no_json_record_crashes_the_loader(tmp_path: Path, records):
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    try:
+        corpus = load_corpus([path])
+    except NoDocumentsError:
+        return
+    assert len(corpus) + len(corpus.problems) >= 1
