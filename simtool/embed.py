@@ -52,7 +52,9 @@ def embed(
     done = 0
     if progress:
         progress(0, total)
-    pending = list(missing.items())
+    # Longest first across the whole run, so each batch holds texts of like length and pads little
+    # (sentence-transformers sorts only inside the batch it is given).
+    pending = sorted(missing.items(), key=lambda item: -len(item[1]))
     for start in range(0, total, batch_size):
         batch = pending[start:start + batch_size]
         vectors = np.asarray(encoder.encode([t for _, t in batch]), dtype=np.float32)
