@@ -50,7 +50,7 @@ def main() -> None:
     docs = corpus.documents[: args.limit] if args.limit else corpus.documents
     contents = [d.content for d in docs]
     labels = [d.id.split("/")[0] for d in docs]
-    console = Console()
+    console = Console(width=120)
     console.print(f"{len(docs)} BBC articles from {args.data}")
 
     from sentence_transformers import SentenceTransformer
@@ -95,7 +95,7 @@ def main() -> None:
         quality.add_row(pooling, f"{nmi(vectors[pooling], labels):.4f}",
                         f"{mrr_at_10(query_vectors, body_vectors):.4f}")
     console.print(quality)
-    long_share = np.mean([len(plain.tokenizer(c)["input_ids"]) > 256 for c in contents])
+    long_share = np.mean([len(plain.tokenizer(c, verbose=False)["input_ids"]) > 256 for c in contents])
     console.print(f"{long_share:.0%} of the articles are longer than 256 word pieces")
 
 

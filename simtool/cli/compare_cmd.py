@@ -17,7 +17,7 @@ def compare_command(
     a: Annotated[str | None, typer.Option("--a", help="Id of the first document.")] = None,
     b: Annotated[str | None, typer.Option("--b", help="Id of the second document.")] = None,
     model: options.Model = "minilm",
-    pooling: options.Pooling = "chunk",
+    pooling: options.Pooling = "truncate",
     json: options.Json = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,

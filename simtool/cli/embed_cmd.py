@@ -10,7 +10,7 @@ from simtool.embed import embed
 def embed_command(
     paths: options.Paths,
     model: options.Model = "minilm",
-    pooling: options.Pooling = "chunk",
+    pooling: options.Pooling = "truncate",
     batch_size: int = 64,
     json: options.Json = False,
     cache: options.Cache = None,

@@ -16,4 +16,4 @@ Cache = Annotated[Path | None, typer.Option("--cache", envvar="SIMTOOL_CACHE",
 NoClean = Annotated[bool, typer.Option("--no-clean", help="Keep web junk (skip the cleaner).")]
 Strict = Annotated[bool, typer.Option("--strict", help="Stop at the first bad file or record.")]
 TextField = Annotated[str | None, typer.Option("--text-field", help="Field holding the text in JSONL/CSV/Parquet.")]
-Pooling = Annotated[str, typer.Option("--pooling", help="Long texts: chunk (mean of windows) or truncate.")]
+Pooling = Annotated[str, typer.Option("--pooling", help="Long texts: truncate (first 256 word pieces) or chunk (mean of windows).")]

@@ -23,7 +23,7 @@ def related_command(
     file: Annotated[Path | None, typer.Option("--file", help="A file to find related documents for.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, help="How many documents.")] = 10,
     model: options.Model = "minilm",
-    pooling: options.Pooling = "chunk",
+    pooling: options.Pooling = "truncate",
     json: options.Json = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,

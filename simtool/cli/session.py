@@ -18,7 +18,7 @@ def load(paths: list[Path], no_clean: bool, strict: bool, text_field: str | None
     return corpus
 
 
-def encoder(name: str, pooling: str = "chunk") -> Encoder:
+def encoder(name: str, pooling: str = "truncate") -> Encoder:
     return get_encoder(name, pooling=pooling)
 
 

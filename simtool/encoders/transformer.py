@@ -10,7 +10,7 @@ import numpy as np
 
 from simtool.encoders.base import check_texts, l2_normalize
 
-POOLING = ("chunk", "truncate")
+POOLING = ("truncate", "chunk")
 
 
 class TransformerEncoder:
@@ -21,10 +21,13 @@ class TransformerEncoder:
       "chunk": each text is cut into windows of `max_seq_length` word pieces (at token
       boundaries, by the model's own tokenizer), all windows of a batch are encoded together
       and each text's vector is the mean of its windows, weighted by their length.
+    Truncation is the default: on BBC (benchmarks/embed_bbc.py) it retrieved an article from its
+    headline better (MRR@10 0.770 vs 0.749) at half the cost; chunking clustered a little better
+    (KMeans NMI 0.877 vs 0.872). News puts the story in its first paragraphs.
     """
 
     def __init__(self, model: str | Path, name: str | None = None, revision: str = "",
-                 pooling: str = "chunk", batch_size: int = 32, device: str = "cpu",
+                 pooling: str = "truncate", batch_size: int = 32, device: str = "cpu",
                  local_files_only: bool | None = None) -> None:
         if pooling not in POOLING:
             raise ValueError(f"pooling must be one of {', '.join(POOLING)}; got {pooling!r}")
