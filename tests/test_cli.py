@@ -97,3 +97,25 @@ def test_the_console_script_runs(tmp_path):
                              "--cache", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["id"] == SEED_2021
+
+
+def test_related_by_file(cache_dir, tmp_path):
+    query = tmp_path / "query.txt"
+    query.write_text("Antonov said Russia is ready to resume the bilateral dialogue on fighting terrorism.")
+    result = invoke("related", SEEDS, "--file", query, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["id"] == SEED_2021
+
+
+def test_clean_json_lists_removed_lines_with_reasons():
+    result = invoke("clean", SEEDS / f"{SEED_2021}.txt", "--json")
+    cleaned = json.loads(result.stdout)
+    removed = {r["text"]: r["reason"] for r in cleaned["removed"]}
+    assert "View all comments" in removed and all(removed.values())
+    assert "Calling the US ambassador" in cleaned["text"]
+
+
+def test_no_clean_keeps_the_junk(cache_dir):
+    result = invoke("compare", SEEDS, "--a", SEED_2015, "--b", SEED_2021, "--no-clean", "--model", "static", "--json")
+    only_b = json.loads(result.stdout)["only_b"]
+    assert any("View all comments" in s for s in only_b)
