@@ -1,0 +1,110 @@
+"""`simtool dedup`: groups of republished copies of one story."""
+
+from __future__ import annotations
+
+import csv
+import json as jsonlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from simtool.cli import options, session
+from simtool.cli.output import print_json, stderr, stdout, to_jsonable
+from simtool.dedup import METHODS, deduplicated, find_duplicates
+
+
+def dedup_command(
+    paths: options.Paths,
+    method: Annotated[str, typer.Option("--method", help=f"One of {', '.join(METHODS)}.")] = "minhash",
+    threshold: Annotated[float | None, typer.Option(
+        "--threshold", min=0.01, max=1.0,
+        help="5-word-shingle Jaccard a copy needs [default: 0.5, with --containment 0.8]. Given alone, "
+             "pairs are decided by Jaccard only.")] = None,
+    containment: Annotated[float | None, typer.Option(
+        "--containment", min=0.01, max=1.0,
+        help="Also a copy when this share of the shorter text's shingles is in the longer.")] = None,
+    semantic_threshold: Annotated[float, typer.Option("--semantic-threshold", min=0.0, max=1.0,
+                                                      help="Cosine for --method semantic/both.")] = 0.9,
+    write_deduplicated: Annotated[Path | None, typer.Option(
+        "--write-deduplicated", help="Write the corpus without non-canonical copies (JSONL) and "
+                                     "PATH.mapping.csv (dropped id -> canonical id).")] = None,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print one CSV row per group member.")] = False,
+    model: options.Model = "minilm",
+    json: options.Json = False,
+    cache: options.Cache = None,
+    no_clean: options.NoClean = False,
+    strict: options.Strict = False,
+    text_field: options.TextField = None,
+) -> None:
+    """Groups of near-duplicate articles, each with its canonical member and what differs."""
+    if method not in METHODS:
+        raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}; got {method!r}")
+    corpus = session.load(paths, no_clean, strict, text_field)
+    if len(corpus) < 2:
+        stderr().print(f"note: the corpus has {len(corpus)} document; nothing to compare", markup=False)
+    if threshold is None:
+        threshold, containment = 0.5, containment if containment is not None else 0.8
+    encoder = session.encoder(model) if method != "minhash" else None
+    with session.store(cache) as store:
+        result = find_duplicates(corpus, method=method, threshold=threshold, containment_threshold=containment,
+                                 semantic_threshold=semantic_threshold, encoder=encoder, store=store)
+    if write_deduplicated is not None:
+        _write(corpus, result, write_deduplicated)
+    if json:
+        print_json(result.groups)
+    elif csv_out:
+        _print_csv(result)
+    else:
+        _print_table(result)
+
+
+def _write(corpus, result, path: Path) -> None:
+    kept, mapping = deduplicated(corpus, result)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for doc in kept:
+            record = {"id": doc.id, "title": doc.title, "text": doc.text,
+                      "date": doc.date.isoformat() if doc.date else None, "source": doc.source, "url": doc.url,
+                      **{k: v for k, v in to_jsonable(dict(doc.meta)).items()}}
+            out.write(jsonlib.dumps(record, ensure_ascii=False, default=str) + "\n")
+    mapping_path = path.with_name(path.name + ".mapping.csv")
+    with mapping_path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["dropped_id", "canonical_id"])
+        writer.writerows(sorted(mapping.items()))
+    stderr().print(f"wrote {len(kept)} documents to {path} and {len(mapping)} dropped ids to {mapping_path}",
+                   markup=False)
+
+
+def _safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no spreadsheet formulas
+
+
+def _print_csv(result) -> None:
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["group", "canonical", "id", "title", "date", "source", "jaccard", "containment"])
+    for number, group in enumerate(result.groups, start=1):
+        for m in group.details:
+            writer.writerow([number, group.canonical, *(_safe_cell(v) for v in
+                             (m.id, m.title, m.date, m.source, m.jaccard, m.containment))])
+
+
+def _print_table(result) -> None:
+    console = stdout()
+    copies = sum(len(g.members) - 1 for g in result.groups)
+    console.print(f"{len(result.groups)} groups of near-duplicates; {copies} of {result.n_documents} documents "
+                  f"are copies", markup=False)
+    for number, group in enumerate(result.groups, start=1):
+        span = f"{group.first_date} .. {group.last_date}" if group.first_date else "undated"
+        table = Table(title=f"group {number}: canonical {group.canonical} ({span}; "
+                            f"{', '.join(group.sources) or 'no sources'})", title_justify="left")
+        for column in ("id", "title", "date", "jaccard", "contain.", "sentences +/-"):
+            table.add_column(column, overflow="fold")
+        for m in group.details:
+            table.add_row(m.id, m.title, m.date or "", f"{m.jaccard:.2f}", f"{m.containment:.2f}",
+                          f"+{len(m.added)} / -{len(m.dropped)}")
+        console.print(table, markup=False)

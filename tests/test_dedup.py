@@ -1,0 +1,159 @@
+"""Near-duplicate groups: exact Jaccard on BBC, edited republished copies, the seeds, bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from typer.testing import CliRunner
+
+from simtool.cli import app
+from simtool.corpus import load_corpus
+from simtool.dedup import dedup_text, find_duplicates
+from simtool.perturb import edited_copy
+from simtool.prepare import clean_corpus
+from simtool.text import shingles, words
+from tests.conftest import SEEDS, SHARED_DATA, needs_bbc
+
+runner = CliRunner()
+
+
+def exact_jaccard_pairs(texts: list[str], threshold: float) -> dict[tuple[int, int], float]:
+    """Every pair with 5-word-shingle Jaccard >= threshold, from sparse products (no sampling)."""
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for i, text in enumerate(texts):
+        for shingle in shingles(words(text), 5):
+            rows.append(i)
+            cols.append(vocabulary.setdefault(shingle, len(vocabulary)))
+    m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(texts), len(vocabulary)))
+    sizes = np.asarray(m.sum(axis=1)).ravel()
+    inter = (m @ m.T).tocoo()
+    found = {}
+    for i, j, shared in zip(inter.row, inter.col, inter.data):
+        if i < j:
+            score = shared / (sizes[i] + sizes[j] - shared)
+            if score >= threshold:
+                found[(int(i), int(j))] = float(score)
+    return found
+
+
+@pytest.fixture(scope="module")
+def bbc_cleaned():
+    return clean_corpus(load_corpus([SHARED_DATA / "bbc"]))
+
+
+@needs_bbc
+def test_bbc_every_pair_at_jaccard_08_is_grouped_and_none_below_is_reported(bbc_cleaned, tmp_path, monkeypatch):
+    monkeypatch.setenv("SIMTOOL_CACHE", str(tmp_path))
+    texts = [dedup_text(doc) for doc in bbc_cleaned]
+    truth = exact_jaccard_pairs(texts, 0.8)
+    assert len(truth) >= 156 and sum(score == 1.0 for score in truth.values()) >= 98
+
+    result = runner.invoke(app, ["dedup", str(SHARED_DATA / "bbc"), "--threshold", "0.8", "--json"])
+    assert result.exit_code == 0, result.stderr
+    groups = json.loads(result.stdout)
+    group_of = {member: n for n, group in enumerate(groups) for member in group["members"]}
+    ids = bbc_cleaned.ids
+    for i, j in truth:
+        assert ids[i] in group_of and group_of[ids[i]] == group_of[ids[j]], (ids[i], ids[j])
+    reported = [(pair["a"], pair["b"]) for group in groups for pair in group["pairs"]]
+    all_scores = exact_jaccard_pairs(texts, 0.0)
+    for a, b in reported:
+        i, j = sorted((bbc_cleaned.position(a), bbc_cleaned.position(b)))
+        assert all_scores[(i, j)] >= 0.8, (a, b)
+    assert len(reported) == len(truth)
+
+
+@needs_bbc
+def test_edited_republished_copies_are_found(bbc_cleaned):
+    raw = load_corpus([SHARED_DATA / "bbc"])
+    originals = raw.documents[::20]
+    copies = [edited_copy(doc, seed, edits=3 + seed % 3) for seed, doc in enumerate(originals)]
+    corpus = clean_corpus(raw.with_documents(list(raw.documents) + copies))
+    result = find_duplicates(corpus)
+    group_of = {member: n for n, group in enumerate(result.groups) for member in group.members}
+    before = {member: n for n, group in enumerate(find_duplicates(bbc_cleaned).groups) for member in group.members}
+    for copy in copies:
+        original = copy.id.split("~")[0]
+        assert group_of.get(copy.id) is not None and group_of[copy.id] == group_of.get(original), copy.id
+    for group in result.groups:  # no group joins two stories that were not already copies
+        roots = {m.split("~")[0] for m in group.members}
+        assert len({before.get(r, r) for r in roots}) == 1, group.members
+
+
+def test_the_seeds_are_not_duplicates(cache_dir):
+    result = runner.invoke(app, ["dedup", str(SEEDS), "--method", "both", "--model", "static", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_a_seed_copy_is_found_semantically_and_lexically(tmp_path, cache_dir):
+    seeds = load_corpus([SEEDS])
+    copy = edited_copy(seeds.documents[1], seed=3, edits=5)
+    path = tmp_path / "copies.jsonl"
+    path.write_text("\n".join(json.dumps({"id": d.id, "title": d.title, "text": d.text,
+                                          "date": d.date.isoformat() if d.date else None})
+                              for d in [*seeds.documents, copy]))
+    result = runner.invoke(app, ["dedup", str(path), "--method", "both", "--model", "static", "--json"])
+    groups = json.loads(result.stdout)
+    assert len(groups) == 1 and set(groups[0]["members"]) == {seeds.documents[1].id, copy.id}
+    assert groups[0]["canonical"] == seeds.documents[1].id  # dated, so earlier than the undated copy
+    assert groups[0]["pairs"][0]["method"] == "both"
+
+
+def test_write_deduplicated_keeps_a_mapping(tmp_path, cache_dir):
+    rows = [{"id": "a", "text": "The minister resigned on Monday after the report was published in full today.",
+             "date": "2020-01-02"},
+            {"id": "b", "text": "The minister resigned on Monday after the report was published in full today.",
+             "date": "2020-01-01"},
+            {"id": "c", "text": "A different story about football and the cup final at the stadium."}]
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    out = tmp_path / "out" / "dedup.jsonl"
+    result = runner.invoke(app, ["dedup", str(path), "--write-deduplicated", str(out), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["canonical"] == "b"  # the earliest
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["b", "c"]
+    with (tmp_path / "out" / "dedup.jsonl.mapping.csv").open() as f:
+        assert list(csv.reader(f)) == [["dropped_id", "canonical_id"], ["a", "b"]]
+
+
+def test_csv_output_neutralises_formulas(tmp_path, cache_dir):
+    text = "Identical body text of a syndicated wire story about the election results tonight."
+    path = tmp_path / "f.jsonl"
+    path.write_text(json.dumps({"id": "x", "title": "=HYPERLINK(\"http://evil\")", "text": text}) + "\n"
+                    + json.dumps({"id": "y", "title": "@SUM(1)", "text": text}))
+    result = runner.invoke(app, ["dedup", str(path), "--csv"])
+    rows = list(csv.reader(result.stdout.splitlines()))
+    assert rows[1][3].startswith("'=") and rows[2][3].startswith("'@")
+
+
+def test_empty_and_tiny_corpora(tmp_path, cache_dir):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["dedup", str(empty)])
+    assert result.exit_code == 1 and "no documents found" in result.stderr
+    one = tmp_path / "one.txt"
+    one.write_text("Only one article here.")
+    result = runner.invoke(app, ["dedup", str(one), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert "nothing to compare" in result.stderr
+    short = tmp_path / "short.jsonl"
+    short.write_text('{"id": "1", "text": "Too short"}\n{"id": "2", "text": "Too short"}\n{"id": "3", "text": "Other"}')
+    groups = json.loads(runner.invoke(app, ["dedup", str(short), "--json"]).stdout)
+    assert [g["members"] for g in groups] == [["1", "2"]]
+
+
+def test_bad_parameters_are_named():
+    corpus = load_corpus([SEEDS])
+    with pytest.raises(ValueError, match="threshold must be in"):
+        find_duplicates(corpus, threshold=1.5)
+    with pytest.raises(ValueError, match="method must be one of"):
+        find_duplicates(corpus, method="fuzzy")
+    with pytest.raises(ValueError, match="needs an encoder"):
+        find_duplicates(corpus, method="semantic")
