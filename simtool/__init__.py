@@ -2,7 +2,7 @@
 
 The Python API behind the `simtool` command line:
 
-    from simtool import prepare_corpus, get_encoder, related, compare, VectorStore
+    from simtool import prepare_corpus, get_encoder, related, compare, find_duplicates, VectorStore
     corpus = prepare_corpus(["seeds/"])
     hits = related(corpus, corpus.get("000_d5a7cd97006a4cee"), get_encoder("minilm"), VectorStore())
 """
@@ -10,6 +10,7 @@ The Python API behind the `simtool` command line:
 from simtool.clean import Cleaner, clean_text
 from simtool.compare import Comparison, compare
 from simtool.corpus import Corpus, corpus_from_texts, load_corpus
+from simtool.dedup import DedupResult, DuplicateGroup, find_duplicates
 from simtool.document import Document
 from simtool.embed import EmbedStats, embed
 from simtool.encoders import Encoder, get_encoder, list_models
@@ -20,8 +21,8 @@ from simtool.store import VectorStore
 
 __version__ = "0.1.0"
 __all__ = [
-    "Cleaner", "Comparison", "Corpus", "Document", "EmbedStats", "Encoder", "InputError", "NoDocumentsError",
+    "Cleaner", "Comparison", "Corpus", "DedupResult", "Document", "DuplicateGroup", "EmbedStats", "Encoder", "InputError", "NoDocumentsError",
     "Problem", "RelatedDocument", "SimtoolError", "UnknownDocumentError", "UnknownModelError", "VectorStore",
-    "clean_corpus", "clean_text", "compare", "corpus_from_texts", "embed", "get_encoder", "list_models",
+    "clean_corpus", "clean_text", "compare", "corpus_from_texts", "embed", "find_duplicates", "get_encoder", "list_models",
     "load_corpus", "prepare_corpus", "related",
 ]
