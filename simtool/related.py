@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from simtool.corpus import Corpus
 from simtool.document import Document
-from simtool.embed import embed
+from simtool.embed import ProgressCallback, embed
 from simtool.encoders.base import Encoder
 from simtool.encoders.tfidf import TfidfEncoder
 from simtool.similarity import best_pair, shared_terms, top_k
@@ -42,12 +42,14 @@ def related(
     store: VectorStore | None = None,
     *,
     k: int = 10,
+    progress: ProgressCallback | None = None,
 ) -> list[RelatedDocument]:
     """The `k` documents of `corpus` closest to `query` under `encoder`, best first.
 
-    A query that is a document of the corpus is not returned as its own match.
+    A query that is a document of the corpus is not returned as its own match; `progress`
+    is told how embedding the corpus goes.
     """
-    vectors, _ = embed([doc.content for doc in corpus], encoder, store)
+    vectors, _ = embed([doc.content for doc in corpus], encoder, store, progress=progress)
     query_vector, _ = embed([query.content], encoder, store)
     exclude = {corpus.position(query.id)} if query.id in corpus else set()
     hits = top_k(query_vector, vectors, k, exclude)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from simtool.cli import options, session
-from simtool.cli.output import print_json, stdout
+from simtool.cli.output import print_json, progress_bar, stdout
 from simtool.document import Document
 from simtool.errors import InputError
 from simtool.prepare import prepare_corpus
@@ -43,9 +43,8 @@ def related_command(
     else:
         query = prepare_corpus([file], clean=not no_clean, strict=True).documents[0]
     encoder = session.encoder(model, pooling)
-    with session.store(cache) as store:
-        session.warm(corpus, encoder, store)
-        results = related(corpus, query, encoder, store, k=k)
+    with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
+        results = related(corpus, query, encoder, store, k=k, progress=update)
     if json:
         print_json(results)
         return
