@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
 
 from simtool.document import Document
 from simtool.embed import embed
@@ -25,7 +24,7 @@ from simtool.encoders.base import Encoder
 from simtool.encoders.tfidf import TfidfEncoder
 from simtool.similarity import cosine_matrix
 from simtool.store import VectorStore
-from simtool.text import containment, jaccard, shingles, words
+from simtool.text import overlap, shingles, words
 
 NEAR_DUPLICATE, SAME_STORY, RELATED, UNRELATED = "near-duplicate", "same story", "related", "unrelated"
 THRESHOLDS = {
@@ -113,13 +112,14 @@ def compare(
         scores[name] = round(float(cosine_matrix(vectors[0:1], vectors[1:2])[0, 0]), 4)
     shingles_a = shingles(words(a.content), SHINGLE_SIZE)
     shingles_b = shingles(words(b.content), SHINGLE_SIZE)
-    scores["jaccard"] = round(jaccard(shingles_a, shingles_b), 4)
-    scores["containment"] = round(containment(shingles_a, shingles_b), 4)
+    jaccard_score, containment_score = overlap(shingles_a, shingles_b)
+    scores["jaccard"] = round(jaccard_score, 4)
+    scores["containment"] = round(containment_score, 4)
 
     encoder = encoders[sentence_encoder]
     sentences_a, sentences_b = list(a.sentences), list(b.sentences)
-    vectors_a, _ = embed(sentences_a, encoder, store) if sentences_a else (np.zeros((0, 1)), None)
-    vectors_b, _ = embed(sentences_b, encoder, store) if sentences_b else (np.zeros((0, 1)), None)
+    vectors_a, _ = embed(sentences_a, encoder, store)
+    vectors_b, _ = embed(sentences_b, encoder, store)
     threshold = THRESHOLDS["sentence_match"]
     aligned, only_a, only_b = align(sentences_a, sentences_b, vectors_a, vectors_b, threshold)
     matched_a = 1 - len(only_a) / len(sentences_a) if sentences_a else 0.0

@@ -32,7 +32,7 @@ from simtool.embed import embed
 from simtool.encoders.base import Encoder
 from simtool.similarity import cosine_matrix
 from simtool.store import VectorStore
-from simtool.text import containment, jaccard, normalize_space, shingles, words
+from simtool.text import containment, normalize_space, overlap, shingles, words
 
 METHODS = ("minhash", "semantic", "both")
 SHINGLE_SIZE = 5
@@ -192,7 +192,7 @@ def _group(corpus: Corpus, rows: list[int], sets: list[set[str]], pairs: list[Du
         a, b = sets[row_of[canonical.id]], sets[row_of[doc.id]]
         details.append(GroupMember(
             doc.id, doc.title, doc.date.isoformat() if doc.date else None, doc.source,
-            round(jaccard(a, b), 4), round(containment(a, b), 4),
+            *(round(score, 4) for score in overlap(a, b)),
             tuple(s for k, s in own.items() if k not in canonical_sentences),
             tuple(s for k, s in canonical_sentences.items() if k not in own),
         ))
@@ -241,7 +241,7 @@ def find_duplicates(
         lowest = min(threshold, containment_threshold or threshold)
         candidate_threshold = max(0.05, 0.7 * lowest)  # LSH misses few pairs well above its midpoint
         for i, j in sorted(minhash_candidates(sets, candidate_threshold, num_perm, seed)):
-            jac, con = jaccard(sets[i], sets[j]), containment(sets[i], sets[j])
+            jac, con = overlap(sets[i], sets[j])
             if jac >= threshold or (containment_threshold is not None and con >= containment_threshold):
                 confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4), None, "minhash")
 
@@ -252,7 +252,7 @@ def find_duplicates(
             if containment(small[i], small[j]) < CONFIRM_CONTAINMENT:
                 continue
             previous = confirmed.get((i, j))
-            jac, con = jaccard(sets[i], sets[j]), containment(sets[i], sets[j])
+            jac, con = overlap(sets[i], sets[j])
             kind = "both" if previous else "semantic"
             confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4),
                                               round(cosine, 4), kind)

@@ -56,3 +56,11 @@ def containment(a: Iterable[str], b: Iterable[str]) -> float:
     a, b = set(a), set(b)
     smaller = min(len(a), len(b))
     return len(a & b) / smaller if smaller else 0.0
+
+
+def overlap(a: set[str], b: set[str]) -> tuple[float, float]:
+    """(Jaccard, containment) of two sets, from one intersection."""
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    smaller = min(len(a), len(b))
+    return (shared / union if union else 0.0), (shared / smaller if smaller else 0.0)

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from simtool.cli import app
@@ -14,7 +16,7 @@ from simtool.corpus import load_corpus
 from simtool.dedup import dedup_text, exact_jaccard_pairs, find_duplicates
 from simtool.perturb import edited_copy
 from simtool.prepare import clean_corpus
-from simtool.text import jaccard, shingles, words
+from simtool.text import containment, jaccard, overlap, shingles, words
 from tests.conftest import SEEDS, SHARED_DATA, needs_bbc
 
 runner = CliRunner()
@@ -135,3 +137,8 @@ def test_bad_parameters_are_named():
         find_duplicates(corpus, method="fuzzy")
     with pytest.raises(ValueError, match="needs an encoder"):
         find_duplicates(corpus, method="semantic")
+
+
+@given(st.sets(st.text(max_size=3), max_size=20), st.sets(st.text(max_size=3), max_size=20))
+def test_overlap_agrees_with_jaccard_and_containment(a, b):
+    assert overlap(a, b) == (jaccard(a, b), containment(a, b))
