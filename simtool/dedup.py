@@ -1,12 +1,14 @@
 """Near-duplicate groups: republished copies of one story, found lexically and semantically.
 
-Lexical: MinHash signatures of each document's 5-word shingles (rensa, a Rust MinHash about
-50x faster than datasketch here) go into an LSH index tuned to a candidate threshold below the
-one asked for, and every candidate pair is then verified by its exact shingle Jaccard, so no
-reported pair is below the threshold and edited copies near it are not lost to LSH's
-probabilistic miss (Broder 1997; Leskovec, Rajaraman and Ullman, "Mining of Massive Datasets"
-ch. 3). `containment` (the share of the smaller shingle set found in the larger) can confirm a
-pair too: a copy with a paragraph dropped.
+Lexical: each document's 5-word shingles are hashed (simtool.shingling), MinHash signatures
+are computed from the hashes (rensa, a Rust MinHash) and banded for LSH (simtool.minhash) at a
+candidate threshold below the one asked for, and candidate pairs are verified by their exact
+shingle Jaccard, so no reported pair is below the threshold and edited copies near it are not
+lost to LSH's probabilistic miss (Broder 1997; Leskovec, Rajaraman and Ullman, "Mining of
+Massive Datasets" ch. 3). `containment` (the share of the smaller shingle set found in the
+larger) can confirm a pair too: a copy with a paragraph dropped. Candidates are verified most
+similar first, and one whose documents are already joined is skipped: twenty copies of a story
+need nineteen verifications, not 190.
 
 Semantic: cosine of cached vectors over blocked matrix products; a candidate is confirmed only
 when the texts also share wording (3-word shingle containment), so two different articles on
@@ -24,15 +26,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from simtool.corpus import Corpus
 from simtool.document import Document
 from simtool.embed import embed
 from simtool.encoders.base import Encoder
 from simtool.similarity import cosine_matrix
+from simtool.minhash import estimated_jaccard, jaccard_upper_bound, lsh_candidate_pairs, minhash_signatures
+from simtool.sentence_diff import SentenceDiff
+from simtool.shingling import ShingleOverlap, hash_shingles
 from simtool.store import VectorStore
-from simtool.text import containment, normalize_space, overlap, shingles, words
+from simtool.text import shingles, words
 
 METHODS = ("minhash", "semantic", "both")
 SHINGLE_SIZE = 5
@@ -94,33 +99,104 @@ def dedup_text(doc: Document) -> str:
     return doc.text if doc.text.strip() else doc.title
 
 
-def shingle_sets(texts: Sequence[str], size: int = SHINGLE_SIZE) -> list[set[str]]:
-    """Word shingles of each text (a text shorter than `size` words is one shingle)."""
-    return [shingles(words(text), size) for text in texts]
+def lexical_pairs(overlap: ShingleOverlap, threshold: float, containment_threshold: float | None,
+                  num_perm: int = 128, seed: int = 1,
+                  all_pairs: bool = False) -> dict[tuple[int, int], tuple[float, float]]:
+    """Pairs (i < j) confirmed by exact Jaccard or containment, with their (Jaccard, containment).
+
+    LSH proposes candidates down to the Jaccard threshold, or down to half the containment
+    threshold (a copy that keeps 56% of a text has containment 0.8 and Jaccard 0.4). A candidate whose
+    MinHash estimate, five standard errors up, still reaches neither threshold is dropped; the
+    rest are verified exactly, most similar first. Unless `all_pairs`, a candidate whose two
+    documents are already joined through confirmed pairs is not verified again: the groups are
+    the same, and the pairs returned are a spanning forest of them rather than every pair.
+    """
+    shingled = overlap.shingles
+    signatures = minhash_signatures(shingled, num_perm, seed)
+    lowest = threshold if containment_threshold is None else min(threshold, containment_threshold / 2)
+    candidates = lsh_candidate_pairs(signatures, max(0.05, lowest), include=shingled.counts() > 0)
+    estimates = estimated_jaccard(signatures, candidates)
+    candidates, estimates = _plausible(candidates, estimates, overlap, threshold, containment_threshold, num_perm)
+    by_estimate = np.argsort(-estimates, kind="stable")
+    candidates, estimates = candidates[by_estimate], estimates[by_estimate]
+
+    components = _UnionFind(len(shingled))
+    confirmed: dict[tuple[int, int], tuple[float, float]] = {}
+
+    def accept(scores: tuple[float, float]) -> bool:
+        jac, con = scores
+        return jac >= threshold or (containment_threshold is not None and con >= containment_threshold)
+
+    if not all_pairs:
+        # A maximum spanning forest of the candidates (by estimate) first: it joins most copies
+        # with one verification each, and the candidates it makes redundant are dropped in bulk.
+        forest = _spanning_forest(candidates, estimates, len(shingled))
+        _verify(forest, overlap, accept, components, confirmed, skip_joined=True)
+        labels = components.labels()
+        candidates = candidates[labels[candidates[:, 0]] != labels[candidates[:, 1]]]
+    _verify(candidates, overlap, accept, components, confirmed, skip_joined=not all_pairs)
+    return dict(sorted(confirmed.items()))
 
 
-def minhash_candidates(sets: Sequence[set[str]], threshold: float, num_perm: int = 128,
-                       seed: int = 1) -> set[tuple[int, int]]:
-    """Pairs (i < j) whose MinHash signatures collide in an LSH index for `threshold`."""
-    from rensa import RMinHash, RMinHashLSH
+def _plausible(candidates: np.ndarray, estimates: np.ndarray, overlap: ShingleOverlap, threshold: float,
+               containment_threshold: float | None, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates that could still reach a threshold, judged from their MinHash estimate and sizes.
 
-    bands = _bands_for(threshold, num_perm)
-    index = RMinHashLSH(threshold=threshold, num_perm=num_perm, num_bands=bands)
-    signatures = []
-    for i, items in enumerate(sets):
-        signature = RMinHash(num_perm=num_perm, seed=seed)
-        signature.update(list(items))  # MinHash is order-free: the same set gives the same signature
-        signatures.append(signature)
-        if items:
-            index.insert(i, signature)
-    pairs: set[tuple[int, int]] = set()
-    for i, signature in enumerate(signatures):
-        if not sets[i]:
+    Jaccard is at most the smaller set's size over the larger's; beyond that, a pair whose
+    estimate, five standard errors up, reaches neither threshold is dropped (containment is
+    bounded through |A & B| = J (|A| + |B|) / (1 + J)).
+    """
+    sizes = np.zeros(len(overlap.shingles), np.float64)
+    involved = np.unique(candidates)
+    sizes[involved] = [overlap.size(i) for i in involved.tolist()]
+    small, large = np.sort(sizes[candidates], axis=1).T if len(candidates) else (sizes[:0], sizes[:0])
+    upper = jaccard_upper_bound(estimates, num_perm)
+    keep = (upper >= threshold) & (small >= threshold * large)
+    if containment_threshold is not None:
+        shared = upper * (small + large) / (1.0 + upper)
+        keep |= shared >= containment_threshold * small
+    return candidates[keep], estimates[keep]
+
+
+def _spanning_forest(pairs: np.ndarray, estimates: np.ndarray, n: int) -> np.ndarray:
+    """The pairs of a maximum spanning forest of the candidate graph, most similar first."""
+    graph = sp.csr_matrix((2.0 - estimates, (pairs[:, 0], pairs[:, 1])), shape=(n, n))  # weights > 0
+    tree = minimum_spanning_tree(graph).tocoo()
+    forest = np.stack([np.minimum(tree.row, tree.col), np.maximum(tree.row, tree.col)], axis=1)
+    return forest[np.argsort(tree.data, kind="stable")].astype(np.int64)
+
+
+def _verify(pairs: np.ndarray, overlap: ShingleOverlap, accept, components: _UnionFind,
+            confirmed: dict[tuple[int, int], tuple[float, float]], skip_joined: bool) -> None:
+    """Verify `pairs` in order, exactly; record and join those accepted."""
+    find, parent = components.find, components.parent  # local names: this loop runs per pair
+    for i, j in zip(pairs[:, 0].tolist(), pairs[:, 1].tolist()):
+        root_i, root_j = find(i), find(j)
+        if skip_joined and root_i == root_j:
             continue
-        for j in index.query(signature):
-            if j != i:
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
+        scores = overlap(i, j)
+        if accept(scores):
+            confirmed[(i, j)] = scores
+            parent[root_i] = root_j
+
+
+class _UnionFind:
+    """Disjoint sets with path halving: which documents confirmed pairs have joined so far."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def labels(self) -> np.ndarray:
+        """Each element's set, as the index of its representative."""
+        return np.array([self.find(i) for i in range(len(self.parent))], dtype=np.int64)
+
 
 
 def exact_jaccard_pairs(texts: Sequence[str], threshold: float,
@@ -145,19 +221,6 @@ def exact_jaccard_pairs(texts: Sequence[str], threshold: float,
             for i, j, v in zip(shared.row[keep], shared.col[keep], scores[keep])}
 
 
-def _bands_for(threshold: float, num_perm: int) -> int:
-    """The band count whose S-curve midpoint (1/b)^(1/r) is nearest `threshold`."""
-    best, best_gap = 1, float("inf")
-    for bands in range(1, num_perm + 1):
-        if num_perm % bands:
-            continue
-        rows = num_perm // bands
-        gap = abs((1 / bands) ** (1 / rows) - threshold)
-        if gap < best_gap:
-            best, best_gap = bands, gap
-    return best
-
-
 def semantic_candidates(vectors, threshold: float, block: int = 2048) -> dict[tuple[int, int], float]:
     """Pairs (i < j) with cosine >= threshold, computed block by block (memory: block x n)."""
     found: dict[tuple[int, int], float] = {}
@@ -177,25 +240,19 @@ def _canonical_order(doc: Document) -> tuple:
     return (doc.date is None, doc.date or 0, -len(dedup_text(doc)), doc.id)
 
 
-def _sentence_keys(doc: Document) -> dict[str, str]:
-    return {normalize_space(s).lower(): s for s in doc.sentences}
-
-
-def _group(corpus: Corpus, rows: list[int], sets: list[set[str]], pairs: list[DuplicatePair]) -> DuplicateGroup:
-    docs = sorted((corpus.documents[r] for r in rows), key=_canonical_order)
-    row_of = {corpus.documents[r].id: r for r in rows}
-    canonical = docs[0]
-    canonical_sentences = _sentence_keys(canonical)
+def _group(corpus: Corpus, rows: list[int], overlap: ShingleOverlap, pairs: list[DuplicatePair],
+           describe: bool) -> DuplicateGroup:
+    ordered = sorted(rows, key=lambda r: _canonical_order(corpus.documents[r]))
+    canonical_row = ordered[0]
+    canonical = corpus.documents[canonical_row]
+    differ = SentenceDiff(canonical.text) if describe else None
     details = []
-    for doc in docs:
-        own = _sentence_keys(doc)
-        a, b = sets[row_of[canonical.id]], sets[row_of[doc.id]]
-        details.append(GroupMember(
-            doc.id, doc.title, doc.date.isoformat() if doc.date else None, doc.source,
-            *(round(score, 4) for score in overlap(a, b)),
-            tuple(s for k, s in own.items() if k not in canonical_sentences),
-            tuple(s for k, s in canonical_sentences.items() if k not in own),
-        ))
+    for row, scores in zip(ordered, overlap.against(canonical_row, ordered)):
+        doc = corpus.documents[row]
+        added, dropped = differ.diff(doc.text) if differ and row != canonical_row else ((), ())
+        details.append(GroupMember(doc.id, doc.title, doc.date.isoformat() if doc.date else None,
+                                   doc.source, *(round(score, 4) for score in scores), added, dropped))
+    docs = [corpus.documents[r] for r in ordered]
     dates = sorted(d.date for d in docs if d.date)
     sources = sorted({d.source for d in docs if d.source})
     return DuplicateGroup(canonical.id, [d.id for d in docs], details,
@@ -214,6 +271,8 @@ def find_duplicates(
     store: VectorStore | None = None,
     num_perm: int = 128,
     seed: int = 1,
+    all_pairs: bool = False,
+    describe: bool = True,
 ) -> DedupResult:
     """Groups of near-duplicate documents in `corpus`.
 
@@ -222,6 +281,9 @@ def find_duplicates(
         with a paragraph dropped); None to decide by Jaccard alone.
     semantic_threshold: cosine a semantic pair needs (with `method` "semantic" or "both"),
         confirmed by 3-word shingle containment >= 0.3.
+    all_pairs: verify and report every lexical pair, not only those that join a group
+        (the groups are the same; slower where copies of one story are many).
+    describe: list each member's sentences added and dropped against the canonical.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
@@ -233,40 +295,36 @@ def find_duplicates(
         raise ValueError(f"method {method!r} needs an encoder")
 
     texts = [dedup_text(doc) for doc in corpus]
-    sets = shingle_sets(texts)
+    overlap = ShingleOverlap(hash_shingles(texts, SHINGLE_SIZE))
     confirmed: dict[tuple[int, int], DuplicatePair] = {}
     ids = corpus.ids
 
     if method in ("minhash", "both"):
-        lowest = min(threshold, containment_threshold or threshold)
-        candidate_threshold = max(0.05, 0.7 * lowest)  # LSH misses few pairs well above its midpoint
-        for i, j in sorted(minhash_candidates(sets, candidate_threshold, num_perm, seed)):
-            jac, con = overlap(sets[i], sets[j])
-            if jac >= threshold or (containment_threshold is not None and con >= containment_threshold):
-                confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4), None, "minhash")
+        found = lexical_pairs(overlap, threshold, containment_threshold, num_perm, seed, all_pairs)
+        for (i, j), (jac, con) in found.items():
+            confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4), None, "minhash")
 
     if method in ("semantic", "both"):
         vectors, _ = embed([doc.content for doc in corpus], encoder, store)
-        small = shingle_sets(texts, CONFIRM_SHINGLE_SIZE)
+        small = ShingleOverlap(hash_shingles(texts, CONFIRM_SHINGLE_SIZE))
         for (i, j), cosine in sorted(semantic_candidates(vectors, semantic_threshold).items()):
-            if containment(small[i], small[j]) < CONFIRM_CONTAINMENT:
+            if small(i, j)[1] < CONFIRM_CONTAINMENT:
                 continue
-            previous = confirmed.get((i, j))
-            jac, con = overlap(sets[i], sets[j])
-            kind = "both" if previous else "semantic"
+            kind = "both" if (i, j) in confirmed else "semantic"
+            jac, con = overlap(i, j)
             confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4),
                                               round(cosine, 4), kind)
 
-    groups = _components(corpus, confirmed, sets)
+    groups = _components(corpus, confirmed, overlap, describe)
     settings = {"method": method, "threshold": threshold, "containment_threshold": containment_threshold,
                 "semantic_threshold": semantic_threshold if method != "minhash" else None,
-                "shingle_size": SHINGLE_SIZE, "num_perm": num_perm, "seed": seed,
+                "shingle_size": SHINGLE_SIZE, "num_perm": num_perm, "seed": seed, "all_pairs": all_pairs,
                 "encoder": encoder.name if encoder is not None and method != "minhash" else None}
     return DedupResult(groups, list(confirmed.values()), len(corpus), settings)
 
 
 def _components(corpus: Corpus, confirmed: dict[tuple[int, int], DuplicatePair],
-                sets: list[set[str]]) -> list[DuplicateGroup]:
+                overlap: ShingleOverlap, describe: bool) -> list[DuplicateGroup]:
     n = len(corpus)
     if not confirmed:
         return []
@@ -279,7 +337,7 @@ def _components(corpus: Corpus, confirmed: dict[tuple[int, int], DuplicatePair],
     edges: dict[int, list[DuplicatePair]] = {}
     for (i, _), pair in confirmed.items():
         edges.setdefault(int(labels[i]), []).append(pair)
-    groups = [_group(corpus, rows, sets, edges[label]) for label, rows in members.items()]
+    groups = [_group(corpus, rows, overlap, edges[label], describe) for label, rows in members.items()]
     return sorted(groups, key=lambda g: (-len(g.members), g.canonical))
 
 

@@ -8,28 +8,48 @@ from collections.abc import Iterable
 
 import blingfire
 
-_WORD = re.compile(r"\w+(?:[''’]\w+)*", re.UNICODE)
-_SPACES = re.compile(r"\s+")
+WORD_PATTERN = r"\w+(?:['’]\w+)*"  # a word, with inner apostrophes: "don't", "O’Neill"
+_WORD = re.compile(WORD_PATTERN, re.UNICODE)
+_PARAGRAPH = "\u2029"
 
 
 def normalize_space(text: str) -> str:
     """NFKC, with every run of whitespace (non-breaking spaces too) made one space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def normalized_lines(text: str) -> list[str]:
+    """The non-empty lines of `text`, NFKC and whitespace-normalised."""
+    lines = (" ".join(line.split()) for line in unicodedata.normalize("NFKC", text).splitlines())
+    return [line for line in lines if line]
+
+
+def sentences_by_line(lines: list[str]) -> list[list[str]]:
+    """The sentences of each normalised line: lines never merge, and all go to blingfire at once.
+
+    blingfire's finite-state splitter ships its model in the wheel and handles abbreviations
+    ("Jan.", "U.S.") at millions of characters a second. It joins lines that lack a full stop
+    but always breaks after U+2029 (paragraph separator), which it leaves at the end of each
+    line's last sentence: joined by it (and a space, or "Mr." after it reads as a sentence),
+    the lines are split in one call and regrouped.
+    """
+    if not lines:
+        return []
+    grouped: list[list[str]] = [[]]
+    for piece in blingfire.text_to_sentences((_PARAGRAPH + " ").join(lines)).split("\n"):
+        sentence = piece.strip(_PARAGRAPH + " ")
+        if sentence:
+            grouped[-1].append(sentence)
+        if piece.rstrip(" ").endswith(_PARAGRAPH):
+            grouped.append([])
+    if len(grouped) != len(lines):  # not the layout expected: split line by line instead
+        return [[s for s in blingfire.text_to_sentences(line).split("\n") if s.strip()] for line in lines]
+    return grouped
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of `text`, each paragraph (line) split on its own so lines never merge.
-
-    blingfire's finite-state splitter ships its model in the wheel and handles abbreviations
-    ("Jan.", "U.S.") at millions of characters a second.
-    """
-    sentences: list[str] = []
-    for line in text.splitlines():
-        line = normalize_space(line)
-        if not line:
-            continue
-        sentences.extend(s.strip() for s in blingfire.text_to_sentences(line).split("\n") if s.strip())
-    return sentences
+    """Sentences of `text`, whitespace-normalised, each line split on its own so lines never merge."""
+    return [sentence for line in sentences_by_line(normalized_lines(text)) for sentence in line]
 
 
 def words(text: str) -> list[str]:

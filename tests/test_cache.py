@@ -3,12 +3,10 @@ two runs at once on one cache neither fail nor corrupt it."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np

@@ -32,6 +32,9 @@ def dedup_command(
         "--write-deduplicated", help="Write the corpus without non-canonical copies (JSONL) and "
                                      "PATH.mapping.csv (dropped id -> canonical id).")] = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print one CSV row per group member.")] = False,
+    all_pairs: Annotated[bool, typer.Option(
+        "--all-pairs", help="Verify and list every pair of copies in each group, not only the pairs that "
+                            "joined it (same groups; slower when a story has many copies).")] = False,
     model: options.Model = "minilm",
     json: options.Json = False,
     cache: options.Cache = None,
@@ -50,7 +53,8 @@ def dedup_command(
     encoder = session.encoder(model) if method != "minhash" else None
     with session.store(cache) as store:
         result = find_duplicates(corpus, method=method, threshold=threshold, containment_threshold=containment,
-                                 semantic_threshold=semantic_threshold, encoder=encoder, store=store)
+                                 semantic_threshold=semantic_threshold, encoder=encoder, store=store,
+                                 all_pairs=all_pairs)
     if write_deduplicated is not None:
         _write(corpus, result, write_deduplicated)
     if json:
