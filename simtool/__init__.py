@@ -2,12 +2,14 @@
 
 The Python API behind the `simtool` command line:
 
-    from simtool import prepare_corpus, get_encoder, related, compare, find_duplicates, VectorStore
+    from simtool import prepare_corpus, get_encoder, related, compare, find_duplicates,
+                         cluster_corpus, VectorStore
     corpus = prepare_corpus(["seeds/"])
     hits = related(corpus, corpus.get("000_d5a7cd97006a4cee"), get_encoder("minilm"), VectorStore())
 """
 
 from simtool.clean import Cleaner, clean_text
+from simtool.cluster import ClusterResult, cluster_corpus, evaluate
 from simtool.compare import Comparison, compare
 from simtool.corpus import Corpus, corpus_from_texts, load_corpus
 from simtool.dedup import DedupResult, DuplicateGroup, find_duplicates
@@ -21,8 +23,8 @@ from simtool.store import VectorStore
 
 __version__ = "0.1.0"
 __all__ = [
-    "Cleaner", "Comparison", "Corpus", "DedupResult", "Document", "DuplicateGroup", "EmbedStats", "Encoder", "InputError", "NoDocumentsError",
+    "Cleaner", "ClusterResult", "Comparison", "Corpus", "DedupResult", "Document", "DuplicateGroup", "EmbedStats", "Encoder", "InputError", "NoDocumentsError",
     "Problem", "RelatedDocument", "SimtoolError", "UnknownDocumentError", "UnknownModelError", "VectorStore",
-    "clean_corpus", "clean_text", "compare", "corpus_from_texts", "embed", "find_duplicates", "get_encoder", "list_models",
+    "clean_corpus", "clean_text", "cluster_corpus", "compare", "corpus_from_texts", "embed", "evaluate", "find_duplicates", "get_encoder", "list_models",
     "load_corpus", "prepare_corpus", "related",
 ]

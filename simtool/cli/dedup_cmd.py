@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from simtool.cli import options, session
-from simtool.cli.output import print_json, stderr, stdout, to_jsonable
+from simtool.cli.output import print_json, safe_cell, stderr, stdout, to_jsonable
 from simtool.dedup import METHODS, deduplicated, find_duplicates
 
 
@@ -83,17 +83,12 @@ def _write(corpus, result, path: Path) -> None:
                    markup=False)
 
 
-def _safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no spreadsheet formulas
-
-
 def _print_csv(result) -> None:
     writer = csv.writer(sys.stdout)
     writer.writerow(["group", "canonical", "id", "title", "date", "source", "jaccard", "containment"])
     for number, group in enumerate(result.groups, start=1):
         for m in group.details:
-            writer.writerow([number, group.canonical, *(_safe_cell(v) for v in
+            writer.writerow([number, group.canonical, *(safe_cell(v) for v in
                              (m.id, m.title, m.date, m.source, m.jaccard, m.containment))])
 
 

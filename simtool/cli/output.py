@@ -67,3 +67,9 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None] | None
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (=, +, -, @, tab, CR get a leading ')."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

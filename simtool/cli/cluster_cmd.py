@@ -1,0 +1,95 @@
+"""`simtool cluster`: stories and topics, labelled, with representatives."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from simtool.cli import options, session
+from simtool.cli.output import print_json, progress_bar, safe_cell, stderr, stdout
+from simtool.cluster import ALGORITHMS, HYBRID, classes_of, cluster_corpus, evaluate
+
+
+def _k(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        k = int(value)
+    except ValueError:
+        raise typer.BadParameter(f"--k must be a number or 'auto'; got {value!r}") from None
+    if k < 1:
+        raise typer.BadParameter(f"--k must be at least 1; got {k}")
+    return k
+
+
+def cluster_command(
+    paths: options.Paths,
+    model: Annotated[str, typer.Option("--model", "-m", help="hybrid (TF-IDF + minilm), tfidf, minilm, static, "
+                                                             "a folder or a hub name.")] = HYBRID,
+    algorithm: Annotated[str, typer.Option("--algorithm", help=f"One of {', '.join(ALGORITHMS)}.")] = "kmeans",
+    k: Annotated[str, typer.Option("--k", help="Number of clusters, or auto (the most stable k in 2..15).")] = "auto",
+    evaluate_field: Annotated[str | None, typer.Option(
+        "--evaluate", help="Score against classes: a metadata field (e.g. category) or 'folder'.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write id,cluster,title as CSV.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (results are deterministic for it).")] = 0,
+    json: options.Json = False,
+    cache: options.Cache = None,
+    no_clean: options.NoClean = False,
+    strict: options.Strict = False,
+    text_field: options.TextField = None,
+) -> None:
+    """Clusters of the corpus, each with a label, size, representative headlines, dates and sources."""
+    if algorithm not in ALGORITHMS:
+        raise typer.BadParameter(f"--algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
+    k_value = _k(k)
+    corpus = session.load(paths, no_clean, strict, text_field)
+    truth = classes_of(corpus, evaluate_field) if evaluate_field else None
+    if isinstance(k_value, int) and k_value > len(corpus):
+        stderr().print(f"note: --k {k_value} is more than the {len(corpus)} documents; using {len(corpus)}",
+                       markup=False)
+    with session.store(cache) as store, progress_bar("embedding") as progress:
+        result = cluster_corpus(corpus, model=model, algorithm=algorithm, k=k_value, store=store, seed=seed,
+                                progress=progress)
+    scores = evaluate(truth, [result.assignments[doc.id] for doc in corpus]) if truth is not None else None
+    if out is not None:
+        _write_assignments(corpus, result, out)
+    if json:
+        print_json({"assignments": result.assignments, "clusters": result.clusters, "noise": result.noise,
+                    "settings": result.settings, "k_scores": result.k_scores, "evaluation": scores})
+        return
+    _print(result, scores)
+
+
+def _write_assignments(corpus, result, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "cluster", "title"])
+        for doc in corpus:
+            writer.writerow([safe_cell(doc.id), result.assignments[doc.id], safe_cell(doc.title)])
+    stderr().print(f"wrote {len(corpus)} assignments to {path}", markup=False)
+
+
+def _print(result, scores) -> None:
+    console = stdout()
+    if result.k_scores:
+        chosen = result.settings["k"]
+        console.print("k by stability (mean adjusted Rand index of 80% subsamples): "
+                      + ", ".join(f"{k}: {s:.3f}" + (" <-" if k == chosen else "") for k, s in result.k_scores.items()),
+                      markup=False)
+    table = Table(title=f"{len(result.clusters)} clusters ({result.settings['model']}, {result.settings['algorithm']}); "
+                        f"{len(result.noise)} documents as noise", title_justify="left")
+    for column in ("cluster", "size", "label", "representative headlines", "dates", "sources"):
+        table.add_column(column, overflow="fold")
+    for c in result.clusters:
+        span = f"{c.first_date} .. {c.last_date}" if c.first_date else ""
+        table.add_row(str(c.id), str(c.size), c.label, "\n".join(r.title for r in c.representatives), span,
+                      ", ".join(c.sources[:3]) + (" ..." if len(c.sources) > 3 else ""))
+    console.print(table, markup=False)
+    if scores is not None:
+        console.print(f"against the given classes: NMI {scores['nmi']:.4f}, ARI {scores['ari']:.4f}, "
+                      f"V-measure {scores['v_measure']:.4f}", markup=False)

@@ -1,0 +1,134 @@
+"""Clustering: quality and labels on BBC, choosing k, the CLI, and corpora too small or too alike."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from scipy.optimize import linear_sum_assignment
+from typer.testing import CliRunner
+
+from simtool.cli import app
+from simtool.cluster import NOISE, Views, choose_k, classes_of, cluster_corpus, ctfidf_terms, evaluate, represent
+from simtool.corpus import corpus_from_texts
+from simtool.prepare import prepare_corpus
+from simtool.store import VectorStore
+from tests.conftest import SEEDS, SHARED_DATA, needs_bbc
+
+runner = CliRunner()
+
+TOPIC_WORDS = {
+    "sport": {"game", "win", "england", "cup", "match", "club", "team", "players", "league", "champion", "season", "world"},
+    "business": {"growth", "market", "economy", "company", "bank", "firm", "shares", "sales", "profits", "prices"},
+    "politics": {"labour", "government", "election", "blair", "party", "minister", "tory", "tories", "brown"},
+    "tech": {"technology", "mobile", "users", "software", "digital", "computer", "net", "internet", "phone", "games"},
+    "entertainment": {"film", "music", "awards", "award", "band", "album", "star", "show", "actor", "best"},
+}
+
+
+@pytest.fixture(scope="module")
+def bbc():
+    return prepare_corpus([SHARED_DATA / "bbc"])
+
+
+@pytest.fixture(scope="module")
+def bbc_views(bbc, tmp_path_factory):
+    with VectorStore(tmp_path_factory.mktemp("cache")) as store:
+        return represent(bbc, "hybrid", store)
+
+
+def _matched(truth, labels):
+    """For each true class, the cluster that best matches it (Hungarian matching)."""
+    classes = sorted(set(truth))
+    clusters = sorted(set(labels))
+    overlap = np.array([[sum(t == c and l == k for t, l in zip(truth, labels)) for k in clusters] for c in classes])
+    rows, cols = linear_sum_assignment(-overlap)
+    return {classes[r]: clusters[c] for r, c in zip(rows, cols)}
+
+
+@needs_bbc
+def test_hybrid_beats_each_view_on_bbc_and_labels_name_the_topics(bbc, bbc_views):
+    truth = classes_of(bbc, "folder")
+    result = cluster_corpus(bbc, model="hybrid", k=5, views=bbc_views)
+    labels = [result.assignments[doc.id] for doc in bbc]
+    hybrid = evaluate(truth, labels)["nmi"]
+    lsa, minilm = (evaluate(truth, list(cluster_corpus(bbc, k=5, views=Views(part)).assignments.values()))["nmi"]
+                   for part in bbc_views.parts)
+    assert hybrid >= 0.91 and hybrid > max(lsa, minilm), (hybrid, lsa, minilm)
+    clusters = {c.id: c for c in result.clusters}
+    for topic, cluster in _matched(truth, labels).items():
+        terms = set(clusters[cluster].terms[:5])
+        assert terms & TOPIC_WORDS[topic], (topic, terms)
+        assert len(clusters[cluster].representatives) == 3
+
+
+@needs_bbc
+def test_k_auto_picks_between_4_and_8_on_bbc(bbc_views):
+    k, scores = choose_k(bbc_views.vectors)
+    assert 4 <= k <= 8 and scores[k] == max(scores.values())
+    assert set(scores) == set(range(2, 16))
+
+
+@needs_bbc
+def test_hdbscan_reports_noise_as_noise(bbc_views, bbc):
+    result = cluster_corpus(bbc, algorithm="hdbscan", views=bbc_views)
+    assert result.noise and all(result.assignments[i] == NOISE for i in result.noise)
+    assert sum(c.size for c in result.clusters) + len(result.noise) == len(bbc)
+    assert result.settings["k"] is None
+
+
+def test_cli_json_csv_and_evaluation(tmp_path, cache_dir):
+    rows = []
+    for n in range(12):
+        rows.append({"id": f"s{n}", "title": f"Match report {n}", "category": "sport",
+                     "text": f"The team won the match {n} after the striker scored twice in the cup game."})
+        rows.append({"id": f"e{n}", "title": f"Budget {n}", "category": "economy",
+                     "text": f"The bank raised interest rates {n} as inflation and the budget deficit grew."})
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    out = tmp_path / "a.csv"
+    result = runner.invoke(app, ["cluster", str(path), "--model", "tfidf", "--k", "2", "--json",
+                                 "--evaluate", "category", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["assignments"]) == 24 and {"id", "label", "size"} <= set(data["clusters"][0])
+    assert data["evaluation"]["nmi"] == 1.0
+    with out.open() as f:
+        assert len(list(csv.reader(f))) == 25
+    table = runner.invoke(app, ["cluster", str(path), "--model", "tfidf", "--k", "auto"])
+    assert table.exit_code == 0 and "k by stability" in table.stdout
+
+
+def test_small_and_degenerate_corpora(tmp_path, cache_dir):
+    result = runner.invoke(app, ["cluster", str(SEEDS), "--model", "tfidf", "--k", "5", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert "more than the 2 documents" in result.stderr
+    assert len(json.loads(result.stdout)["assignments"]) == 2
+    one = tmp_path / "one.txt"
+    one.write_text("Only one article about the election.")
+    result = runner.invoke(app, ["cluster", str(one), "--model", "tfidf", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["assignments"] == {"one": 0}
+    same = corpus_from_texts(["The same wire story about the storm."] * 20)
+    for algorithm in ("kmeans", "agglomerative", "hdbscan"):
+        clustered = cluster_corpus(same, model="tfidf", algorithm=algorithm, k=3)
+        assert len(clustered.assignments) == 20
+
+
+def test_bad_options_are_named(tmp_path):
+    result = runner.invoke(app, ["cluster", str(SEEDS), "--algorithm", "dbscan"])
+    assert result.exit_code == 2 and "--algorithm must be one of" in result.stderr
+    result = runner.invoke(app, ["cluster", str(SEEDS), "--k", "many"])
+    assert result.exit_code == 2 and "--k must be a number" in result.stderr
+    result = runner.invoke(app, ["cluster", str(SEEDS), "--model", "tfidf", "--evaluate", "category"])
+    assert result.exit_code == 1 and "no document has a field 'category'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ctfidf_prefers_what_is_distinctive():
+    texts = ["goal striker match team said"] * 5 + ["bank rates inflation budget said"] * 5 + ["said"] * 2
+    terms = ctfidf_terms(texts, np.array([0] * 5 + [1] * 5 + [NOISE] * 2))
+    assert set(terms) == {0, 1}
+    assert "goal" in terms[0] and "bank" in terms[1]
+    assert "said" not in terms[0][:2]
