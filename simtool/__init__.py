@@ -14,6 +14,7 @@ from simtool.compare import Comparison, compare
 from simtool.corpus import Corpus, corpus_from_texts, load_corpus
 from simtool.dedup import DedupResult, DuplicateGroup, find_duplicates
 from simtool.document import Document
+from simtool.drift import DriftResult, find_drift
 from simtool.embed import EmbedStats, embed
 from simtool.encoders import Encoder, get_encoder, list_models
 from simtool.errors import InputError, NoDocumentsError, Problem, SimtoolError, UnknownDocumentError, UnknownModelError
@@ -23,8 +24,8 @@ from simtool.store import VectorStore
 
 __version__ = "0.1.0"
 __all__ = [
-    "Cleaner", "ClusterResult", "Comparison", "Corpus", "DedupResult", "Document", "DuplicateGroup", "EmbedStats", "Encoder", "InputError", "NoDocumentsError",
+    "Cleaner", "ClusterResult", "Comparison", "Corpus", "DedupResult", "Document", "DriftResult", "DuplicateGroup", "EmbedStats", "Encoder", "InputError", "NoDocumentsError",
     "Problem", "RelatedDocument", "SimtoolError", "UnknownDocumentError", "UnknownModelError", "VectorStore",
-    "clean_corpus", "clean_text", "cluster_corpus", "compare", "corpus_from_texts", "embed", "evaluate", "find_duplicates", "get_encoder", "list_models",
+    "clean_corpus", "clean_text", "cluster_corpus", "compare", "corpus_from_texts", "embed", "evaluate", "find_drift", "find_duplicates", "get_encoder", "list_models",
     "load_corpus", "prepare_corpus", "related",
 ]

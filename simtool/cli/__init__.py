@@ -29,6 +29,7 @@ def _build_app() -> typer.Typer:
     from simtool.cli.cluster_cmd import cluster_command
     from simtool.cli.compare_cmd import compare_command
     from simtool.cli.dedup_cmd import dedup_command
+    from simtool.cli.drift_cmd import drift_command
     from simtool.cli.embed_cmd import embed_command
     from simtool.cli.models_cmd import models_command
     from simtool.cli.related_cmd import related_command
@@ -37,6 +38,7 @@ def _build_app() -> typer.Typer:
                       no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
     for name, command in (("related", related_command), ("compare", compare_command),
                           ("dedup", dedup_command), ("cluster", cluster_command),
+                          ("drift", drift_command),
                           ("clean", clean_command), ("embed", embed_command), ("models", models_command)):
         app.command(name)(_reporting_errors(command))
     return app

@@ -1,0 +1,79 @@
+"""`simtool drift`: how the coverage of a topic shifts across periods."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from simtool.cli import options, session
+from simtool.cli.output import print_json, progress_bar, stderr, stdout
+from simtool.drift import BY, RELEVANCE, find_drift
+
+
+def drift_command(
+    paths: options.Paths,
+    query: Annotated[str, typer.Option("--query", "-q", help="What the statements are about.")],
+    by: Annotated[str, typer.Option("--by", help=f"Period: {', '.join(BY)}.")] = "year",
+    axis: Annotated[tuple[str, str] | None, typer.Option(
+        "--axis", help="Two poles, positive then negative, for a stance score.")] = None,
+    relevance: Annotated[float, typer.Option("--relevance", min=-1.0, max=1.0,
+                                             help="Cosine to the query a statement needs.")] = RELEVANCE,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap and permutations.")] = 0,
+    model: options.Model = "minilm",
+    json: options.Json = False,
+    cache: options.Cache = None,
+    no_clean: options.NoClean = False,
+    strict: options.Strict = False,
+    text_field: options.TextField = None,
+) -> None:
+    """Per period: statements about the query, distinctive terms, actors, stance; and the drift between periods."""
+    if by not in BY:
+        raise typer.BadParameter(f"--by must be one of {', '.join(BY)}; got {by!r}")
+    corpus = session.load(paths, no_clean, strict, text_field)
+    encoder = session.encoder(model)
+    with session.store(cache) as store, progress_bar(f"embedding statements with {encoder.name}") as update:
+        result = find_drift(corpus, query=query, encoder=encoder, by=by, axis=axis, store=store,
+                            relevance=relevance, seed=seed, progress=update)
+    if result.undated:
+        stderr().print(f"note: {len(result.undated)} documents have no date and are left out: "
+                       + ", ".join(result.undated[:10]) + (" ..." if len(result.undated) > 10 else ""), markup=False)
+    inferred = [info for info in result.dates.values() if info.how == "text (inferred)"]
+    for info in inferred:
+        stderr().print(f"note: {info.id}: date {info.date} inferred from its text ({info.evidence!r})", markup=False)
+    if json:
+        print_json({"query": result.query, "by": result.by, "periods": result.periods, "drift": result.drift,
+                    "largest_change": result.largest_change, "undated": result.undated,
+                    "dates": result.dates, "settings": result.settings})
+        return
+    _print(result)
+
+
+def _print(result) -> None:
+    console = stdout()
+    table = Table(title=f"{result.query!r} by {result.by}", title_justify="left")
+    for column in ("period", "docs", "statements", "distinctive terms (z)", "actors", "stance (95% CI)"):
+        table.add_column(column, overflow="fold")
+    for p in result.periods:
+        stance = f"{p.stance.mean:+.3f} ({p.stance.low:+.3f} .. {p.stance.high:+.3f})" if p.stance else ""
+        table.add_row(p.period, str(p.documents), str(p.n_statements),
+                      ", ".join(f"{t} {z:.1f}" for t, z in p.terms[:8]),
+                      ", ".join(f"{name} ({len(said)})" for name, said in list(p.actors.items())[:5]), stance)
+    console.print(table, markup=False)
+    for p in result.periods:
+        console.print(f"\n{p.period}: representative statements", markup=False)
+        for s in p.statements[:3]:
+            who = f" [{s.actor}]" if s.actor else ""
+            console.print(f"  - {s.text}{who}", markup=False)
+    for step in result.drift:
+        console.print(f"\n{step.before} -> {step.after}: centre moved {step.distance:.3f} (z {step.z:+.1f}), "
+                      f"share of sentences on the topic z {step.salience_z:+.1f}; {len(step.new)} new, "
+                      f"{len(step.dropped)} dropped statements", markup=False)
+        for text in step.new[:2]:
+            console.print(f"  + {text}", markup=False)
+        for text in step.dropped[:2]:
+            console.print(f"  - {text}", markup=False)
+    if result.largest_change:
+        c = result.largest_change
+        console.print(f"\nlargest change: {c.before} -> {c.after} (change {c.change:.1f})", markup=False)

@@ -1,0 +1,227 @@
+"""How the coverage of a topic shifts across periods: statements, terms, actors, stance, drift.
+
+1. Statements: every sentence (and headline) of every dated document is embedded; those about
+   the query are kept: cosine to the query >= `RELEVANCE` (0.35 with MiniLM, where unrelated
+   sentences score about 0.1), or a mention of every content word of the query.
+2. Per period: documents and statements, distinctive terms against the other periods
+   (fightin_words.py), and the statements nearest the period's centre.
+3. Actors: statements attributed to a named speaker (actors.py), grouped by actor and period.
+4. Stance on an axis: similarity to the positive pole minus to the negative, with means and
+   bootstrap 95% intervals per period and per actor.
+5. Drift: cosine distance between consecutive periods' centres, and its z-score against random
+   splits of the same statements (a change in what is said); the change in the share of all
+   sentences that are about the query (how much is said); the largest change, by both z-scores
+   together, named; the
+   statements of a period with no counterpart in the one before (and the reverse), aligned as
+   `compare` aligns two articles.
+Periods are compared with each other only: nothing from one period is mixed into another.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simtool.actors import actor_key, actor_names, speaker_of
+from simtool.compare import THRESHOLDS, align
+from simtool.corpus import Corpus
+from simtool.dates import DateInfo, period_of, resolve_date
+from simtool.embed import embed
+from simtool.encoders.base import Encoder
+from simtool.errors import InputError
+from simtool.fightin_words import content_words, distinctive_terms
+from simtool.store import VectorStore
+
+RELEVANCE = 0.35
+BY = ("year", "quarter", "month")
+BOOTSTRAP_SAMPLES = 2000
+PERMUTATIONS = 200
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence about the query, where it comes from, and who said it."""
+
+    text: str
+    document: str
+    date: str
+    period: str
+    relevance: float
+    actor: str | None = None
+    stance: float | None = None
+
+
+@dataclass(frozen=True)
+class Stance:
+    """Mean stance score with a bootstrap 95% interval over `n` statements."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period: its counts, distinctive terms (with z-scores), statements and actors."""
+
+    period: str
+    documents: int
+    n_statements: int
+    terms: list[tuple[str, float]]
+    statements: list[Statement]          # the most representative, nearest the period's centre
+    actors: dict[str, list[Statement]]   # actor -> their statements in this period
+    stance: Stance | None = None
+    actor_stance: dict[str, Stance] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DriftStep:
+    """From one period to the next: how far the centre moved, what is new and what was dropped."""
+
+    before: str
+    after: str
+    distance: float  # 1 - cosine of the two periods' centres
+    z: float         # that distance against the distances of random splits of the same statements
+    salience_z: float  # change in the share of all sentences that are about the query (two-proportion z)
+    change: float    # the size of the change: sqrt(z^2 + salience_z^2)
+    new: list[str]
+    dropped: list[str]
+
+
+@dataclass(frozen=True)
+class DriftResult:
+    """Periods in order, the steps between them, the largest change, and the undated documents."""
+
+    query: str
+    by: str
+    periods: list[Period]
+    drift: list[DriftStep]
+    largest_change: DriftStep | None
+    undated: list[str]
+    dates: dict[str, DateInfo]
+    settings: dict[str, object]
+
+
+def find_drift(corpus: Corpus, *, query: str, encoder: Encoder, by: str = "year",
+               axis: tuple[str, str] | None = None, store: VectorStore | None = None,
+               relevance: float = RELEVANCE, seed: int = 0, top: int = 5, progress=None) -> DriftResult:
+    """The shift in what `corpus` says about `query`, period by period."""
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}; got {by!r}")
+    if not query.strip():
+        raise ValueError("query must not be empty")
+    dates = {doc.id: resolve_date(doc) for doc in corpus}
+    undated = [doc_id for doc_id, info in dates.items() if info.date is None]
+    dated = [doc for doc in corpus if dates[doc.id].date is not None]
+    if not dated:
+        raise InputError(f"none of the {len(corpus)} documents has a date (metadata, file name or text); "
+                         f"drift needs dated documents")
+    texts, owners = [], []
+    for doc in dated:
+        for sentence in ([doc.title] if doc.title else []) + list(doc.sentences):
+            texts.append(sentence)
+            owners.append(doc)
+    vectors, _ = embed([query, *texts, *(axis or ())], encoder, store, progress=progress)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    query_vector, statement_vectors = vectors[0], vectors[1:1 + len(texts)]
+    scores = statement_vectors @ query_vector
+    query_words = set(content_words(query))
+    mentions = np.array([bool(query_words) and query_words <= set(content_words(t)) for t in texts])
+    keep = np.flatnonzero((scores >= relevance) | mentions)
+    if not len(keep):
+        raise InputError(f"no statement matches the query {query!r} (cosine >= {relevance} or a mention "
+                         f"of every word); try a broader query or a lower --relevance")
+    stance = None
+    if axis:
+        positive, negative = vectors[1 + len(texts)], vectors[2 + len(texts)]
+        stance = statement_vectors @ positive - statement_vectors @ negative
+
+    statements = []
+    for i in keep.tolist():
+        doc = owners[i]
+        date = dates[doc.id].date
+        statements.append(Statement(texts[i], doc.id, date.isoformat(), period_of(date, by), round(float(scores[i]), 4),
+                                    speaker_of(texts[i]), round(float(stance[i]), 4) if stance is not None else None))
+    rows = {id(s): i for s, i in zip(statements, keep.tolist())}
+    sentences: dict[str, int] = defaultdict(int)  # all sentences per period, about the query or not
+    for doc in owners:
+        sentences[period_of(dates[doc.id].date, by)] += 1
+    by_period: dict[str, list[Statement]] = defaultdict(list)
+    for s in statements:
+        by_period[s.period].append(s)
+    order = sorted(by_period)
+    terms = distinctive_terms({p: [s.text for s in by_period[p]] for p in order}, texts)
+    names = actor_names(s.actor for s in statements if s.actor)
+    rng = np.random.default_rng(seed)
+
+    periods, centres = [], {}
+    for p in order:
+        own = by_period[p]
+        matrix = statement_vectors[[rows[id(s)] for s in own]]
+        centre = matrix.mean(axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        centres[p] = centre
+        nearest = np.argsort(-(matrix @ centre), kind="stable")[:top]
+        actors: dict[str, list[Statement]] = defaultdict(list)
+        for s in own:
+            if s.actor:
+                actors[names[actor_key(s.actor)]].append(s)
+        periods.append(Period(
+            p, len({s.document for s in own}), len(own), terms[p], [own[i] for i in nearest], dict(actors),
+            _stance([s.stance for s in own], rng) if axis else None,
+            {name: _stance([s.stance for s in said], rng) for name, said in actors.items()} if axis else {}))
+
+    steps = []
+    for before, after in zip(order, order[1:]):
+        a, b = by_period[before], by_period[after]
+        _, dropped, new = align([s.text for s in a], [s.text for s in b],
+                                statement_vectors[[rows[id(s)] for s in a]],
+                                statement_vectors[[rows[id(s)] for s in b]], THRESHOLDS["sentence_match"])
+        matrix_a = statement_vectors[[rows[id(s)] for s in a]]
+        matrix_b = statement_vectors[[rows[id(s)] for s in b]]
+        content_z = _shift_z(matrix_a, matrix_b, rng)
+        salience_z = _proportion_z(len(a), sentences[before], len(b), sentences[after])
+        steps.append(DriftStep(before, after, round(1.0 - float(centres[before] @ centres[after]), 4), content_z,
+                               salience_z, round(float(np.hypot(content_z, salience_z)), 2), new, dropped))
+    largest = max(steps, key=lambda s: s.change) if steps else None
+    settings = {"encoder": encoder.name, "relevance": relevance, "by": by, "axis": list(axis) if axis else None,
+                "seed": seed, "documents": len(corpus), "dated": len(dated)}
+    return DriftResult(query, by, periods, steps, largest, undated, dates, settings)
+
+
+def _shift_z(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, permutations: int = PERMUTATIONS) -> float:
+    """How unusual the distance between the centres of `a` and `b` is: its z-score against the
+    same distance for random relabellings of the pooled statements (a permutation test). A few
+    statements have a noisy centre; this does not mistake that noise for a shift."""
+    pooled = np.vstack([a, b])
+
+    def distance(first: np.ndarray, second: np.ndarray) -> float:
+        c1, c2 = first.mean(axis=0), second.mean(axis=0)
+        return 1.0 - float(c1 @ c2 / ((np.linalg.norm(c1) * np.linalg.norm(c2)) or 1.0))
+
+    observed = distance(a, b)
+    null = []
+    for _ in range(permutations):
+        order = rng.permutation(len(pooled))
+        null.append(distance(pooled[order[:len(a)]], pooled[order[len(a):]]))
+    spread = float(np.std(null)) or 1e-9
+    return round((observed - float(np.mean(null))) / spread, 2)
+
+
+def _proportion_z(k1: int, n1: int, k2: int, n2: int) -> float:
+    """Two-proportion z-test: did the share of sentences about the query change?"""
+    pooled = (k1 + k2) / (n1 + n2)
+    spread = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) or 1e-9
+    return round(float((k2 / n2 - k1 / n1) / spread), 2)
+
+
+def _stance(values: list[float], rng: np.random.Generator) -> Stance:
+    data = np.array(values, dtype=float)
+    if len(data) == 1:
+        return Stance(round(float(data[0]), 4), round(float(data[0]), 4), round(float(data[0]), 4), 1)
+    means = data[rng.integers(0, len(data), (BOOTSTRAP_SAMPLES, len(data)))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return Stance(round(float(data.mean()), 4), round(float(low), 4), round(float(high), 4), len(data))

@@ -1,0 +1,123 @@
+"""Shifts across periods: the seeds, the State of the Union, dates, actors and bad queries."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from typer.testing import CliRunner
+
+from simtool.actors import actor_key, actor_names, speaker_of
+from simtool.cli import app
+from simtool.dates import resolve_date
+from simtool.document import Document
+from simtool.drift import find_drift
+from simtool.encoders import get_encoder
+from simtool.fightin_words import distinctive_terms
+from simtool.prepare import prepare_corpus
+from simtool.store import VectorStore
+from simtool.text import words
+from tests.conftest import SEEDS, SHARED_DATA, needs_bbc
+
+runner = CliRunner()
+AXIS = ("the US and Russia cooperate against terrorism", "the US and Russia confront each other")
+
+
+@pytest.fixture(scope="module")
+def minilm_store(tmp_path_factory):
+    with VectorStore(tmp_path_factory.mktemp("cache")) as store:
+        yield get_encoder("minilm"), store
+
+
+def test_seeds_show_who_said_what_in_2015_and_2021(minilm_store):
+    encoder, store = minilm_store
+    corpus = prepare_corpus([SEEDS])
+    result = find_drift(corpus, query="US Russia counterterrorism cooperation", encoder=encoder, store=store,
+                        axis=AXIS)
+    periods = {p.period: p for p in result.periods}
+    assert list(periods) == ["2015", "2021"]
+    assert any("Harf" in name for name in periods["2015"].actors)
+    assert any("Antonov" in name for name in periods["2021"].actors)
+    for p, doc in zip(result.periods, corpus.documents):  # the seeds are in date order
+        own = set(words(doc.content))
+        assert p.terms and all(term in own for term, _ in p.terms), (p.period, p.terms)
+        assert p.stance is not None and p.stance.low <= p.stance.mean <= p.stance.high
+        assert p.statements and all(s.stance is not None for s in p.statements)
+    assert result.largest_change.before == "2015" and result.largest_change.after == "2021"
+
+
+@needs_bbc
+def test_state_of_the_union_names_2001_as_the_largest_change_on_terrorism(minilm_store):
+    encoder, store = minilm_store
+    result = find_drift(prepare_corpus([SHARED_DATA / "state_union"]), query="terrorism", encoder=encoder,
+                        store=store)
+    assert [p.period for p in result.periods] == ["1998", "1999", "2000", "2001", "2002"]
+    assert all(p.n_statements > 0 and p.terms for p in result.periods)
+    assert result.dates["1998-Clinton"].how == "file name (year only)"
+    assert result.largest_change.after == "2001"
+
+
+def test_cli_json_and_the_bad_cases(tmp_path, cache_dir):
+    undated = tmp_path / "undated.jsonl"
+    undated.write_text(json.dumps({"id": "a", "text": "The minister spoke about the budget."}))
+    result = runner.invoke(app, ["drift", str(undated), "--query", "budget", "--model", "static"])
+    assert result.exit_code == 1 and "has a date" in result.stderr and "Traceback" not in result.stderr
+
+    same_year = tmp_path / "same.jsonl"
+    same_year.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "date": "2020-03-01", "text": "The minister said the budget will cut taxes."},
+        {"id": "b", "date": "2020-09-01", "text": "Critics said the budget fails the poor."},
+        {"id": "c", "text": "An undated note about the weather."}]))
+    result = runner.invoke(app, ["drift", str(same_year), "--query", "budget", "--model", "static", "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [p["period"] for p in data["periods"]] == ["2020"] and data["drift"] == []
+    assert data["largest_change"] is None and data["undated"] == ["c"]
+    assert "1 documents have no date" in result.stderr
+
+    result = runner.invoke(app, ["drift", str(same_year), "--query", "volcanic eruptions on Mars",
+                                 "--model", "static", "--relevance", "0.99"])
+    assert result.exit_code == 1 and "no statement matches" in result.stderr
+
+
+def test_a_date_only_in_the_text_is_inferred_and_shown(tmp_path, cache_dir):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Talks resume\nWASHINGTON, Jan. 14, 2015 — Officials said talks on trade resume.")
+    (folder / "b.txt").write_text("Talks end\nMOSCOW, 11 September 2021 — Officials said trade talks ended.")
+    info = resolve_date(Document(id="a", text="WASHINGTON, Jan. 14, 2015 — Officials said talks resume.",
+                                 origin=str(folder / "a.txt")))
+    assert info.how == "text (inferred)" and info.evidence == "Jan. 14, 2015"
+    result = runner.invoke(app, ["drift", str(folder), "--query", "trade talks", "--model", "static", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert [p["period"] for p in json.loads(result.stdout)["periods"]] == ["2015", "2021"]
+    assert "inferred from its text" in result.stderr
+
+
+def test_actor_names_are_normalised():
+    said = [speaker_of(s) for s in ["US State Department Marie Harf stated that talks go on.",
+                                    "“We work together,” Harf said.", "Ms. Harf added that it matters.",
+                                    "The Russian Foreign Ministry said it has evidence.", "He said so."]]
+    assert said[:3] == ["Marie Harf", "Harf", "Harf"] and said[3] == "Russian Foreign Ministry" and said[4] is None
+    assert len({actor_key(name) for name in said[:3]}) == 1
+    assert actor_names(said[:3]) == {"harf": "Marie Harf"}
+
+
+def test_fightin_words_rank_what_one_period_says_more():
+    terms = distinctive_terms({"a": ["sanctions sanctions embargo talks"] * 5, "b": ["talks cooperation talks"] * 5},
+                              background=["talks"] * 20)
+    assert terms["a"][0][0] == "sanctions" and "cooperation" in {t for t, _ in terms["b"]}
+    assert Counter(t for t, _ in terms["a"])["talks"] == 0
+
+
+@needs_bbc
+def test_huffpost_russia_moves_from_the_probe_to_the_war(minilm_store):
+    encoder, store = minilm_store
+    corpus = prepare_corpus([SHARED_DATA / "huffpost" / "news_category_10k.jsonl"])
+    periods = {p.period: p for p in find_drift(corpus, query="Russia", encoder=encoder, store=store).periods}
+    assert set(periods) == {"2018", "2019", "2020", "2021", "2022"}
+    top_2022 = {term for term, _ in periods["2022"].terms[:5]}
+    assert {"ukraine", "invasion", "war"} & top_2022, top_2022
+    top_2018 = {term for term, _ in periods["2018"].terms[:5]}
+    assert not top_2018 & {"ukraine", "invasion", "war"} and {"probe", "investigation", "trump"} & top_2018
