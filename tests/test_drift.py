@@ -69,7 +69,10 @@ def test_cli_json_and_the_bad_cases(tmp_path, cache_dir):
         {"id": "a", "date": "2020-03-01", "text": "The minister said the budget will cut taxes."},
         {"id": "b", "date": "2020-09-01", "text": "Critics said the budget fails the poor."},
         {"id": "c", "text": "An undated note about the weather."}]))
-    result = runner.invoke(app, ["drift", str(same_year), "--query", "budget", "--model", "static", "--json"])
+    plot = tmp_path / "drift.png"
+    result = runner.invoke(app, ["drift", str(same_year), "--query", "budget", "--model", "static", "--json",
+                                 "--plot", str(plot)])
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert [p["period"] for p in data["periods"]] == ["2020"] and data["drift"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from rich.table import Table
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, stderr, stdout
 from simtool.drift import BY, RELEVANCE, find_drift
+from simtool.drift_plot import plot_drift
 
 
 def drift_command(
@@ -21,6 +23,7 @@ def drift_command(
     relevance: Annotated[float, typer.Option("--relevance", min=-1.0, max=1.0,
                                              help="Cosine to the query a statement needs.")] = RELEVANCE,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap and permutations.")] = 0,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG of statements, stance and change.")] = None,
     model: options.Model = "minilm",
     json: options.Json = False,
     cache: options.Cache = None,
@@ -42,6 +45,8 @@ def drift_command(
     inferred = [info for info in result.dates.values() if info.how == "text (inferred)"]
     for info in inferred:
         stderr().print(f"note: {info.id}: date {info.date} inferred from its text ({info.evidence!r})", markup=False)
+    if plot is not None:
+        stderr().print(f"wrote {plot_drift(result, plot)}", markup=False)
     if json:
         print_json({"query": result.query, "by": result.by, "periods": result.periods, "drift": result.drift,
                     "largest_change": result.largest_change, "undated": result.undated,
