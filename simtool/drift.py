@@ -20,6 +20,7 @@ Periods are compared with each other only: nothing from one period is mixed into
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -105,30 +106,38 @@ class DriftResult:
     settings: dict[str, object]
 
 
-def find_drift(corpus: Corpus, *, query: str, encoder: Encoder, by: str = "year",
+def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder, by: str = "year",
                axis: tuple[str, str] | None = None, store: VectorStore | None = None,
-               relevance: float = RELEVANCE, seed: int = 0, top: int = 5, progress=None) -> DriftResult:
-    """The shift in what `corpus` says about `query`, period by period."""
+               relevance: float = RELEVANCE, seed: int = 0, top: int = 5, documents: Collection[str] | None = None,
+               progress=None) -> DriftResult:
+    """The shift in what `corpus` says about `query`, period by period.
+
+    documents: only these documents' statements (e.g. one cluster's, see `cluster_documents`);
+        with no query, statements are then judged by their closeness to these documents' centre.
+    """
     if by not in BY:
         raise ValueError(f"by must be one of {', '.join(BY)}; got {by!r}")
-    if not query.strip():
-        raise ValueError("query must not be empty")
+    if not (query or "").strip() and documents is None:
+        raise ValueError("give a query or the documents of a cluster")
     dates = {doc.id: resolve_date(doc) for doc in corpus}
     undated = [doc_id for doc_id, info in dates.items() if info.date is None]
-    dated = [doc for doc in corpus if dates[doc.id].date is not None]
+    dated = [doc for doc in corpus if dates[doc.id].date is not None and (documents is None or doc.id in documents)]
     if not dated:
-        raise InputError(f"none of the {len(corpus)} documents has a date (metadata, file name or text); "
-                         f"drift needs dated documents")
+        raise InputError(f"none of the {len(corpus) if documents is None else len(documents)} documents has a date "
+                         f"(metadata, file name or text); drift needs dated documents")
     texts, owners = [], []
     for doc in dated:
         for sentence in ([doc.title] if doc.title else []) + list(doc.sentences):
             texts.append(sentence)
             owners.append(doc)
-    vectors, _ = embed([query, *texts, *(axis or ())], encoder, store, progress=progress)
+    vectors, _ = embed([query or "", *texts, *(axis or ())], encoder, store, progress=progress)
     vectors = np.asarray(vectors, dtype=np.float32)
     query_vector, statement_vectors = vectors[0], vectors[1:1 + len(texts)]
+    if not (query or "").strip():  # a cluster's statements: closeness to their own centre
+        query_vector = statement_vectors.mean(axis=0)
+        query_vector /= np.linalg.norm(query_vector) or 1.0
     scores = statement_vectors @ query_vector
-    query_words = set(content_words(query))
+    query_words = set(content_words(query or ""))
     mentions = np.array([bool(query_words) and query_words <= set(content_words(t)) for t in texts])
     keep = np.flatnonzero((scores >= relevance) | mentions)
     if not len(keep):
@@ -189,7 +198,7 @@ def find_drift(corpus: Corpus, *, query: str, encoder: Encoder, by: str = "year"
     largest = max(steps, key=lambda s: s.change) if steps else None
     settings = {"encoder": encoder.name, "relevance": relevance, "by": by, "axis": list(axis) if axis else None,
                 "seed": seed, "documents": len(corpus), "dated": len(dated)}
-    return DriftResult(query, by, periods, steps, largest, undated, dates, settings)
+    return DriftResult(query or "", by, periods, steps, largest, undated, dates, settings)
 
 
 def _shift_z(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, permutations: int = PERMUTATIONS) -> float:
@@ -225,3 +234,16 @@ def _stance(values: list[float], rng: np.random.Generator) -> Stance:
     means = data[rng.integers(0, len(data), (BOOTSTRAP_SAMPLES, len(data)))].mean(axis=1)
     low, high = np.percentile(means, [2.5, 97.5])
     return Stance(round(float(data.mean()), 4), round(float(low), 4), round(float(high), 4), len(data))
+
+
+def cluster_documents(corpus: Corpus, cluster: int, *, model: str = "hybrid", k: int | str = "auto",
+                      store: VectorStore | None = None, seed: int = 0) -> tuple[set[str], str]:
+    """The ids and label of one cluster of `corpus` (clustered as `simtool cluster` does)."""
+    from simtool.cluster import cluster_corpus
+
+    result = cluster_corpus(corpus, model=model, k=k, store=store, seed=seed)
+    found = {c.id: c for c in result.clusters}
+    if cluster not in found:
+        raise InputError(f"no cluster {cluster}: this corpus has clusters 0..{len(result.clusters) - 1} "
+                         f"(model {model}, k {result.settings['k']})")
+    return {doc_id for doc_id, c in result.assignments.items() if c == cluster}, found[cluster].label

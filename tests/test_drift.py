@@ -124,3 +124,25 @@ def test_huffpost_russia_moves_from_the_probe_to_the_war(minilm_store):
     assert {"ukraine", "invasion", "war"} & top_2022, top_2022
     top_2018 = {term for term, _ in periods["2018"].terms[:5]}
     assert not top_2018 & {"ukraine", "invasion", "war"} and {"probe", "investigation", "trump"} & top_2018
+
+
+def test_drift_of_one_cluster(tmp_path, cache_dir):
+    rows = []
+    for year in (2019, 2020):
+        for n in range(6):
+            rows.append({"id": f"f{year}{n}", "date": f"{year}-05-0{n + 1}",
+                         "text": f"The floods in the valley rose again {n}. Rescuers said the river burst its banks."
+                                 + (" Officials blamed climate change." if year == 2020 else "")})
+            rows.append({"id": f"e{year}{n}", "date": f"{year}-06-0{n + 1}",
+                         "text": f"The central bank raised interest rates {n}. Inflation stayed high, the bank said."})
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    result = runner.invoke(app, ["drift", str(path), "--cluster", "0", "--k", "2", "--model", "static", "--json",
+                                 "--relevance", "0.0"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    kept = {s["document"][0] for p in data["periods"] for s in p["statements"]}
+    assert len(kept) == 1 and "cluster 0" in result.stderr  # one story's statements only
+    assert runner.invoke(app, ["drift", str(path), "--model", "static"]).exit_code == 2
+    missing = runner.invoke(app, ["drift", str(path), "--cluster", "7", "--k", "2", "--model", "static"])
+    assert missing.exit_code == 1 and "no cluster 7" in missing.stderr

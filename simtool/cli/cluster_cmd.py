@@ -14,18 +14,6 @@ from simtool.cli.output import print_json, progress_bar, safe_cell, stderr, stdo
 from simtool.cluster import ALGORITHMS, HYBRID, classes_of, cluster_corpus, evaluate
 
 
-def _k(value: str) -> int | str:
-    if value == "auto":
-        return value
-    try:
-        k = int(value)
-    except ValueError:
-        raise typer.BadParameter(f"--k must be a number or 'auto'; got {value!r}") from None
-    if k < 1:
-        raise typer.BadParameter(f"--k must be at least 1; got {k}")
-    return k
-
-
 def cluster_command(
     paths: options.Paths,
     model: Annotated[str, typer.Option("--model", "-m", help="hybrid (TF-IDF + minilm), tfidf, minilm, static, "
@@ -45,7 +33,7 @@ def cluster_command(
     """Clusters of the corpus, each with a label, size, representative headlines, dates and sources."""
     if algorithm not in ALGORITHMS:
         raise typer.BadParameter(f"--algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
-    k_value = _k(k)
+    k_value = options.parse_k(k)
     corpus = session.load(paths, no_clean, strict, text_field)
     truth = classes_of(corpus, evaluate_field) if evaluate_field else None
     if isinstance(k_value, int) and k_value > len(corpus):

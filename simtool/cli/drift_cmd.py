@@ -10,13 +10,16 @@ from rich.table import Table
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, stderr, stdout
-from simtool.drift import BY, RELEVANCE, find_drift
+from simtool.drift import BY, RELEVANCE, cluster_documents, find_drift
 from simtool.drift_plot import plot_drift
 
 
 def drift_command(
     paths: options.Paths,
-    query: Annotated[str, typer.Option("--query", "-q", help="What the statements are about.")],
+    query: Annotated[str | None, typer.Option("--query", "-q", help="What the statements are about.")] = None,
+    cluster: Annotated[int | None, typer.Option(
+        "--cluster", help="Instead of a query: the statements of one cluster (as `simtool cluster` numbers them).")] = None,
+    k: Annotated[str, typer.Option("--k", help="With --cluster: clusters to make, or auto.")] = "auto",
     by: Annotated[str, typer.Option("--by", help=f"Period: {', '.join(BY)}.")] = "year",
     axis: Annotated[tuple[str, str] | None, typer.Option(
         "--axis", help="Two poles, positive then negative, for a stance score.")] = None,
@@ -34,11 +37,17 @@ def drift_command(
     """Per period: statements about the query, distinctive terms, actors, stance; and the drift between periods."""
     if by not in BY:
         raise typer.BadParameter(f"--by must be one of {', '.join(BY)}; got {by!r}")
+    if (query is None) == (cluster is None):
+        raise typer.BadParameter("give one of --query TEXT or --cluster ID")
     corpus = session.load(paths, no_clean, strict, text_field)
     encoder = session.encoder(model)
     with session.store(cache) as store, progress_bar(f"embedding statements with {encoder.name}") as update:
+        members = None
+        if cluster is not None:
+            members, label = cluster_documents(corpus, cluster, k=options.parse_k(k), store=store, seed=seed)
+            stderr().print(f"cluster {cluster} ({label}): {len(members)} documents", markup=False)
         result = find_drift(corpus, query=query, encoder=encoder, by=by, axis=axis, store=store,
-                            relevance=relevance, seed=seed, progress=update)
+                            relevance=relevance, seed=seed, documents=members, progress=update)
     if result.undated:
         stderr().print(f"note: {len(result.undated)} documents have no date and are left out: "
                        + ", ".join(result.undated[:10]) + (" ..." if len(result.undated) > 10 else ""), markup=False)
@@ -57,7 +66,7 @@ def drift_command(
 
 def _print(result) -> None:
     console = stdout()
-    table = Table(title=f"{result.query!r} by {result.by}", title_justify="left")
+    table = Table(title=f"{result.query or 'the cluster'!r} by {result.by}", title_justify="left")
     for column in ("period", "docs", "statements", "distinctive terms (z)", "actors", "stance (95% CI)"):
         table.add_column(column, overflow="fold")
     for p in result.periods:

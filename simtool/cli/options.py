@@ -17,3 +17,16 @@ NoClean = Annotated[bool, typer.Option("--no-clean", help="Keep web junk (skip t
 Strict = Annotated[bool, typer.Option("--strict", help="Stop at the first bad file or record.")]
 TextField = Annotated[str | None, typer.Option("--text-field", help="Field holding the text in JSONL/CSV/Parquet.")]
 Pooling = Annotated[str, typer.Option("--pooling", help="Long texts: truncate (first 256 word pieces) or chunk (mean of windows).")]
+
+
+def parse_k(value: str) -> int | str:
+    """--k: a number of clusters (at least 1) or "auto"."""
+    if value == "auto":
+        return value
+    try:
+        k = int(value)
+    except ValueError:
+        raise typer.BadParameter(f"--k must be a number or 'auto'; got {value!r}") from None
+    if k < 1:
+        raise typer.BadParameter(f"--k must be at least 1; got {k}")
+    return k
