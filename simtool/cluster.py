@@ -21,9 +21,11 @@ the term's frequency over all clusters).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -322,10 +324,8 @@ def _describe(corpus: Corpus, labels: np.ndarray, vectors: np.ndarray) -> list[C
 
 def classes_of(corpus: Corpus, field_name: str) -> list[object]:
     """Each document's class for `--evaluate`: a metadata field, or `folder` (its file's folder)."""
-    from pathlib import Path
-
-    if field_name == "folder":
-        return [Path(doc.origin.rsplit(":", 1)[0] if doc.origin else "").parent.name or None for doc in corpus]
+    if field_name == "folder":  # an origin is a path, or "file.jsonl:LINE" for a record
+        return [Path(re.sub(r":\d+$", "", doc.origin or "")).parent.name or None for doc in corpus]
     values = []
     for doc in corpus:
         value = doc.meta.get(field_name, getattr(doc, field_name, None) if field_name in ("source", "title") else None)
