@@ -9,8 +9,9 @@ Algorithms (`assign_clusters`): k-means, Ward agglomerative (on a k-nearest-neig
 `hybrid` with k-means adds an agreement step: k-means runs on the hybrid vectors, on the
 TF-IDF view and on the embedding view; the documents all three put in the same cluster are a
 confident core, and a logistic regression trained on the core assigns every document. The
-documents the views disagree on are the ones a single k-means gets wrong most often; measured
-on BBC, NMI goes from 0.895 (hybrid k-means alone) to 0.919. When the views agree on under
+documents the views disagree on are the ones a single k-means gets wrong most often. Five
+seeds' classifiers are averaged. Measured on BBC, NMI goes from 0.895 (hybrid k-means alone)
+to 0.919 with one seed and 0.922 with five. When the views agree on under
 half the documents (many small topics, short texts) the core no longer represents the
 clusters and plain k-means on the hybrid is kept (on HuffPost the step cost 0.03 NMI).
 
@@ -53,6 +54,7 @@ LARGE_FOR_WARD = 5_000  # past this, Ward runs on a k-nearest-neighbour graph
 NOISE = -1
 SHORT_TEXT_WORDS = 100  # median length under which a corpus counts as headlines and snippets
 MIN_AGREEMENT = 0.5  # share of documents the views must agree on for the agreement step
+AGREEMENT_RUNS = 5  # k-means seeds whose agreement classifiers are averaged
 
 
 @dataclass(frozen=True)
@@ -155,16 +157,30 @@ def assign_clusters(vectors: np.ndarray, algorithm: str = "kmeans", k: int | Non
     raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
 
 
-def agreement_labels(views: Views, k: int, seed: int = 0) -> np.ndarray:
-    """k-means on the hybrid and on each view; a classifier trained where all agree labels the rest."""
-    first = KMeans(k, n_init=10, random_state=seed).fit_predict(views.vectors)
-    core = np.ones(len(first), bool)
-    for part in views.parts:
-        core &= _aligned(first, KMeans(k, n_init=10, random_state=seed).fit_predict(part), k) == first
-    if core.mean() < MIN_AGREEMENT or len(np.unique(first[core])) < 2:
-        return first  # the views agree on too few documents for them to speak for the clusters
-    classifier = LogisticRegression(C=10.0, max_iter=3000).fit(views.vectors[core], first[core])
-    return classifier.classes_[classifier.predict_proba(views.vectors).argmax(axis=1)]
+def agreement_labels(views: Views, k: int, seed: int = 0, runs: int = AGREEMENT_RUNS) -> np.ndarray:
+    """k-means on the hybrid and on each view; a classifier trained where all agree labels the rest.
+
+    Repeated for `runs` seeds, with each run's clusters matched to the first run's, and the
+    classifiers' probabilities averaged: one k-means start decides less. If the views agree on
+    under MIN_AGREEMENT of the documents in the first run, its plain hybrid k-means is returned.
+    """
+    reference, total = None, np.zeros((len(views.vectors), k))
+    for run in range(runs):
+        first = KMeans(k, n_init=10, random_state=seed + run).fit_predict(views.vectors)
+        if reference is None:
+            reference = first
+        else:
+            first = _aligned(reference, first, k)
+        core = np.ones(len(first), bool)
+        for part in views.parts:
+            core &= _aligned(first, KMeans(k, n_init=10, random_state=seed + run).fit_predict(part), k) == first
+        if core.mean() < MIN_AGREEMENT or len(np.unique(first[core])) < 2:
+            if run == 0:
+                return first  # the views agree on too few documents for them to speak for the clusters
+            continue
+        classifier = LogisticRegression(C=10.0, max_iter=3000).fit(views.vectors[core], first[core])
+        total[:, classifier.classes_] += classifier.predict_proba(views.vectors)
+    return total.argmax(axis=1)
 
 
 def _aligned(reference: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
