@@ -154,25 +154,24 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder, by: str =
         date = dates[doc.id].date
         statements.append(Statement(texts[i], doc.id, date.isoformat(), period_of(date, by), round(float(scores[i]), 4),
                                     speaker_of(texts[i]), round(float(stance[i]), 4) if stance is not None else None))
-    rows = {id(s): i for s, i in zip(statements, keep.tolist())}
     sentences: dict[str, int] = defaultdict(int)  # all sentences per period, about the query or not
     for doc in owners:
         sentences[period_of(dates[doc.id].date, by)] += 1
     by_period: dict[str, list[Statement]] = defaultdict(list)
-    for s in statements:
+    period_rows: dict[str, list[int]] = defaultdict(list)  # each statement's row in statement_vectors
+    for s, row in zip(statements, keep.tolist()):
         by_period[s.period].append(s)
+        period_rows[s.period].append(row)
     order = sorted(by_period)
     terms = distinctive_terms({p: [s.text for s in by_period[p]] for p in order}, texts)
     names = actor_names(s.actor for s in statements if s.actor)
     rng = np.random.default_rng(seed)
 
     periods, centres = [], {}
+    matrices = {p: statement_vectors[period_rows[p]] for p in order}
     for p in order:
-        own = by_period[p]
-        matrix = statement_vectors[[rows[id(s)] for s in own]]
-        centre = matrix.mean(axis=0)
-        centre /= np.linalg.norm(centre) or 1.0
-        centres[p] = centre
+        own, matrix = by_period[p], matrices[p]
+        centre = centres[p] = _centre(matrix)
         nearest = np.argsort(-(matrix @ centre), kind="stable")[:top]
         actors: dict[str, list[Statement]] = defaultdict(list)
         for s in own:
@@ -186,12 +185,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder, by: str =
     steps = []
     for before, after in zip(order, order[1:]):
         a, b = by_period[before], by_period[after]
-        _, dropped, new = align([s.text for s in a], [s.text for s in b],
-                                statement_vectors[[rows[id(s)] for s in a]],
-                                statement_vectors[[rows[id(s)] for s in b]], THRESHOLDS["sentence_match"])
-        matrix_a = statement_vectors[[rows[id(s)] for s in a]]
-        matrix_b = statement_vectors[[rows[id(s)] for s in b]]
-        content_z = _shift_z(matrix_a, matrix_b, rng)
+        _, dropped, new = align([s.text for s in a], [s.text for s in b], matrices[before], matrices[after],
+                                THRESHOLDS["sentence_match"])
+        content_z = _shift_z(matrices[before], matrices[after], rng)
         salience_z = _proportion_z(len(a), sentences[before], len(b), sentences[after])
         steps.append(DriftStep(before, after, round(1.0 - float(centres[before] @ centres[after]), 4), content_z,
                                salience_z, round(float(np.hypot(content_z, salience_z)), 2), new, dropped))
@@ -201,6 +197,12 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder, by: str =
     return DriftResult(query or "", by, periods, steps, largest, undated, dates, settings)
 
 
+def _centre(matrix: np.ndarray) -> np.ndarray:
+    """The unit-length mean of a period's statement vectors."""
+    centre = matrix.mean(axis=0)
+    return centre / (np.linalg.norm(centre) or 1.0)
+
+
 def _shift_z(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, permutations: int = PERMUTATIONS) -> float:
     """How unusual the distance between the centres of `a` and `b` is: its z-score against the
     same distance for random relabellings of the pooled statements (a permutation test). A few
@@ -208,8 +210,7 @@ def _shift_z(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, permutation
     pooled = np.vstack([a, b])
 
     def distance(first: np.ndarray, second: np.ndarray) -> float:
-        c1, c2 = first.mean(axis=0), second.mean(axis=0)
-        return 1.0 - float(c1 @ c2 / ((np.linalg.norm(c1) * np.linalg.norm(c2)) or 1.0))
+        return 1.0 - float(_centre(first) @ _centre(second))
 
     observed = distance(a, b)
     null = []
