@@ -32,8 +32,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans
-from sklearn.decomposition import PCA, TruncatedSVD
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
 from sklearn.neighbors import kneighbors_graph
@@ -43,6 +43,7 @@ from simtool.corpus import Corpus
 from simtool.embed import embed
 from simtool.errors import InputError
 from simtool.encoders import get_encoder
+from simtool.encoders.tfidf import LsaEncoder
 from simtool.store import VectorStore
 
 ALGORITHMS = ("kmeans", "agglomerative", "hdbscan")
@@ -99,15 +100,12 @@ class Views:
     parts: tuple[np.ndarray, ...] = ()
 
 
-def lsa_vectors(texts: Sequence[str], dimensions: int = SVD_DIMENSIONS, seed: int = 0) -> np.ndarray:
-    """TF-IDF (unigrams and bigrams, sublinear) reduced by TruncatedSVD, rows L2-normalised."""
-    min_df = 2 if len(texts) >= 50 else 1
-    tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=min_df, max_df=0.5 if len(texts) >= 50 else 1.0,
-                            ngram_range=(1, 2)).fit_transform(texts)
-    dimensions = min(dimensions, tfidf.shape[1] - 1, len(texts) - 1)
-    if dimensions < 2:
-        return normalize(tfidf.toarray().astype(np.float32))
-    return normalize(TruncatedSVD(dimensions, random_state=seed).fit_transform(tfidf)).astype(np.float32)
+def lsa_vectors(texts: Sequence[str], dimensions: int = SVD_DIMENSIONS, seed: int = 0,
+                store: VectorStore | None = None) -> np.ndarray:
+    """TF-IDF reduced by TruncatedSVD (the `tfidf-svd` encoder), rows L2-normalised; cached in
+    `store` for exactly this list of texts."""
+    vectors, _ = embed(list(texts), LsaEncoder(dimensions, seed), store)
+    return vectors
 
 
 def tfidf_weight(texts: Sequence[str]) -> float:
@@ -126,14 +124,14 @@ def represent(corpus: Corpus, model: str = HYBRID, store: VectorStore | None = N
     """The vectors to cluster `corpus` by: `tfidf`, `hybrid`, or any encoder name or path."""
     texts = [doc.content for doc in corpus]
     if model == "tfidf":
-        return Views(lsa_vectors(texts, seed=seed))
+        return Views(lsa_vectors(texts, seed=seed, store=store))
     if model == HYBRID:
-        lsa = lsa_vectors(texts, seed=seed)
+        lsa = lsa_vectors(texts, seed=seed, store=store)
         vectors, _ = embed(texts, get_encoder(HYBRID_ENCODER), store, progress=progress)
         dense = normalize(np.asarray(vectors, dtype=np.float32))
         weight = tfidf_weight(texts)
         return Views(normalize(np.hstack([np.sqrt(weight) * lsa, np.sqrt(1 - weight) * dense])), (lsa, dense))
-    vectors, _ = embed(texts, get_encoder(model), store, progress=progress)
+    vectors, _ = embed(texts, get_encoder(model, cache=store.directory if store else None), store, progress=progress)
     if hasattr(vectors, "toarray"):
         vectors = vectors.toarray()
     return Views(normalize(np.asarray(vectors, dtype=np.float32)))

@@ -38,6 +38,9 @@ def embed(
     """
     texts = check_texts(texts)
     identity = encoder.identity
+    fitted_identity = getattr(encoder, "fitted_identity", None)
+    if store is not None and identity is None and fitted_identity is not None and texts:
+        return _embed_fitted(texts, encoder, store, fitted_identity(texts))
     if store is None or identity is None:
         vectors = encoder.encode(texts)
         return vectors, EmbedStats(len(texts), 0, len(texts))
@@ -65,3 +68,15 @@ def embed(
             progress(done, total)
     matrix = np.vstack([found[key] for key in hashes]) if hashes else np.zeros((0, encoder.dim), np.float32)
     return matrix.astype(np.float32, copy=False), EmbedStats(len(texts), len(texts) - total, total)
+
+
+def _embed_fitted(texts: list[str], encoder: Encoder, store: VectorStore, identity: str) -> tuple[Vectors, EmbedStats]:
+    """A corpus-fitted encoder's vectors (LSA), cached under an identity that names the whole
+    text list: they are all reused, or all computed again, never mixed with another fit's."""
+    hashes = [text_hash(t) for t in texts]
+    found = store.get_many(identity, hashes)
+    if all(key in found for key in hashes):
+        return np.vstack([found[key] for key in hashes]), EmbedStats(len(texts), len(texts), 0)
+    vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
+    store.put_many(identity, dict(zip(hashes, vectors)).items())
+    return vectors, EmbedStats(len(texts), 0, len(texts))

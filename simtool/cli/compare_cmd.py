@@ -36,7 +36,7 @@ def compare_command(
     else:
         doc_a, doc_b = corpus.get(a), corpus.get(b)
     names = list(dict.fromkeys(["tfidf", "static", "minilm", model]))
-    encoders = {name: session.encoder(name, pooling) for name in names}
+    encoders = {name: session.encoder(name, pooling, cache) for name in names}
     with session.store(cache) as store:
         result = compare(doc_a, doc_b, encoders, store, sentence_encoder=model,
                          background=[d.content for d in corpus])

@@ -50,7 +50,7 @@ def dedup_command(
         stderr().print(f"note: the corpus has {len(corpus)} document; nothing to compare", markup=False)
     if threshold is None:
         threshold, containment = 0.5, containment if containment is not None else 0.8
-    encoder = session.encoder(model) if method != "minhash" else None
+    encoder = session.encoder(model, cache=cache) if method != "minhash" else None
     with session.store(cache) as store:
         result = find_duplicates(corpus, method=method, threshold=threshold, containment_threshold=containment,
                                  semantic_threshold=semantic_threshold, encoder=encoder, store=store,

@@ -40,7 +40,7 @@ def drift_command(
     if (query is None) == (cluster is None):
         raise typer.BadParameter("give one of --query TEXT or --cluster ID")
     corpus = session.load(paths, no_clean, strict, text_field)
-    encoder = session.encoder(model)
+    encoder = session.encoder(model, cache=cache)
     with session.store(cache) as store, progress_bar(f"embedding statements with {encoder.name}") as update:
         members = None
         if cluster is not None:

@@ -20,7 +20,7 @@ def embed_command(
 ) -> None:
     """Embed every document into the cache; a second run over the same corpus embeds nothing."""
     corpus = session.load(paths, no_clean, strict, text_field)
-    encoder = session.encoder(model, pooling)
+    encoder = session.encoder(model, pooling, cache)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
         _, stats = embed([doc.content for doc in corpus], encoder, store, batch_size=batch_size,
                          progress=update)

@@ -42,7 +42,7 @@ def related_command(
         query = Document(id="<text>", text=text)
     else:
         query = prepare_corpus([file], clean=not no_clean, strict=True).documents[0]
-    encoder = session.encoder(model, pooling)
+    encoder = session.encoder(model, pooling, cache)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
         results = related(corpus, query, encoder, store, k=k, progress=update)
     if json:

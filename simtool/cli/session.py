@@ -17,8 +17,8 @@ def load(paths: list[Path], no_clean: bool, strict: bool, text_field: str | None
     return corpus
 
 
-def encoder(name: str, pooling: str = "truncate") -> Encoder:
-    return get_encoder(name, pooling=pooling)
+def encoder(name: str, pooling: str = "truncate", cache: Path | None = None) -> Encoder:
+    return get_encoder(name, cache=cache, pooling=pooling)
 
 
 def store(cache: Path | None) -> VectorStore:

@@ -17,8 +17,9 @@ class Encoder(Protocol):
 
     `identity` names everything that changes the output (model, revision, max length, pooling,
     precision) and keys the vector cache; an encoder whose vectors depend on a fitted corpus
-    (TF-IDF) has `identity = None` and is never cached. TF-IDF returns a sparse CSR matrix;
-    the others a dense array.
+    (TF-IDF) has `identity = None`; such an encoder may offer `fitted_identity(texts)`, a key
+    that names the whole list it was fitted on, and is then cached for that exact list (LSA).
+    TF-IDF returns a sparse CSR matrix; the others a dense array.
     """
 
     name: str

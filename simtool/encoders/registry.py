@@ -1,12 +1,15 @@
-"""Model names to encoders: built-in names first, then packaged models, local paths, the hub.
+"""Model names to encoders: built-in names first, then models distilled here, local paths, the hub.
 
 Packaged models (pip packages that ship their weights) resolve before any hub name, so the
 built-in names never touch the network; a hub name loads only where the network and the
-hub's cache allow it.
+hub's cache allow it. `simtool models distill` saves static models under `<cache>/models/`,
+where they answer to their name.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import importlib.metadata
 import importlib.util
 from collections.abc import Callable
@@ -15,6 +18,10 @@ from pathlib import Path
 
 from simtool.encoders.base import Encoder
 from simtool.errors import UnknownModelError
+from simtool.store import default_cache_dir
+
+PROVENANCE = "simtool.json"  # what `simtool models distill` made a model from
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "0_StaticEmbedding/model.safetensors")
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,23 @@ def static_dir() -> Path | None:
     return _package_dir("static_model", "model")
 
 
+def distilled_dir(cache: Path | None = None) -> Path:
+    """Where `simtool models distill` saves static models: `<cache>/models/`."""
+    return (cache or default_cache_dir()) / "models"
+
+
+def folder_revision(path: Path) -> str:
+    """A short hash of a model folder's weights, so two folders of one name never share vectors."""
+    digest = hashlib.sha256()
+    for name in WEIGHT_FILES:
+        weights = path / name
+        if weights.is_file():
+            with weights.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()[:12]
+
+
 # Hub names that a packaged model answers, so they resolve offline.
 HUB_ALIASES = {
     "sentence-transformers/all-minilm-l6-v2": "minilm",
@@ -85,6 +109,12 @@ def _tfidf(**options) -> Encoder:
     return TfidfEncoder()
 
 
+def _tfidf_svd(**options) -> Encoder:
+    from simtool.encoders.tfidf import LsaEncoder
+
+    return LsaEncoder()
+
+
 def _fake(**options) -> Encoder:
     from simtool.encoders.fake import FakeEncoder
 
@@ -95,12 +125,14 @@ BUILTIN: dict[str, tuple[Callable[..., Encoder], str, str]] = {
     "minilm": (_minilm, "sentence-transformers", "all-MiniLM-L6-v2 (384-d), packaged"),
     "static": (_static, "model2vec", "tokenlearn static model (64-d), packaged"),
     "tfidf": (_tfidf, "tf-idf", "TF-IDF over the corpus (scikit-learn), sparse"),
+    "tfidf-svd": (_tfidf_svd, "lsa", "TF-IDF reduced to 100 dimensions by TruncatedSVD (LSA)"),
     "fake": (_fake, "hashing", "deterministic hashing encoder for tests (64-d)"),
 }
 
 
-def get_encoder(name: str, **options) -> Encoder:
-    """The encoder for a model name: a built-in name, a local folder, or a hub name.
+def get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
+    """The encoder for a model name: a built-in name, a model distilled into `<cache>/models/`,
+    a local folder, or a hub name.
 
     `options` go to sentence-transformers encoders (`pooling`, `batch_size`, `device`).
     Raises UnknownModelError when nothing answers to the name.
@@ -110,20 +142,43 @@ def get_encoder(name: str, **options) -> Encoder:
         factory = BUILTIN[key][0]
         return factory(**options) if key == "minilm" else factory()
     path = Path(name).expanduser()
+    distilled = distilled_dir(cache) / name
+    if not path.is_dir() and "/" not in name and distilled.is_dir():
+        path = distilled
     if path.is_dir():
-        if (path / "modules.json").exists() or (path / "config_sentence_transformers.json").exists():
-            from simtool.encoders.transformer import TransformerEncoder
-
-            return TransformerEncoder(path, **options)
-        if (path / "model.safetensors").exists() and (path / "tokenizer.json").exists():
-            from simtool.encoders.static import StaticEncoder
-
-            return StaticEncoder(path)
-        raise UnknownModelError(f"{name}: a folder, but neither a sentence-transformers nor a model2vec model")
+        return _from_folder(path, name, **options)
     if path.suffix or name.startswith((".", "/", "~")):
         raise UnknownModelError(f"unknown model {name!r}: no such folder, and not a model name "
                                 f"(built in: {', '.join(BUILTIN)})")
     return _from_hub(name, **options)
+
+
+def is_static_folder(path: Path) -> bool:
+    """A model2vec model: weights and tokenizer side by side, and either a config that says
+    model2vec (model2vec also writes a modules.json for sentence-transformers) or no modules.json."""
+    if not ((path / "model.safetensors").exists() and (path / "tokenizer.json").exists()):
+        return False
+    return _config(path).get("model_type") == "model2vec" or not (path / "modules.json").exists()
+
+
+def _config(path: Path, name: str = "config.json") -> dict:
+    try:
+        config = json.loads((path / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def _from_folder(path: Path, name: str, **options) -> Encoder:
+    if is_static_folder(path):
+        from simtool.encoders.static import StaticEncoder
+
+        return StaticEncoder(path, revision=folder_revision(path))
+    if (path / "modules.json").exists() or (path / "config_sentence_transformers.json").exists():
+        from simtool.encoders.transformer import TransformerEncoder
+
+        return TransformerEncoder(path, revision=folder_revision(path), **options)
+    raise UnknownModelError(f"{name}: a folder, but neither a sentence-transformers nor a model2vec model")
 
 
 def _from_hub(name: str, **options) -> Encoder:
@@ -139,12 +194,24 @@ def _from_hub(name: str, **options) -> Encoder:
         ) from None
 
 
-def list_models() -> list[ModelInfo]:
-    """The built-in models, with dimension and whether each works offline here."""
+def list_models(cache: Path | None = None) -> list[ModelInfo]:
+    """The built-in models and those distilled into `<cache>/models/`, with dimension and
+    whether each works offline here."""
     infos = []
-    dims = {"minilm": 384, "static": 64, "tfidf": None, "fake": 64}
-    available = {"minilm": minilm_dir() is not None, "static": static_dir() is not None,
-                 "tfidf": True, "fake": True}
+    dims = {"minilm": 384, "static": 64, "tfidf": None, "tfidf-svd": 100, "fake": 64}
+    available = {"minilm": minilm_dir() is not None, "static": static_dir() is not None}
     for name, (_, kind, description) in BUILTIN.items():
-        infos.append(ModelInfo(name, kind, dims[name], available[name], description))
+        infos.append(ModelInfo(name, kind, dims[name], available.get(name, True), description))
+    return infos + distilled_models(cache)
+
+
+def distilled_models(cache: Path | None = None) -> list[ModelInfo]:
+    """The static models `simtool models distill` saved under `<cache>/models/`."""
+    infos = []
+    root = distilled_dir(cache)
+    for path in sorted(root.iterdir()) if root.is_dir() else []:
+        if is_static_folder(path):
+            teacher = _config(path, PROVENANCE).get("teacher") or "a sentence-transformers model"
+            infos.append(ModelInfo(path.name, "model2vec (distilled)", _config(path).get("hidden_dim"), True,
+                                   f"static model distilled from {teacher}, in {path}"))
     return infos

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +18,18 @@ class StaticEncoder:
     """
 
     def __init__(self, model: str | Path, name: str | None = None, revision: str = "") -> None:
-        from model2vec import StaticModel
-
         self.model_path = str(model)
         self.name = name or Path(self.model_path).name
         self.revision = revision
-        self._model = StaticModel.from_pretrained(self.model_path)
-        self.dim = int(self._model.dim)
+        # The width of the embedding table, read from the weights' header, is all a cached run
+        # needs; the tokenizer (seconds to load for a large vocabulary) waits for a text to encode.
+        self.dim = _table_width(Path(self.model_path)) or int(self._model.dim)
+
+    @cached_property
+    def _model(self):
+        from model2vec import StaticModel
+
+        return StaticModel.from_pretrained(self.model_path)
 
     @property
     def identity(self) -> str:
@@ -34,3 +40,16 @@ class StaticEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return l2_normalize(self._model.encode(texts, max_length=None, show_progress_bar=False))
+
+
+def _table_width(path: Path) -> int | None:
+    weights = path / "model.safetensors"
+    if not weights.is_file():
+        return None
+    from safetensors import safe_open
+
+    with safe_open(str(weights), "np") as tensors:
+        if "embeddings" not in tensors.keys():
+            return None
+        shape = tensors.get_slice("embeddings").get_shape()
+    return int(shape[1]) if len(shape) == 2 else None

@@ -1,14 +1,18 @@
-"""TF-IDF over the corpus itself (scikit-learn), as sparse L2-normalised rows."""
+"""TF-IDF over the corpus itself (scikit-learn): sparse rows, or reduced by TruncatedSVD (LSA)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from simtool.encoders.base import check_texts
+from simtool.store import text_hash
 
 
 class TfidfEncoder:
@@ -18,11 +22,12 @@ class TfidfEncoder:
     cached: they change with the corpus.
     """
 
-    def __init__(self, max_features: int | None = 200_000, min_df: int = 1,
+    def __init__(self, max_features: int | None = 200_000, min_df: int = 1, max_df: float = 1.0,
                  ngram_range: tuple[int, int] = (1, 2)) -> None:
         self.name = "tfidf"
         self.max_features = max_features
         self.min_df = min_df
+        self.max_df = max_df
         self.ngram_range = ngram_range
         self.vectorizer_: TfidfVectorizer | None = None
 
@@ -38,7 +43,7 @@ class TfidfEncoder:
         texts = check_texts(texts)
         self.vectorizer_ = TfidfVectorizer(
             sublinear_tf=True, stop_words="english", ngram_range=self.ngram_range,
-            min_df=self.min_df, max_features=self.max_features, dtype=np.float32,
+            min_df=self.min_df, max_df=self.max_df, max_features=self.max_features, dtype=np.float32,
         )
         try:
             self.vectorizer_.fit(texts)
@@ -57,3 +62,40 @@ class TfidfEncoder:
     def terms(self) -> np.ndarray:
         """The vocabulary, in column order."""
         return self.vectorizer_.get_feature_names_out()
+
+
+class LsaEncoder:
+    """TF-IDF (unigrams and bigrams, sublinear) reduced by TruncatedSVD, rows L2-normalised.
+
+    Latent semantic analysis: dense, `dimensions` wide, fitted on the texts it encodes (one
+    call is one corpus), so cached only under `fitted_identity`, which names those texts. Terms in one document only, or in over half of them,
+    are left out once there are 50 texts: they cannot link documents and crowd the components.
+    """
+
+    def __init__(self, dimensions: int = 100, seed: int = 0) -> None:
+        self.name = "tfidf-svd"
+        self.dimensions = dimensions
+        self.seed = seed
+        self.dim = dimensions
+
+    @property
+    def identity(self) -> None:
+        return None
+
+    def fitted_identity(self, texts: Sequence[str]) -> str:
+        """The cache key of this encoder fitted on exactly `texts`, in order."""
+        digest = hashlib.sha256()
+        for text in texts:
+            digest.update(text_hash(text))
+        return f"lsa/v1/dims={self.dimensions}/seed={self.seed}/corpus={digest.hexdigest()[:32]}"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = check_texts(texts)
+        many = len(texts) >= 50
+        matrix = TfidfEncoder(max_features=None, min_df=2 if many else 1,
+                              max_df=0.5 if many else 1.0).encode(texts)
+        dimensions = min(self.dimensions, matrix.shape[1] - 1, len(texts) - 1)
+        if dimensions < 2:
+            return normalize(matrix.toarray()).astype(np.float32)
+        reduced = TruncatedSVD(dimensions, random_state=self.seed).fit_transform(matrix)
+        return normalize(reduced).astype(np.float32)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from simtool.encoders.base import check_texts, l2_normalize
+
+# The modules of a plain sentence-transformers model, whose shape its config files tell.
+_PLAIN_MODULES = ("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
+                  "sentence_transformers.models.Normalize")
 
 POOLING = ("truncate", "chunk")
 
@@ -31,21 +37,27 @@ class TransformerEncoder:
                  local_files_only: bool | None = None) -> None:
         if pooling not in POOLING:
             raise ValueError(f"pooling must be one of {', '.join(POOLING)}; got {pooling!r}")
-        from sentence_transformers import SentenceTransformer
-
         self.model_path = str(model)
         self.name = name or Path(self.model_path).name
         self.revision = revision
         self.pooling = pooling
         self.batch_size = batch_size
+        self.device = device
         if local_files_only is None:
             local_files_only = Path(self.model_path).is_dir() or os.environ.get("HF_HUB_OFFLINE") == "1"
-        self._model = SentenceTransformer(self.model_path, device=device,
-                                          local_files_only=local_files_only)
-        self.max_seq_length = int(self._model.max_seq_length)
-        self.dim = int(self._model.get_embedding_dimension()
-                       if hasattr(self._model, "get_embedding_dimension")
-                       else self._model.get_sentence_embedding_dimension())
+        self.local_files_only = local_files_only
+        # A folder's configuration names the cache key without loading torch and the weights, so
+        # a run whose vectors are all cached never loads the model.
+        described = _describe_folder(Path(self.model_path))
+        if described is None:
+            described = (int(self._model.max_seq_length), _dimension(self._model))
+        self.max_seq_length, self.dim = described
+
+    @cached_property
+    def _model(self):
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(self.model_path, device=self.device, local_files_only=self.local_files_only)
 
     @property
     def identity(self) -> str:
@@ -85,3 +97,26 @@ class TransformerEncoder:
         pooled = np.zeros((len(texts), self.dim), dtype=np.float32)
         np.add.at(pooled, np.asarray(owners), piece_vectors * np.asarray(weights, dtype=np.float32)[:, None])
         return l2_normalize(pooled)
+
+
+def _dimension(model) -> int:
+    get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(get())
+
+
+def _describe_folder(path: Path) -> tuple[int, int] | None:
+    """(max_seq_length, dimension) of a plain model folder from its config files; None when the
+    folder is not plain (extra modules, several pooling modes) or says too little."""
+    try:
+        modules = json.loads((path / "modules.json").read_text())
+        settings = json.loads((path / "sentence_bert_config.json").read_text())
+        pooling_path = next(m["path"] for m in modules if m["type"].endswith(".Pooling"))
+        pooling = json.loads((path / pooling_path / "config.json").read_text())
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return None
+    modes = [key for key, on in pooling.items() if key.startswith("pooling_mode_") and on is True]
+    if any(m.get("type") not in _PLAIN_MODULES for m in modules) or len(modes) != 1:
+        return None
+    if not isinstance(settings.get("max_seq_length"), int) or not isinstance(pooling.get("word_embedding_dimension"), int):
+        return None
+    return settings["max_seq_length"], pooling["word_embedding_dimension"]
