@@ -22,6 +22,7 @@ def _quiet_libraries() -> None:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    os.environ.setdefault("TQDM_DISABLE", "1")  # model2vec's bars; simtool draws its own
 
 
 def _build_app() -> typer.Typer:
@@ -31,16 +32,22 @@ def _build_app() -> typer.Typer:
     from simtool.cli.dedup_cmd import dedup_command
     from simtool.cli.drift_cmd import drift_command
     from simtool.cli.embed_cmd import embed_command
-    from simtool.cli.models_cmd import models_command
+    from simtool.cli.bench_cmd import bench_command
+    from simtool.cli.models_cmd import distill_command, models_command
     from simtool.cli.related_cmd import related_command
 
     app = typer.Typer(help="Related articles, near-duplicates, stories and shifts in a news corpus.",
                       no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
     for name, command in (("related", related_command), ("compare", compare_command),
                           ("dedup", dedup_command), ("cluster", cluster_command),
-                          ("drift", drift_command),
-                          ("clean", clean_command), ("embed", embed_command), ("models", models_command)):
+                          ("drift", drift_command), ("bench", bench_command),
+                          ("clean", clean_command), ("embed", embed_command)):
         app.command(name)(_reporting_errors(command))
+    models = typer.Typer(help="List the models; distil a static one.", add_completion=False,
+                         pretty_exceptions_enable=False)
+    models.callback(invoke_without_command=True)(_reporting_errors(models_command))
+    models.command("distill")(_reporting_errors(distill_command))
+    app.add_typer(models, name="models")
     return app
 
 # Error types to (exit code, prefix); the first match wins.

@@ -1,0 +1,167 @@
+"""The benchmark's datasets: STS-B dev, MSRP test, BBC and HuffPost, and retrieval pairs made
+from any corpus (the user's included).
+
+Each loader reads the public file as published and names the file and line of anything it
+cannot use. The standard sets are looked for in `data_dir()`: `$SIMTOOL_BENCH_DATA`, else the
+`shared/data` folder beside a source checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from simtool.cluster import classes_of
+from simtool.corpus import Corpus
+from simtool.errors import InputError
+from simtool.prepare import prepare_corpus
+from simtool.text import split_sentences
+
+STSB = "stsb/sts-dev.tsv"
+MSRP = "msrp/msr_paraphrase_test.txt"
+BBC = "bbc"
+HUFFPOST = "huffpost/news_category_10k.jsonl"
+STANDARD_CORPORA = {"bbc": BBC, "huffpost": HUFFPOST}
+CLASS_FIELDS = {"bbc": "folder", "huffpost": "category"}
+FEW_DOCUMENTS = 100  # under this, retrieval figures mostly measure the corpus's size
+
+
+class MissingDataset(InputError):
+    """A standard dataset that is not where the benchmark looks for it."""
+
+
+def data_dir() -> Path:
+    """Where the standard datasets are: `$SIMTOOL_BENCH_DATA`, else `../shared/data` of a checkout."""
+    configured = os.environ.get("SIMTOOL_BENCH_DATA")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class ScoredPairs:
+    """Sentence pairs with a gold score (STS: 0-5) or label (paraphrase: 0/1)."""
+
+    name: str
+    first: list[str]
+    second: list[str]
+    gold: list[float]
+
+
+@dataclass(frozen=True)
+class LabelledCorpus:
+    """Texts with their gold class, for clustering."""
+
+    name: str
+    texts: list[str]
+    labels: list[object]
+
+
+@dataclass(frozen=True)
+class RetrievalSet:
+    """Queries and the one document each should find (`relevant[i]` indexes `documents`).
+
+    Documents are deduplicated by text, so two copies of one body count as one answer.
+    """
+
+    name: str
+    queries: list[str]
+    documents: list[str]
+    relevant: list[int]
+    warning: str | None = None
+
+
+def _tsv_rows(path: Path, columns: int) -> list[list[str]]:
+    # Plain tab splitting, as GLUE's readers do: the sentences hold quotes that csv would take
+    # for field quoting.
+    rows = []
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if number == 1 or not line.strip():
+                continue  # the header
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != columns:
+                raise InputError(f"{path}:{number}: expected {columns} tab-separated fields, found {len(fields)}")
+            rows.append(fields)
+    return rows
+
+
+def _number(path: Path, row: int, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError(f"{path}: row {row}: score {value!r} is not a number") from None
+
+
+def load_stsb(root: Path) -> ScoredPairs:
+    """STS Benchmark dev: 1,500 pairs scored 0-5 (columns: ..., sentence1, sentence2, score)."""
+    path = root / STSB
+    rows = _tsv_rows(path, 10)
+    return ScoredPairs("stsb-dev", [r[7] for r in rows], [r[8] for r in rows],
+                       [_number(path, i, r[9]) for i, r in enumerate(rows, start=1)])
+
+
+def load_msrp(root: Path) -> ScoredPairs:
+    """MSR Paraphrase test: 1,725 pairs labelled 1 (paraphrase) or 0 (Quality, ids, strings)."""
+    path = root / MSRP
+    rows = _tsv_rows(path, 5)
+    return ScoredPairs("msrp-test", [r[3] for r in rows], [r[4] for r in rows],
+                       [_number(path, i, r[0]) for i, r in enumerate(rows, start=1)])
+
+
+def labelled(corpus: Corpus, name: str) -> LabelledCorpus:
+    """BBC (class = folder) or HuffPost (class = category) with its gold classes."""
+    return LabelledCorpus(name, [doc.content for doc in corpus], classes_of(corpus, CLASS_FIELDS[name]))
+
+
+def retrieval_set(corpus: Corpus, name: str) -> RetrievalSet:
+    """Each document's headline (or, without one, its first sentence) as the query for its body.
+
+    Documents with nothing left for a body are left out. Bodies that are equal are one
+    document, which every query of theirs should find.
+    """
+    queries, documents, relevant = [], [], []
+    position: dict[str, int] = {}
+    for doc in corpus:
+        query, body = doc.title.strip(), doc.text.strip()
+        if not query:
+            sentences = split_sentences(body)
+            if len(sentences) < 2:
+                continue
+            query, body = sentences[0], " ".join(sentences[1:])
+        if not query or not body:
+            continue
+        if body not in position:
+            position[body] = len(documents)
+            documents.append(body)
+        queries.append(query)
+        relevant.append(position[body])
+    return RetrievalSet(name, queries, documents, relevant, _size_warning(name, len(documents)))
+
+
+def _size_warning(name: str, n: int) -> str | None:
+    if n >= FEW_DOCUMENTS:
+        return None
+    if n <= 10:
+        return (f"retrieval on {name}: only {n} documents, so Recall@10 is 1 by construction and "
+                f"MRR@10 says little; use a corpus of {FEW_DOCUMENTS}+ documents")
+    return (f"retrieval on {name}: only {n} documents; with so few candidates MRR@10 and Recall@10 "
+            f"mean little (chance MRR@10 is about {_chance_mrr(n):.2f}); use {FEW_DOCUMENTS}+ documents")
+
+
+def _chance_mrr(n: int) -> float:
+    return sum(1 / rank for rank in range(1, min(n, 10) + 1)) / n
+
+
+def corpus_name(paths: Sequence[str | os.PathLike[str]]) -> str:
+    """A short name for a user's corpus in tables and JSON."""
+    names = [Path(p).name or str(p) for p in paths]
+    return "+".join(names) if len(names) <= 3 else f"{names[0]}+{len(names) - 1} more"
+
+
+def load_user_corpus(paths: Sequence[str | os.PathLike[str]]) -> Corpus:
+    """The user's corpus, loaded and cleaned as every job loads it."""
+    return prepare_corpus(list(paths))
+
