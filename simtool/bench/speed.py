@@ -7,14 +7,17 @@ figure is the cost of encoding, never of a lookup.
 
 from __future__ import annotations
 
-import multiprocessing
+import dataclasses
+import json
 import os
 import resource
+import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from simtool.errors import SimtoolError
 
 WARMUP_TEXTS = 8  # encoded before the clock starts: first-call set-up is load time, not throughput
 
@@ -78,10 +81,22 @@ def _peak_above(start_mib: float | None) -> float:
 
 
 def measure_speed(model: str, texts: list[str], cache: str | os.PathLike[str] | None = None) -> Speed:
-    """Load `model` and encode `texts` without the vector cache, in a fresh process.
+    """Load `model` and encode `texts` without the vector cache, in a fresh interpreter.
 
-    `cache` is the cache folder whose `models/` holds models distilled there.
+    `cache` is the cache folder whose `models/` holds models distilled there. A fresh
+    interpreter (not a multiprocessing child, which re-imports the parent's main module) means
+    the load time counts every import the model needs.
     """
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_measure, model, texts, str(cache) if cache else None).result()
+    request = json.dumps({"model": model, "texts": texts, "cache": str(cache) if cache else None})
+    done = subprocess.run([sys.executable, "-m", "simtool.bench.speed"], input=request, capture_output=True,
+                          text=True, env={**os.environ, "TQDM_DISABLE": "1"})
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        raise SimtoolError(f"timing {model} failed: {lines[-1]}")
+    return Speed(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    asked = json.loads(sys.stdin.read())
+    measured = _measure(asked["model"], asked["texts"], asked["cache"])
+    sys.stdout.write(json.dumps(dataclasses.asdict(measured)) + "\n")
