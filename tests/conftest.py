@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ["HF_HUB_OFFLINE"] = "1"
+# Precision verdicts (a machine-level fact) go to a folder of this test session, not to ~/.cache.
+os.environ["SIMTOOL_STATE"] = tempfile.mkdtemp(prefix="simtool-state-")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from pathlib import Path

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import warnings
 from collections.abc import Callable
 
 import typer
@@ -82,7 +83,19 @@ def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+_library_warning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    # simtool's own warnings (a precision fallback) as one line, without the source line.
+    if category.__module__.startswith("simtool"):
+        print(f"simtool: warning: {message}", file=sys.stderr)
+    else:
+        _library_warning(message, category, filename, lineno, file, line)
+
+
 _quiet_libraries()
+warnings.showwarning = _show_warning
 app = _build_app()
 
 

@@ -18,6 +18,8 @@ def compare_command(
     b: Annotated[str | None, typer.Option("--b", help="Id of the second document.")] = None,
     model: options.Model = "minilm",
     pooling: options.Pooling = "truncate",
+    precision: options.Precision = "auto",
+    device: options.Device = "cpu",
     json: options.Json = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
@@ -36,7 +38,7 @@ def compare_command(
     else:
         doc_a, doc_b = corpus.get(a), corpus.get(b)
     names = list(dict.fromkeys(["tfidf", "static", "minilm", model]))
-    encoders = {name: session.encoder(name, pooling, cache) for name in names}
+    encoders = {name: session.encoder(name, pooling, cache, precision, device) for name in names}
     with session.store(cache) as store:
         result = compare(doc_a, doc_b, encoders, store, sentence_encoder=model,
                          background=[d.content for d in corpus])

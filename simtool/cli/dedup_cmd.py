@@ -36,6 +36,8 @@ def dedup_command(
         "--all-pairs", help="Verify and list every pair of copies in each group, not only the pairs that "
                             "joined it (same groups; slower when a story has many copies).")] = False,
     model: options.Model = "minilm",
+    precision: options.Precision = "auto",
+    device: options.Device = "cpu",
     json: options.Json = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
@@ -50,7 +52,7 @@ def dedup_command(
         stderr().print(f"note: the corpus has {len(corpus)} document; nothing to compare", markup=False)
     if threshold is None:
         threshold, containment = 0.5, containment if containment is not None else 0.8
-    encoder = session.encoder(model, cache=cache) if method != "minhash" else None
+    encoder = session.encoder(model, cache=cache, precision=precision, device=device) if method != "minhash" else None
     with session.store(cache) as store:
         result = find_duplicates(corpus, method=method, threshold=threshold, containment_threshold=containment,
                                  semantic_threshold=semantic_threshold, encoder=encoder, store=store,

@@ -28,6 +28,8 @@ def drift_command(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap and permutations.")] = 0,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG of statements, stance and change.")] = None,
     model: options.Model = "minilm",
+    precision: options.Precision = "auto",
+    device: options.Device = "cpu",
     json: options.Json = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
@@ -40,7 +42,7 @@ def drift_command(
     if (query is None) == (cluster is None):
         raise typer.BadParameter("give one of --query TEXT or --cluster ID")
     corpus = session.load(paths, no_clean, strict, text_field)
-    encoder = session.encoder(model, cache=cache)
+    encoder = session.encoder(model, cache=cache, precision=precision, device=device)
     with session.store(cache) as store, progress_bar(f"embedding statements with {encoder.name}") as update:
         members = None
         if cluster is not None:

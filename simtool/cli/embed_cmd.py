@@ -11,6 +11,8 @@ def embed_command(
     paths: options.Paths,
     model: options.Model = "minilm",
     pooling: options.Pooling = "truncate",
+    precision: options.Precision = "auto",
+    device: options.Device = "cpu",
     batch_size: int = 64,
     json: options.Json = False,
     cache: options.Cache = None,
@@ -20,7 +22,7 @@ def embed_command(
 ) -> None:
     """Embed every document into the cache; a second run over the same corpus embeds nothing."""
     corpus = session.load(paths, no_clean, strict, text_field)
-    encoder = session.encoder(model, pooling, cache)
+    encoder = session.encoder(model, pooling, cache, precision, device)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
         _, stats = embed([doc.content for doc in corpus], encoder, store, batch_size=batch_size,
                          progress=update)

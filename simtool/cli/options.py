@@ -16,6 +16,9 @@ Cache = Annotated[Path | None, typer.Option("--cache", envvar="SIMTOOL_CACHE",
 NoClean = Annotated[bool, typer.Option("--no-clean", help="Keep web junk (skip the cleaner).")]
 Strict = Annotated[bool, typer.Option("--strict", help="Stop at the first bad file or record.")]
 TextField = Annotated[str | None, typer.Option("--text-field", help="Field holding the text in JSONL/CSV/Parquet.")]
+Precision = Annotated[str, typer.Option("--precision", help="Transformer precision: auto (fastest this "
+                                        "hardware runs natively, if it passes the quality check), float32, bfloat16, int8.")]
+Device = Annotated[str, typer.Option("--device", help="cpu, cuda, cuda:N or mps.")]
 Pooling = Annotated[str, typer.Option("--pooling", help="Long texts: truncate (first 256 word pieces) or chunk (mean of windows).")]
 
 

@@ -24,6 +24,8 @@ def related_command(
     k: Annotated[int, typer.Option("-k", min=1, help="How many documents.")] = 10,
     model: options.Model = "minilm",
     pooling: options.Pooling = "truncate",
+    precision: options.Precision = "auto",
+    device: options.Device = "cpu",
     json: options.Json = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
@@ -42,7 +44,7 @@ def related_command(
         query = Document(id="<text>", text=text)
     else:
         query = prepare_corpus([file], clean=not no_clean, strict=True).documents[0]
-    encoder = session.encoder(model, pooling, cache)
+    encoder = session.encoder(model, pooling, cache, precision, device)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
         results = related(corpus, query, encoder, store, k=k, progress=update)
     if json:

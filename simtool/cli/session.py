@@ -17,8 +17,9 @@ def load(paths: list[Path], no_clean: bool, strict: bool, text_field: str | None
     return corpus
 
 
-def encoder(name: str, pooling: str = "truncate", cache: Path | None = None) -> Encoder:
-    return get_encoder(name, cache=cache, pooling=pooling)
+def encoder(name: str, pooling: str = "truncate", cache: Path | None = None, precision: str = "auto",
+            device: str = "cpu") -> Encoder:
+    return get_encoder(name, cache=cache, pooling=pooling, precision=precision, device=device)
 
 
 def store(cache: Path | None) -> VectorStore:

@@ -140,7 +140,7 @@ def get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
     key = HUB_ALIASES.get(name.lower(), name.lower())
     if key in BUILTIN:
         factory = BUILTIN[key][0]
-        return factory(**options) if key == "minilm" else factory()
+        return factory(**options) if key == "minilm" else factory()  # only transformers take options
     path = Path(name).expanduser()
     distilled = distilled_dir(cache) / name
     if not path.is_dir() and "/" not in name and distilled.is_dir():

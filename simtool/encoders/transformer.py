@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from simtool.encoders.base import check_texts, l2_normalize
+from simtool.encoders.precision import (MIN_COSINE, PrecisionChecks, PrecisionFallback, choose_precision,
+                                        default_state_dir, encode_normalized, machine_key,
+                                        min_cosine_to_float32, probe_texts, reduced_precision)
+from simtool.errors import InputError
 
 # The modules of a plain sentence-transformers model, whose shape its config files tell.
 _PLAIN_MODULES = ("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
@@ -34,7 +39,8 @@ class TransformerEncoder:
 
     def __init__(self, model: str | Path, name: str | None = None, revision: str = "",
                  pooling: str = "truncate", batch_size: int = 32, device: str = "cpu",
-                 local_files_only: bool | None = None) -> None:
+                 local_files_only: bool | None = None, precision: str = "auto",
+                 checks: PrecisionChecks | None = None, min_cosine: float = MIN_COSINE) -> None:
         if pooling not in POOLING:
             raise ValueError(f"pooling must be one of {', '.join(POOLING)}; got {pooling!r}")
         self.model_path = str(model)
@@ -42,35 +48,66 @@ class TransformerEncoder:
         self.revision = revision
         self.pooling = pooling
         self.batch_size = batch_size
-        self.device = device
+        self.device = _checked_device(device)
         if local_files_only is None:
             local_files_only = Path(self.model_path).is_dir() or os.environ.get("HF_HUB_OFFLINE") == "1"
         self.local_files_only = local_files_only
+        self.requested_precision = precision
+        self._candidate = choose_precision(precision, self.device)
+        self._checks = checks if checks is not None else PrecisionChecks(default_state_dir())
+        self.min_cosine = min_cosine
         # A folder's configuration names the cache key without loading torch and the weights, so
         # a run whose vectors are all cached never loads the model.
         described = _describe_folder(Path(self.model_path))
         if described is None:
-            described = (int(self._model.max_seq_length), _dimension(self._model))
+            described = (int(self._float32.max_seq_length), _dimension(self._float32))
         self.max_seq_length, self.dim = described
 
     @cached_property
-    def _model(self):
+    def _float32(self):
         from sentence_transformers import SentenceTransformer
 
         return SentenceTransformer(self.model_path, device=self.device, local_files_only=self.local_files_only)
 
+    @cached_property
+    def precision(self) -> str:
+        """The precision vectors are computed in: the candidate if it passed the quality check
+        on this machine (checked once, then remembered), else float32."""
+        if self._candidate == "float32":
+            return "float32"
+        key = f"{self.name}@{self.revision}|max={self.max_seq_length}|{self._candidate}|{machine_key(self.device)}"
+        verdict = self._checks.get(key)
+        if verdict is None:
+            reduced = self._reduced_model
+            worst = min_cosine_to_float32(self._float32, reduced, probe_texts())
+            verdict = {"passed": worst >= self.min_cosine, "min_cosine": round(worst, 5),
+                       "model": self.name, "precision": self._candidate, "device": self.device}
+            self._checks.put(key, verdict)
+            if not verdict["passed"]:
+                warnings.warn(f"{self.name} in {self._candidate} drifts from float32 on this machine (a probe "
+                              f"text at cosine {worst:.4f} < {self.min_cosine}); using float32",
+                              PrecisionFallback, stacklevel=2)
+        return self._candidate if verdict["passed"] else "float32"
+
+    @cached_property
+    def _reduced_model(self):
+        return reduced_precision(self._float32, self._candidate)
+
+    @property
+    def _model(self):
+        return self._float32 if self.precision == "float32" else self._reduced_model
+
     @property
     def identity(self) -> str:
-        return f"st/{self.name}@{self.revision}/max={self.max_seq_length}/{self.pooling}/float32"
+        return f"st/{self.name}@{self.revision}/max={self.max_seq_length}/{self.pooling}/{self.precision}"
 
     def _encode_raw(self, texts: list[str]) -> np.ndarray:
-        return self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
-                                  normalize_embeddings=True, show_progress_bar=False)
+        return encode_normalized(self._model, texts, self.batch_size)
 
     def chunks(self, text: str) -> list[tuple[str, int]]:
         """`text` cut into windows the model can see whole, with each window's token count."""
         window = self.max_seq_length - 2  # room for [CLS] and [SEP]
-        encoding = self._model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True,
+        encoding = self._float32.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True,
                                          truncation=False, verbose=False)
         offsets = encoding["offset_mapping"]
         if len(offsets) <= window:
@@ -120,3 +157,15 @@ def _describe_folder(path: Path) -> tuple[int, int] | None:
     if not isinstance(settings.get("max_seq_length"), int) or not isinstance(pooling.get("word_embedding_dimension"), int):
         return None
     return settings["max_seq_length"], pooling["word_embedding_dimension"]
+
+
+def _checked_device(device: str) -> str:
+    if device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise InputError(f"--device {device}: no CUDA device is available here (this torch build "
+                             f"is {torch.__version__}); use --device cpu")
+    elif device not in ("cpu", "mps"):
+        raise InputError(f"--device must be cpu, cuda, cuda:N or mps; got {device!r}")
+    return device
