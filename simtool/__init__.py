@@ -20,7 +20,6 @@ _EXPORTS = {
     "cluster_corpus": "simtool.cluster",
     "evaluate": "simtool.cluster",
     "Comparison": "simtool.compare",
-    "compare": "simtool.compare",
     "Corpus": "simtool.corpus",
     "corpus_from_texts": "simtool.corpus",
     "load_corpus": "simtool.corpus",
@@ -31,7 +30,6 @@ _EXPORTS = {
     "DriftResult": "simtool.drift",
     "find_drift": "simtool.drift",
     "EmbedStats": "simtool.embed",
-    "embed": "simtool.embed",
     "Encoder": "simtool.encoders",
     "get_encoder": "simtool.encoders",
     "list_models": "simtool.encoders",
@@ -44,24 +42,30 @@ _EXPORTS = {
     "clean_corpus": "simtool.prepare",
     "prepare_corpus": "simtool.prepare",
     "RelatedDocument": "simtool.related",
-    "related": "simtool.related",
     "VectorStore": "simtool.store",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from simtool.clean import Cleaner, clean_text
     from simtool.cluster import ClusterResult, cluster_corpus, evaluate
-    from simtool.compare import Comparison, compare
+    from simtool.compare import Comparison
     from simtool.corpus import Corpus, corpus_from_texts, load_corpus
     from simtool.dedup import DedupResult, DuplicateGroup, find_duplicates
     from simtool.document import Document
     from simtool.drift import DriftResult, find_drift
-    from simtool.embed import EmbedStats, embed
+    from simtool.embed import EmbedStats
     from simtool.encoders import Encoder, get_encoder, list_models
     from simtool.errors import InputError, NoDocumentsError, Problem, SimtoolError, UnknownDocumentError, UnknownModelError
     from simtool.prepare import clean_corpus, prepare_corpus
-    from simtool.related import RelatedDocument, related
+    from simtool.related import RelatedDocument
     from simtool.store import VectorStore
+
+# These three share their name with their module: once `simtool.compare` (the module) is imported
+# anywhere, Python sets it as this package's attribute and __getattr__ is never asked. Imported
+# here, the functions win.
+from simtool.compare import compare  # noqa: E402
+from simtool.embed import embed  # noqa: E402
+from simtool.related import related  # noqa: E402
 
 
 def __getattr__(name: str):

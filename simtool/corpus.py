@@ -31,6 +31,7 @@ from simtool.readers import (
     read_records,
 )
 
+DEFAULT_MAX_FILE_MB = 64
 
 @dataclass
 class Corpus:
@@ -115,8 +116,12 @@ class _Loader:
 
     def text_file(self, path: Path, doc_id: str, sidecar: dict[str, Any] | None) -> None:
         try:
-            if path.stat().st_size == 0:
+            size = path.stat().st_size
+            if size == 0:
                 raise ValueError("empty file")
+            if size > max_document_bytes():
+                raise ValueError(f"{size / 2**20:.0f} MB, more than the {max_document_bytes() // 2**20} MB read as "
+                                 f"one document (split it, or set SIMTOOL_MAX_FILE_MB)")
             record = read_document_file(path)
         except (OSError, ValueError) as exc:
             self.problem(Problem.at(path, _reason(exc)))
@@ -195,6 +200,19 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)
+
+
+def max_document_bytes() -> int:
+    """The largest text file read as one document: `$SIMTOOL_MAX_FILE_MB` MB, 64 by default.
+
+    A text file that large is a dump, not an article: reading it would hold the whole of it,
+    cleaned and split, in memory for a single document. Data files (JSONL, CSV, Parquet) are
+    streamed record by record and have no such limit.
+    """
+    try:
+        return int(float(os.environ.get("SIMTOOL_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 2**20)
+    except ValueError:
+        return DEFAULT_MAX_FILE_MB * 2**20
 
 
 def _walk(root: Path, on_problem) -> Iterator[Path]:

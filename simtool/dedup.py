@@ -33,6 +33,7 @@ from simtool.document import Document
 from simtool.embed import embed
 from simtool.encoders.base import Encoder
 from simtool.similarity import cosine_matrix
+from simtool.engines import Engine
 from simtool.minhash import estimated_jaccard, jaccard_upper_bound, lsh_candidate_pairs, minhash_signatures
 from simtool.sentence_diff import SentenceDiff
 from simtool.shingling import ShingleOverlap, hash_shingles
@@ -100,8 +101,8 @@ def dedup_text(doc: Document) -> str:
 
 
 def lexical_pairs(overlap: ShingleOverlap, threshold: float, containment_threshold: float | None,
-                  num_perm: int = 128, seed: int = 1,
-                  all_pairs: bool = False) -> dict[tuple[int, int], tuple[float, float]]:
+                  num_perm: int = 128, seed: int = 1, all_pairs: bool = False,
+                  signatures: np.ndarray | None = None) -> dict[tuple[int, int], tuple[float, float]]:
     """Pairs (i < j) confirmed by exact Jaccard or containment, with their (Jaccard, containment).
 
     LSH proposes candidates down to the Jaccard threshold, or down to half the containment
@@ -112,7 +113,8 @@ def lexical_pairs(overlap: ShingleOverlap, threshold: float, containment_thresho
     the same, and the pairs returned are a spanning forest of them rather than every pair.
     """
     shingled = overlap.shingles
-    signatures = minhash_signatures(shingled, num_perm, seed)
+    if signatures is None:
+        signatures = minhash_signatures(shingled, num_perm, seed)
     lowest = threshold if containment_threshold is None else min(threshold, containment_threshold / 2)
     candidates = lsh_candidate_pairs(signatures, max(0.05, lowest), include=shingled.counts() > 0)
     estimates = estimated_jaccard(signatures, candidates)
@@ -273,6 +275,7 @@ def find_duplicates(
     seed: int = 1,
     all_pairs: bool = False,
     describe: bool = True,
+    engine: Engine | None = None,
 ) -> DedupResult:
     """Groups of near-duplicate documents in `corpus`.
 
@@ -284,6 +287,8 @@ def find_duplicates(
     all_pairs: verify and report every lexical pair, not only those that join a group
         (the groups are the same; slower where copies of one story are many).
     describe: list each member's sentences added and dropped against the canonical.
+    engine: where shingles and signatures are computed (this process, or partitions on Ray);
+        the groups are the same either way.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
@@ -295,17 +300,21 @@ def find_duplicates(
         raise ValueError(f"method {method!r} needs an encoder")
 
     texts = [dedup_text(doc) for doc in corpus]
-    overlap = ShingleOverlap(hash_shingles(texts, SHINGLE_SIZE))
+    if engine is not None and method in ("minhash", "both"):
+        shingles, signatures = engine.shingle_and_sign(texts, SHINGLE_SIZE, num_perm, seed)
+    else:
+        shingles, signatures = hash_shingles(texts, SHINGLE_SIZE), None
+    overlap = ShingleOverlap(shingles)
     confirmed: dict[tuple[int, int], DuplicatePair] = {}
     ids = corpus.ids
 
     if method in ("minhash", "both"):
-        found = lexical_pairs(overlap, threshold, containment_threshold, num_perm, seed, all_pairs)
+        found = lexical_pairs(overlap, threshold, containment_threshold, num_perm, seed, all_pairs, signatures)
         for (i, j), (jac, con) in found.items():
             confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4), None, "minhash")
 
     if method in ("semantic", "both"):
-        vectors, _ = embed([doc.content for doc in corpus], encoder, store)
+        vectors, _ = embed([doc.content for doc in corpus], encoder, store, engine=engine)
         small = ShingleOverlap(hash_shingles(texts, CONFIRM_SHINGLE_SIZE))
         for (i, j), cosine in sorted(semantic_candidates(vectors, semantic_threshold).items()):
             if small(i, j)[1] < CONFIRM_CONTAINMENT:

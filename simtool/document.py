@@ -125,7 +125,9 @@ def document_from_record(
         raise MissingTextField(f"no text field (looked for {', '.join(TEXT_FIELDS[:5])}, ...; found {fields})")
     if text is None and text_key is not None:
         raise ValueError(f"field {text_key!r} is null")
-    text = _as_str(text, f"field {text_key!r}") if text_key else ""
+    if text_key is not None and not isinstance(text, str):  # a number is an id or a count, not an article
+        raise ValueError(f"field {text_key!r} is a {type(text).__name__}, not a string")
+    text = text if text_key else ""
     title = _as_str(title, f"field {title_key!r}").strip() if title_key else ""
     if not text.strip() and not title:
         raise ValueError("empty text")
@@ -139,6 +141,8 @@ def document_from_record(
     except ValueError as exc:
         warnings.append(f"{exc}; kept without a date")
         date = None
+    if date is not None and date > dt.date.today() + dt.timedelta(days=1):
+        warnings.append(f"date {date.isoformat()} is in the future; kept as given")
     source_key, source = _pick(record, SOURCE_FIELDS)
     url_key, url = _pick(record, URL_FIELDS)
     used = {text_key, title_key, id_key, date_key, source_key, url_key}

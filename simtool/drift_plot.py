@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from simtool.state import write_output
 from simtool.drift import DriftResult
 
 
@@ -32,8 +34,7 @@ def plot_drift(result: DriftResult, path: Path) -> Path:
     axes[-1].bar(steps, [s.change for s in result.drift], color="#55a868")
     axes[-1].set_ylabel("change (z)")
     figure.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=120)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=120)
     plt.close(figure)
-    return path
+    return write_output(Path(path), buffer.getvalue())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simtool.encoders.base import Encoder, Vectors, check_texts
+from simtool.engines import Engine, LocalEngine
 from simtool.store import VectorStore, text_hash
 
 ProgressCallback = Callable[[int, int], None]  # (texts done, texts in all)
@@ -29,24 +30,26 @@ def embed(
     *,
     batch_size: int = 256,
     progress: ProgressCallback | None = None,
+    engine: Engine | None = None,
 ) -> tuple[Vectors, EmbedStats]:
     """Vectors for `texts` (one row each, in order) and what it took.
 
     Equal texts are encoded once. With a store and an encoder that has an identity, cached
     vectors are reused and new ones are written after every batch, so an interrupted run keeps
-    what it finished.
+    what it finished. `engine` decides where the missing texts are encoded (this process by
+    default, or a Ray cluster); the cache is the same either way.
     """
     texts = check_texts(texts)
     identity = encoder.identity
     fitted_identity = getattr(encoder, "fitted_identity", None)
     if store is not None and identity is None and fitted_identity is not None and texts:
         return _embed_fitted(texts, encoder, store, fitted_identity(texts))
-    if store is None or identity is None:
+    if identity is None:  # fitted on exactly these texts: one call, here
         vectors = encoder.encode(texts)
         return vectors, EmbedStats(len(texts), 0, len(texts))
 
     hashes = [text_hash(t) for t in texts]
-    found = store.get_many(identity, hashes)
+    found = store.get_many(identity, hashes) if store is not None else {}
     missing: dict[bytes, str] = {}
     for key, text in zip(hashes, texts):
         if key not in found and key not in missing:
@@ -58,11 +61,12 @@ def embed(
     # Longest first across the whole run, so each batch holds texts of like length and pads little
     # (sentence-transformers sorts only inside the batch it is given).
     pending = sorted(missing.items(), key=lambda item: -len(item[1]))
-    for start in range(0, total, batch_size):
-        batch = pending[start:start + batch_size]
-        vectors = np.asarray(encoder.encode([t for _, t in batch]), dtype=np.float32)
-        store.put_many(identity, ((key, vec) for (key, _), vec in zip(batch, vectors)))
-        found.update({key: vec for (key, _), vec in zip(batch, vectors)})
+    engine = engine or LocalEngine()
+    for rows, vectors in engine.encode_batches(encoder, [text for _, text in pending], batch_size):
+        batch = {pending[row][0]: vector for row, vector in zip(rows.tolist(), vectors)}
+        if store is not None:
+            store.put_many(identity, batch.items())
+        found.update(batch)
         done += len(batch)
         if progress:
             progress(done, total)

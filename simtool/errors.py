@@ -55,3 +55,7 @@ class Problem:
     @classmethod
     def at(cls, path: Path | str, message: str, line: int | None = None) -> Problem:
         return cls(str(path), message, line)
+
+
+class CacheRebuilt(UserWarning):
+    """The vector cache was damaged; it was moved aside and an empty one started."""

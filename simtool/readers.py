@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from simtool.decode import decode_text
+from simtool.document import TEXT_FIELDS
 from simtool.errors import Problem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm"}
 DATA_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet"}
+TEXT_COLUMNS = set(TEXT_FIELDS)  # a Parquet column of one of these names must hold strings
 SIDECAR_NAMES = {"metadata.jsonl", "metadata.csv"}
 # Files in a folder that document the folder rather than being articles.
 NOT_ARTICLES = {"readme", "license", "licence", "copying", "changelog", "notice"}
@@ -167,11 +169,20 @@ def read_parquet(path: Path) -> Iterator[Item]:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise ValueError(f"not a readable Parquet file ({exc})") from exc
+    for column in parquet.schema_arrow:
+        if column.name.lower() in TEXT_COLUMNS and not _texty(column.type):
+            raise ValueError(f"column {column.name!r} holds {column.type}, not text")
     row = 0
     for batch in parquet.iter_batches(batch_size=4096):
         for record in batch.to_pylist():
             row += 1
             yield row, record
+
+
+def _texty(arrow_type) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) or pa.types.is_null(arrow_type)
 
 
 def read_records(path: Path) -> Iterator[Item]:

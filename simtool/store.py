@@ -11,10 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from simtool.errors import CacheRebuilt
 
 DEFAULT_DIR = "embeddings"
 FILENAME = "vectors.sqlite3"
@@ -47,10 +51,45 @@ class VectorStore:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / FILENAME
-        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self.timeout = timeout
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as exc:
+            self._db = self._rebuild(exc)
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            db.execute("SELECT encoder FROM vectors LIMIT 1").fetchall()  # reads a page: a damaged file fails here
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _rebuild(self, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """Move a damaged cache aside (never read it as vectors) and start an empty one."""
+        aside = self.path.with_name(f"{FILENAME}.damaged-{int(time.time())}")
+        for suffix in ("", "-wal", "-shm"):
+            damaged = Path(f"{self.path}{suffix}")
+            if damaged.exists():
+                os.replace(damaged, Path(f"{aside}{suffix}"))
+        warnings.warn(f"{self.path}: the vector cache is damaged ({exc}); moved to {aside.name} and "
+                      f"started afresh: vectors will be computed again", CacheRebuilt, stacklevel=3)
+        return self._open()
+
+    def _guarded(self, operation):
+        """Run `operation(db)`; a cache found damaged mid-run is rebuilt and the operation retried."""
+        try:
+            return operation(self._db)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise  # another process holds it: not damage
+            self._db.close()
+            self._db = self._rebuild(exc)
+            return operation(self._db)
 
     def close(self) -> None:
         self._db.close()
@@ -63,41 +102,53 @@ class VectorStore:
 
     def get_many(self, encoder: str, hashes: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """The cached vectors among `hashes` (missing ones are absent from the result)."""
+        return self._guarded(lambda db: self._get_many(db, encoder, hashes))
+
+    @staticmethod
+    def _get_many(db: sqlite3.Connection, encoder: str, hashes: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
         unique = list(dict.fromkeys(hashes))
         for start in range(0, len(unique), _LOOKUP_CHUNK):
             chunk = unique[start:start + _LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
+            rows = db.execute(
                 f"SELECT text_hash, dim, vector FROM vectors WHERE encoder = ? AND text_hash IN ({marks})",
                 [encoder, *chunk],
             )
             for key, dim, blob in rows:
-                vector = np.frombuffer(blob, dtype=np.float32)
-                if vector.shape[0] == dim:  # a row of the wrong size is treated as missing
-                    found[key] = vector
+                # A row of the wrong size or with non-finite values is treated as missing.
+                if isinstance(blob, bytes) and isinstance(dim, int) and len(blob) == 4 * dim:
+                    vector = np.frombuffer(blob, dtype=np.float32)
+                    if np.isfinite(vector).all():
+                        found[key] = vector
         return found
 
     def put_many(self, encoder: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
         """Store vectors in one transaction: all of them or, if interrupted, none."""
         rows = [(encoder, key, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes())
                 for key, v in items]
-        with self._transaction():
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+
+        def write(db: sqlite3.Connection) -> None:
+            with _Transaction(db):
+                db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+
+        self._guarded(write)
 
     def count(self, encoder: str | None = None) -> int:
         if encoder is None:
             return self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
         return self._db.execute("SELECT COUNT(*) FROM vectors WHERE encoder = ?", [encoder]).fetchone()[0]
 
-    def _transaction(self):
-        db = self._db
 
-        class _Tx:
-            def __enter__(self) -> None:
-                db.execute("BEGIN IMMEDIATE")
 
-            def __exit__(self, exc_type, *rest) -> None:
-                db.execute("ROLLBACK" if exc_type else "COMMIT")
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raised."""
 
-        return _Tx()
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, *rest) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from simtool.state import write_output
 from simtool.bench.results import pareto_front
 
 
@@ -30,8 +32,7 @@ def plot_pareto(points: dict[str, tuple[float, float]], path: Path, title: str =
     axis.grid(True, which="both", alpha=0.3)
     axis.legend(loc="lower left")
     figure.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=120)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=120)
     plt.close(figure)
-    return path
+    return write_output(Path(path), buffer.getvalue())

@@ -60,6 +60,8 @@ ERRORS: list[tuple[type[BaseException], int, str]] = [
 
 
 def _message(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "stopped; every batch of vectors finished before it is kept in the cache"
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.filename}: {exc.strerror or exc}"
     text = str(exc).strip() or type(exc).__name__

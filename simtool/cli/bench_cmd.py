@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from simtool.bench.runner import TASKS, run_benchmark
 from simtool.bench.plot import plot_pareto
 from simtool.bench.results import quality_and_speed, table_rows, to_json
+from simtool.bench.runner import TASKS, run_benchmark
 from simtool.cli import options, session
 from simtool.cli.output import report_problems, stderr, stdout
+from simtool.state import claim_outputs, write_output
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -32,10 +33,12 @@ def bench_command(
                                               help="Folder of the standard datasets [default: ../shared/data].")] = None,
     speed_docs: Annotated[int, typer.Option("--speed-docs", min=1, help="Documents encoded to time each model.")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the speed sample.")] = 0,
+    force: options.Force = False,
     cache: options.Cache = None,
 ) -> None:
     """Benchmark embedding models: STS-B, MSRP pairs, BBC/HuffPost clustering, retrieval, speed."""
     task_list = _names(tasks) or list(TASKS)
+    claim_outputs([json if json is not None and str(json) != "-" else None, plot], force)
     with session.store(cache) as store, stderr().status("benchmarking") as status:
         result = run_benchmark(_names(models), task_list, corpus=corpus, store=store, data_root=data,
                                speed_documents=speed_docs, seed=seed,
@@ -49,8 +52,7 @@ def bench_command(
         if str(json) == "-":
             stdout().file.write(text)
             return
-        json.parent.mkdir(parents=True, exist_ok=True)
-        json.write_text(text, encoding="utf-8")
+        write_output(json, text)
         stderr().print(f"wrote {json}", markup=False)
     if plot is not None:
         points = quality_and_speed(result)

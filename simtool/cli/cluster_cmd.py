@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.table import Table
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, safe_cell, stderr, stdout
 from simtool.cluster import ALGORITHMS, HYBRID, classes_of, cluster_corpus, evaluate
+from simtool.state import claim_outputs, write_output
 
 
 def cluster_command(
@@ -25,6 +27,7 @@ def cluster_command(
     out: Annotated[Path | None, typer.Option("--out", help="Write id,cluster,title as CSV.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (results are deterministic for it).")] = 0,
     json: options.Json = False,
+    force: options.Force = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
@@ -34,6 +37,7 @@ def cluster_command(
     if algorithm not in ALGORITHMS:
         raise typer.BadParameter(f"--algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
     k_value = options.parse_k(k)
+    claim_outputs([out], force)
     corpus = session.load(paths, no_clean, strict, text_field)
     truth = classes_of(corpus, evaluate_field) if evaluate_field else None
     if isinstance(k_value, int) and k_value > len(corpus):
@@ -53,12 +57,12 @@ def cluster_command(
 
 
 def _write_assignments(corpus, result, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["id", "cluster", "title"])
-        for doc in corpus:
-            writer.writerow([safe_cell(doc.id), result.assignments[doc.id], safe_cell(doc.title)])
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(["id", "cluster", "title"])
+    for doc in corpus:
+        writer.writerow([safe_cell(doc.id), result.assignments[doc.id], safe_cell(doc.title)])
+    write_output(path, table.getvalue())
     stderr().print(f"wrote {len(corpus)} assignments to {path}", markup=False)
 
 

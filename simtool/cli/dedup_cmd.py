@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json as jsonlib
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.table import Table
 from simtool.cli import options, session
 from simtool.cli.output import print_json, safe_cell, stderr, stdout, to_jsonable
 from simtool.dedup import METHODS, deduplicated, find_duplicates
+from simtool.state import claim_outputs, write_output
 
 
 def dedup_command(
@@ -38,7 +40,11 @@ def dedup_command(
     model: options.Model = "minilm",
     precision: options.Precision = "auto",
     device: options.Device = "cpu",
+    engine_name: options.EngineName = "local",
+    ray_address: options.RayAddress = "auto",
+    workers: options.Workers = None,
     json: options.Json = False,
+    force: options.Force = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
@@ -47,16 +53,18 @@ def dedup_command(
     """Groups of near-duplicate articles, each with its canonical member and what differs."""
     if method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}; got {method!r}")
+    claim_outputs([write_deduplicated, write_deduplicated and _mapping_path(write_deduplicated)], force)
     corpus = session.load(paths, no_clean, strict, text_field)
     if len(corpus) < 2:
         stderr().print(f"note: the corpus has {len(corpus)} document; nothing to compare", markup=False)
     if threshold is None:
         threshold, containment = 0.5, containment if containment is not None else 0.8
     encoder = session.encoder(model, cache=cache, precision=precision, device=device) if method != "minhash" else None
+    engine = session.engine(engine_name, ray_address, workers)
     with session.store(cache) as store:
         result = find_duplicates(corpus, method=method, threshold=threshold, containment_threshold=containment,
                                  semantic_threshold=semantic_threshold, encoder=encoder, store=store,
-                                 all_pairs=all_pairs)
+                                 all_pairs=all_pairs, engine=engine)
     if write_deduplicated is not None:
         _write(corpus, result, write_deduplicated)
     if json:
@@ -69,20 +77,24 @@ def dedup_command(
 
 def _write(corpus, result, path: Path) -> None:
     kept, mapping = deduplicated(corpus, result)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
-        for doc in kept:
-            record = {"id": doc.id, "title": doc.title, "text": doc.text,
-                      "date": doc.date.isoformat() if doc.date else None, "source": doc.source, "url": doc.url,
-                      **{k: v for k, v in to_jsonable(dict(doc.meta)).items()}}
-            out.write(jsonlib.dumps(record, ensure_ascii=False, default=str) + "\n")
-    mapping_path = path.with_name(path.name + ".mapping.csv")
-    with mapping_path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["dropped_id", "canonical_id"])
-        writer.writerows(sorted(mapping.items()))
+    lines = []
+    for doc in kept:
+        record = {"id": doc.id, "title": doc.title, "text": doc.text,
+                  "date": doc.date.isoformat() if doc.date else None, "source": doc.source, "url": doc.url,
+                  **{k: v for k, v in to_jsonable(dict(doc.meta)).items()}}
+        lines.append(jsonlib.dumps(record, ensure_ascii=False, default=str) + "\n")
+    write_output(path, "".join(lines))
+    mapping_csv = io.StringIO()
+    writer = csv.writer(mapping_csv)
+    writer.writerow(["dropped_id", "canonical_id"])
+    writer.writerows([safe_cell(a), safe_cell(b)] for a, b in sorted(mapping.items()))
+    mapping_path = write_output(_mapping_path(path), mapping_csv.getvalue())
     stderr().print(f"wrote {len(kept)} documents to {path} and {len(mapping)} dropped ids to {mapping_path}",
                    markup=False)
+
+
+def _mapping_path(path: Path) -> Path:
+    return path.with_name(path.name + ".mapping.csv")
 
 
 def _print_csv(result) -> None:
@@ -90,8 +102,8 @@ def _print_csv(result) -> None:
     writer.writerow(["group", "canonical", "id", "title", "date", "source", "jaccard", "containment"])
     for number, group in enumerate(result.groups, start=1):
         for m in group.details:
-            writer.writerow([number, group.canonical, *(safe_cell(v) for v in
-                             (m.id, m.title, m.date, m.source, m.jaccard, m.containment))])
+            writer.writerow([number, *(safe_cell(v) for v in
+                             (group.canonical, m.id, m.title, m.date, m.source, m.jaccard, m.containment))])
 
 
 def _print_table(result) -> None:

@@ -12,6 +12,7 @@ from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, stderr, stdout
 from simtool.drift import BY, RELEVANCE, cluster_documents, find_drift
 from simtool.drift_plot import plot_drift
+from simtool.state import claim_outputs
 
 
 def drift_command(
@@ -31,6 +32,7 @@ def drift_command(
     precision: options.Precision = "auto",
     device: options.Device = "cpu",
     json: options.Json = False,
+    force: options.Force = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
@@ -41,6 +43,7 @@ def drift_command(
         raise typer.BadParameter(f"--by must be one of {', '.join(BY)}; got {by!r}")
     if (query is None) == (cluster is None):
         raise typer.BadParameter("give one of --query TEXT or --cluster ID")
+    claim_outputs([plot], force)
     corpus = session.load(paths, no_clean, strict, text_field)
     encoder = session.encoder(model, cache=cache, precision=precision, device=device)
     with session.store(cache) as store, progress_bar(f"embedding statements with {encoder.name}") as update:

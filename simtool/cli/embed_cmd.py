@@ -14,6 +14,9 @@ def embed_command(
     precision: options.Precision = "auto",
     device: options.Device = "cpu",
     batch_size: int = 64,
+    engine_name: options.EngineName = "local",
+    ray_address: options.RayAddress = "auto",
+    workers: options.Workers = None,
     json: options.Json = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
@@ -23,9 +26,10 @@ def embed_command(
     """Embed every document into the cache; a second run over the same corpus embeds nothing."""
     corpus = session.load(paths, no_clean, strict, text_field)
     encoder = session.encoder(model, pooling, cache, precision, device)
+    engine = session.engine(engine_name, ray_address, workers)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
         _, stats = embed([doc.content for doc in corpus], encoder, store, batch_size=batch_size,
-                         progress=update)
+                         progress=update, engine=engine)
     if json:
         print_json({"model": encoder.name, "identity": encoder.identity, **stats.__dict__})
         return

@@ -19,6 +19,11 @@ TextField = Annotated[str | None, typer.Option("--text-field", help="Field holdi
 Precision = Annotated[str, typer.Option("--precision", help="Transformer precision: auto (fastest this "
                                         "hardware runs natively, if it passes the quality check), float32, bfloat16, int8.")]
 Device = Annotated[str, typer.Option("--device", help="cpu, cuda, cuda:N or mps.")]
+EngineName = Annotated[str, typer.Option("--engine", help="Where encoding (and dedup's hashing) runs: local or ray.")]
+RayAddress = Annotated[str, typer.Option("--ray-address", help="Ray cluster to use with --engine ray; auto: this "
+                                         "machine's cluster, else a local Ray.")]
+Workers = Annotated[int | None, typer.Option("--workers", min=1, help="Ray actors, one model each [default: all CPUs].")]
+Force = Annotated[bool, typer.Option("--force", help="Replace output files that simtool did not write.")]
 Pooling = Annotated[str, typer.Option("--pooling", help="Long texts: truncate (first 256 word pieces) or chunk (mean of windows).")]
 
 

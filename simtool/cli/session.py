@@ -7,6 +7,7 @@ from pathlib import Path
 from simtool.cli.output import report_problems
 from simtool.corpus import Corpus
 from simtool.encoders import Encoder, get_encoder
+from simtool.engines import Engine, get_engine
 from simtool.prepare import prepare_corpus
 from simtool.store import VectorStore
 
@@ -24,3 +25,7 @@ def encoder(name: str, pooling: str = "truncate", cache: Path | None = None, pre
 
 def store(cache: Path | None) -> VectorStore:
     return VectorStore(cache)
+
+
+def engine(name: str, address: str, workers: int | None) -> Engine | None:
+    return None if name == "local" else get_engine(name, address=address, workers=workers)

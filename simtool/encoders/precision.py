@@ -19,15 +19,14 @@ import copy
 import hashlib
 import importlib.metadata
 import json
-import os
 import platform
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from simtool.errors import InputError
+from simtool.state import read_json, write_atomically
 
 PRECISIONS = ("auto", "float32", "bfloat16", "int8")
 MIN_COSINE = 0.99
@@ -107,14 +106,6 @@ def machine_key(device: str) -> str:
     return hashlib.sha256(described.encode()).hexdigest()[:16]
 
 
-def default_state_dir() -> Path:
-    """Where facts about this machine are kept: `$SIMTOOL_STATE`, else `~/.cache/simtool`."""
-    configured = os.environ.get("SIMTOOL_STATE")
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "simtool"
-
-
 class PrecisionFallback(UserWarning):
     """A reduced precision failed the quality check; float32 is used instead."""
 
@@ -163,22 +154,11 @@ class PrecisionChecks:
     def __init__(self, directory: Path) -> None:
         self.path = Path(directory) / CHECKS_FILE
 
-    def _read(self) -> dict[str, dict]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}  # missing or damaged: the check simply runs again
-        return data if isinstance(data, dict) else {}
-
     def get(self, key: str) -> dict | None:
-        found = self._read().get(key)
+        found = read_json(self.path).get(key)
         return found if isinstance(found, dict) and isinstance(found.get("passed"), bool) else None
 
     def put(self, key: str, verdict: dict) -> None:
-        data = self._read()
+        data = read_json(self.path)  # missing or damaged: the checks simply run again
         data[key] = verdict
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".precision.", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1, sort_keys=True)
-        os.replace(temporary, self.path)  # whole or not at all, even with two writers
+        write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))

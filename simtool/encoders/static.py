@@ -31,6 +31,9 @@ class StaticEncoder:
 
         return StaticModel.from_pretrained(self.model_path)
 
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_model"}  # other processes load their own
+
     @property
     def identity(self) -> str:
         return f"static/{self.name}@{self.revision}/mean/full"

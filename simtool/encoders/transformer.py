@@ -13,9 +13,10 @@ import numpy as np
 
 from simtool.encoders.base import check_texts, l2_normalize
 from simtool.encoders.precision import (MIN_COSINE, PrecisionChecks, PrecisionFallback, choose_precision,
-                                        default_state_dir, encode_normalized, machine_key,
+                                        encode_normalized, machine_key,
                                         min_cosine_to_float32, probe_texts, reduced_precision)
 from simtool.errors import InputError
+from simtool.state import default_state_dir
 
 # The modules of a plain sentence-transformers model, whose shape its config files tell.
 _PLAIN_MODULES = ("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
@@ -96,6 +97,11 @@ class TransformerEncoder:
     @property
     def _model(self):
         return self._float32 if self.precision == "float32" else self._reduced_model
+
+    def __getstate__(self) -> dict:
+        # Sent to other processes (Ray actors) without the loaded weights: each loads its own,
+        # in the precision already decided here.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_float32", "_reduced_model")}
 
     @property
     def identity(self) -> str:
