@@ -44,6 +44,7 @@ from simtool.embed import embed
 from simtool.errors import InputError
 from simtool.encoders import get_encoder
 from simtool.encoders.tfidf import LsaEncoder
+from simtool.engines import Engine
 from simtool.store import VectorStore
 
 ALGORITHMS = ("kmeans", "agglomerative", "hdbscan")
@@ -120,18 +121,19 @@ def tfidf_weight(texts: Sequence[str]) -> float:
 
 
 def represent(corpus: Corpus, model: str = HYBRID, store: VectorStore | None = None, seed: int = 0,
-              progress=None) -> Views:
+              progress=None, engine: Engine | None = None) -> Views:
     """The vectors to cluster `corpus` by: `tfidf`, `hybrid`, or any encoder name or path."""
     texts = [doc.content for doc in corpus]
     if model == "tfidf":
         return Views(lsa_vectors(texts, seed=seed, store=store))
     if model == HYBRID:
         lsa = lsa_vectors(texts, seed=seed, store=store)
-        vectors, _ = embed(texts, get_encoder(HYBRID_ENCODER), store, progress=progress)
+        vectors, _ = embed(texts, get_encoder(HYBRID_ENCODER), store, progress=progress, engine=engine)
         dense = normalize(np.asarray(vectors, dtype=np.float32))
         weight = tfidf_weight(texts)
         return Views(normalize(np.hstack([np.sqrt(weight) * lsa, np.sqrt(1 - weight) * dense])), (lsa, dense))
-    vectors, _ = embed(texts, get_encoder(model, cache=store.directory if store else None), store, progress=progress)
+    vectors, _ = embed(texts, get_encoder(model, cache=store.directory if store else None), store,
+                       progress=progress, engine=engine)
     if hasattr(vectors, "toarray"):
         vectors = vectors.toarray()
     return Views(normalize(np.asarray(vectors, dtype=np.float32)))
@@ -273,17 +275,18 @@ def evaluate(truth: Sequence[object], labels: Sequence[int]) -> dict[str, float]
 
 def cluster_corpus(corpus: Corpus, *, model: str = HYBRID, algorithm: str = "kmeans", k: int | str | None = "auto",
                    store: VectorStore | None = None, seed: int = 0, views: Views | None = None,
-                   progress=None) -> ClusterResult:
+                   progress=None, engine: Engine | None = None) -> ClusterResult:
     """Clusters of `corpus`, labelled, with representatives, dates and sources.
 
     k: a number of clusters, or "auto" to choose it by silhouette (see `choose_k`); ignored by
         HDBSCAN, which finds its own number and leaves noise out.
     views: vectors already computed by `represent` (to cluster one corpus several ways).
+    engine: where the documents are embedded (this process, or Ray).
     """
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
     n = len(corpus)
-    views = views or represent(corpus, model, store, seed, progress)
+    views = views or represent(corpus, model, store, seed, progress, engine)
     k_scores: dict[int, float] = {}
     if algorithm != "hdbscan":
         distinct = len(np.unique(views.vectors.round(5), axis=0)) if n else 0  # identical texts: one point

@@ -31,6 +31,7 @@ from simtool.corpus import Corpus
 from simtool.dates import DateInfo, period_of, resolve_date
 from simtool.embed import embed
 from simtool.encoders.base import Encoder
+from simtool.engines import Engine
 from simtool.errors import InputError
 from simtool.fightin_words import content_words, distinctive_terms
 from simtool.store import VectorStore
@@ -109,11 +110,12 @@ class DriftResult:
 def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder, by: str = "year",
                axis: tuple[str, str] | None = None, store: VectorStore | None = None,
                relevance: float = RELEVANCE, seed: int = 0, top: int = 5, documents: Collection[str] | None = None,
-               progress=None) -> DriftResult:
+               progress=None, engine: Engine | None = None) -> DriftResult:
     """The shift in what `corpus` says about `query`, period by period.
 
     documents: only these documents' statements (e.g. one cluster's, see `cluster_documents`);
         with no query, statements are then judged by their closeness to these documents' centre.
+    engine: where the statements are embedded (this process, or Ray).
     """
     if by not in BY:
         raise ValueError(f"by must be one of {', '.join(BY)}; got {by!r}")
@@ -130,7 +132,7 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder, by: str =
         for sentence in ([doc.title] if doc.title else []) + list(doc.sentences):
             texts.append(sentence)
             owners.append(doc)
-    vectors, _ = embed([query or "", *texts, *(axis or ())], encoder, store, progress=progress)
+    vectors, _ = embed([query or "", *texts, *(axis or ())], encoder, store, progress=progress, engine=engine)
     vectors = np.asarray(vectors, dtype=np.float32)
     query_vector, statement_vectors = vectors[0], vectors[1:1 + len(texts)]
     if not (query or "").strip():  # a cluster's statements: closeness to their own centre

@@ -9,6 +9,7 @@ from simtool.document import Document
 from simtool.embed import ProgressCallback, embed
 from simtool.encoders.base import Encoder
 from simtool.encoders.tfidf import TfidfEncoder
+from simtool.engines import Engine
 from simtool.similarity import best_pair, shared_terms, top_k
 from simtool.store import VectorStore
 
@@ -43,13 +44,14 @@ def related(
     *,
     k: int = 10,
     progress: ProgressCallback | None = None,
+    engine: Engine | None = None,
 ) -> list[RelatedDocument]:
     """The `k` documents of `corpus` closest to `query` under `encoder`, best first.
 
     A query that is a document of the corpus is not returned as its own match; `progress`
-    is told how embedding the corpus goes.
+    is told how embedding the corpus goes; `engine` is where the corpus is embedded.
     """
-    vectors, _ = embed([doc.content for doc in corpus], encoder, store, progress=progress)
+    vectors, _ = embed([doc.content for doc in corpus], encoder, store, progress=progress, engine=engine)
     query_vector, _ = embed([query.content], encoder, store)
     exclude = {corpus.position(query.id)} if query.id in corpus else set()
     hits = top_k(query_vector, vectors, k, exclude)

@@ -74,5 +74,9 @@ def test_cli_engine_ray(engine, tmp_path):
                                  "--cache", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["encoded"] == 2
+    for command in (["related", str(SEEDS), "--doc", "000_d5a7cd97006a4cee"], ["cluster", str(SEEDS), "--k", "2"],
+                    ["dedup", str(SEEDS)]):
+        result = runner.invoke(app, [*command, "--model", "fake", "--engine", "ray", "--json", "--cache", str(tmp_path)])
+        assert result.exit_code == 0, (command, result.output)
     result = runner.invoke(app, ["dedup", str(SEEDS), "--engine", "spark", "--cache", str(tmp_path)])
     assert result.exit_code == 1 and "--engine must be one of local, ray" in result.stderr

@@ -27,6 +27,9 @@ def cluster_command(
     out: Annotated[Path | None, typer.Option("--out", help="Write id,cluster,title as CSV.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (results are deterministic for it).")] = 0,
     json: options.Json = False,
+    engine_name: options.EngineName = "local",
+    ray_address: options.RayAddress = "auto",
+    workers: options.Workers = None,
     force: options.Force = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
@@ -45,7 +48,8 @@ def cluster_command(
                        markup=False)
     with session.store(cache) as store, progress_bar("embedding") as progress:
         result = cluster_corpus(corpus, model=model, algorithm=algorithm, k=k_value, store=store, seed=seed,
-                                progress=progress)
+                                progress=progress,
+                                engine=session.engine(engine_name, ray_address, workers))
     scores = evaluate(truth, [result.assignments[doc.id] for doc in corpus]) if truth is not None else None
     if out is not None:
         _write_assignments(corpus, result, out)

@@ -31,6 +31,9 @@ def drift_command(
     model: options.Model = "minilm",
     precision: options.Precision = "auto",
     device: options.Device = "cpu",
+    engine_name: options.EngineName = "local",
+    ray_address: options.RayAddress = "auto",
+    workers: options.Workers = None,
     json: options.Json = False,
     force: options.Force = False,
     cache: options.Cache = None,
@@ -52,7 +55,8 @@ def drift_command(
             members, label = cluster_documents(corpus, cluster, k=options.parse_k(k), store=store, seed=seed)
             stderr().print(f"cluster {cluster} ({label}): {len(members)} documents", markup=False)
         result = find_drift(corpus, query=query, encoder=encoder, by=by, axis=axis, store=store,
-                            relevance=relevance, seed=seed, documents=members, progress=update)
+                            relevance=relevance, seed=seed, documents=members, progress=update,
+                            engine=session.engine(engine_name, ray_address, workers))
     if result.undated:
         stderr().print(f"note: {len(result.undated)} documents have no date and are left out: "
                        + ", ".join(result.undated[:10]) + (" ..." if len(result.undated) > 10 else ""), markup=False)

@@ -26,6 +26,9 @@ def related_command(
     pooling: options.Pooling = "truncate",
     precision: options.Precision = "auto",
     device: options.Device = "cpu",
+    engine_name: options.EngineName = "local",
+    ray_address: options.RayAddress = "auto",
+    workers: options.Workers = None,
     json: options.Json = False,
     cache: options.Cache = None,
     no_clean: options.NoClean = False,
@@ -46,7 +49,8 @@ def related_command(
         query = prepare_corpus([file], clean=not no_clean, strict=True).documents[0]
     encoder = session.encoder(model, pooling, cache, precision, device)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
-        results = related(corpus, query, encoder, store, k=k, progress=update)
+        results = related(corpus, query, encoder, store, k=k, progress=update,
+                          engine=session.engine(engine_name, ray_address, workers))
     if json:
         print_json(results)
         return
