@@ -42,7 +42,8 @@ def main() -> None:
     console = Console(width=200)
     with tempfile.TemporaryDirectory() as cache:
         distill_s, _ = run(["models", "distill", "minilm", "minilm-static", "--cache", cache], env)
-        bench = ["bench", "--cache", cache, "--json", str(args.out / "bench.json"), "--plot", str(args.out / "pareto.png")]
+        bench = ["bench", "--cache", cache, "--json", str(args.out / "bench.json"), "--plot", str(args.out / "pareto.png"),
+                 "--force"]  # this script owns those two files
         cold_s, _ = run(bench, env)
         warm_s, table = run(bench, env)
     timing = Table(title="simtool bench, all models x all tasks (2 CPU cores)", title_justify="left")

@@ -57,8 +57,9 @@ def _measure(model: str, texts: list[str], cache: str | None) -> Speed:
     from simtool.encoders import get_encoder
 
     encoder = get_encoder(model, cache=Path(cache) if cache else None)
-    if encoder.identity is not None:  # corpus-fitted models (TF-IDF) have nothing to warm up
-        encoder.encode(texts[:WARMUP_TEXTS])
+    encoder.encode(texts[:WARMUP_TEXTS])  # loads the weights (or, for TF-IDF, scikit-learn)
+    if encoder.identity is None:  # corpus-fitted: a fresh one, fitted on the whole sample below
+        encoder = get_encoder(model, cache=Path(cache) if cache else None)
     loaded = time.perf_counter()
     vectors = encoder.encode(texts)
     encoded = time.perf_counter()

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from simtool.encoders.base import check_texts
 from simtool.store import text_hash
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 class TfidfEncoder:
@@ -40,6 +41,8 @@ class TfidfEncoder:
         return len(self.vectorizer_.vocabulary_) if self.vectorizer_ is not None else 0
 
     def fit(self, texts: Sequence[str]) -> TfidfEncoder:
+        from sklearn.feature_extraction.text import TfidfVectorizer  # here: importing simtool stays light
+
         texts = check_texts(texts)
         self.vectorizer_ = TfidfVectorizer(
             sublinear_tf=True, stop_words="english", ngram_range=self.ngram_range,
@@ -90,6 +93,9 @@ class LsaEncoder:
         return f"lsa/v1/dims={self.dimensions}/seed={self.seed}/corpus={digest.hexdigest()[:32]}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.preprocessing import normalize
+
         texts = check_texts(texts)
         many = len(texts) >= 50
         matrix = TfidfEncoder(max_features=None, min_df=2 if many else 1,
