@@ -119,8 +119,9 @@ class _Loader:
             size = path.stat().st_size
             if size == 0:
                 raise ValueError("empty file")
-            if size > max_document_bytes():
-                raise ValueError(f"{size / 2**20:.0f} MB, more than the {max_document_bytes() // 2**20} MB read as "
+            limit = max_document_bytes()
+            if size > limit:
+                raise ValueError(f"{size / 2**20:.0f} MB, more than the {limit // 2**20} MB read as "
                                  f"one document (split it, or set SIMTOOL_MAX_FILE_MB)")
             record = read_document_file(path)
         except (OSError, ValueError) as exc:

@@ -16,11 +16,13 @@ model, precision and machine (processor, its flags, torch's version, device).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import importlib.metadata
 import json
 import platform
 import warnings
+from collections.abc import Set
 from pathlib import Path
 
 import numpy as np
@@ -55,29 +57,30 @@ def probe_texts() -> list[str]:
     return list(_SENTENCES) + long_texts
 
 
-def cpu_flags() -> set[str]:
-    """The CPU's feature flags (Linux /proc/cpuinfo); empty where they cannot be read."""
+@functools.cache
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags (Linux /proc/cpuinfo, read once); empty where they cannot be read."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 if line.startswith(("flags", "Features")):
-                    return set(line.split(":", 1)[1].split())
+                    return frozenset(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return set()
+    return frozenset()
 
 
-def native_bfloat16(flags: set[str]) -> bool:
+def native_bfloat16(flags: Set[str]) -> bool:
     """bfloat16 dot products in hardware: x86 AVX512-BF16 or AMX-BF16, Arm BF16."""
     return bool(flags & {"avx512_bf16", "amx_bf16", "bf16"})
 
 
-def native_int8(flags: set[str]) -> bool:
+def native_int8(flags: Set[str]) -> bool:
     """int8 dot products in hardware: x86 VNNI or AMX-INT8, Arm dot product / i8mm."""
     return bool(flags & {"avx512_vnni", "avx_vnni", "amx_int8", "asimddp", "i8mm"})
 
 
-def choose_precision(requested: str, device: str, flags: set[str] | None = None) -> str:
+def choose_precision(requested: str, device: str, flags: Set[str] | None = None) -> str:
     """The precision to try for `requested` on `device` (before the quality check)."""
     if requested not in PRECISIONS:
         raise InputError(f"--precision must be one of {', '.join(PRECISIONS)}; got {requested!r}")

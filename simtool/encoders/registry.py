@@ -9,7 +9,6 @@ where they answer to their name.
 from __future__ import annotations
 
 import hashlib
-import json
 import importlib.metadata
 import importlib.util
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from simtool.encoders.base import Encoder
 from simtool.errors import UnknownModelError
+from simtool.state import read_json
 from simtool.store import default_cache_dir
 
 PROVENANCE = "simtool.json"  # what `simtool models distill` made a model from
@@ -158,15 +158,7 @@ def is_static_folder(path: Path) -> bool:
     model2vec (model2vec also writes a modules.json for sentence-transformers) or no modules.json."""
     if not ((path / "model.safetensors").exists() and (path / "tokenizer.json").exists()):
         return False
-    return _config(path).get("model_type") == "model2vec" or not (path / "modules.json").exists()
-
-
-def _config(path: Path, name: str = "config.json") -> dict:
-    try:
-        config = json.loads((path / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return config if isinstance(config, dict) else {}
+    return read_json(path / "config.json").get("model_type") == "model2vec" or not (path / "modules.json").exists()
 
 
 def _from_folder(path: Path, name: str, **options) -> Encoder:
@@ -211,7 +203,7 @@ def distilled_models(cache: Path | None = None) -> list[ModelInfo]:
     root = distilled_dir(cache)
     for path in sorted(root.iterdir()) if root.is_dir() else []:
         if is_static_folder(path):
-            teacher = _config(path, PROVENANCE).get("teacher") or "a sentence-transformers model"
-            infos.append(ModelInfo(path.name, "model2vec (distilled)", _config(path).get("hidden_dim"), True,
+            teacher = read_json(path / PROVENANCE).get("teacher") or "a sentence-transformers model"
+            infos.append(ModelInfo(path.name, "model2vec (distilled)", read_json(path / "config.json").get("hidden_dim"), True,
                                    f"static model distilled from {teacher}, in {path}"))
     return infos
