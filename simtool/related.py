@@ -57,17 +57,23 @@ def related(
     hits = top_k(query_vector, vectors, k, exclude)
 
     tfidf = TfidfEncoder().fit([doc.content for doc in corpus] + [query.content])
-    query_terms = tfidf.encode([query.content])
-    query_sentences = list(query.sentences) or [query.content]
-    query_sentence_vectors, _ = embed(query_sentences, encoder, store)
     results = []
     for row, score in hits:
         doc = corpus.documents[row]
-        sentences = list(doc.sentences) or [doc.content]
-        sentence_vectors, _ = embed(sentences, encoder, store)
-        i, j, sentence_score = best_pair(query_sentence_vectors, sentence_vectors)
-        terms = shared_terms(query_terms, tfidf.encode([doc.content]), tfidf.terms())
-        why = Evidence(query_sentences[i], sentences[j], round(sentence_score, 4), tuple(terms))
         results.append(RelatedDocument(doc.id, doc.title, round(score, 4),
-                                       doc.date.isoformat() if doc.date else None, doc.source, why))
+                                       doc.date.isoformat() if doc.date else None, doc.source,
+                                       explain(query, doc, encoder, store, tfidf)))
     return results
+
+
+def explain(query: Document, doc: Document, encoder: Encoder, store: VectorStore | None,
+            tfidf: TfidfEncoder) -> Evidence:
+    """Why `doc` matches `query`: their closest sentences under `encoder` and the distinctive
+    terms they share under `tfidf` (fitted on the corpus)."""
+    query_sentences = list(query.sentences) or [query.content]
+    sentences = list(doc.sentences) or [doc.content]
+    query_sentence_vectors, _ = embed(query_sentences, encoder, store)
+    sentence_vectors, _ = embed(sentences, encoder, store)
+    i, j, sentence_score = best_pair(query_sentence_vectors, sentence_vectors)
+    terms = shared_terms(tfidf.encode([query.content]), tfidf.encode([doc.content]), tfidf.terms())
+    return Evidence(query_sentences[i], sentences[j], round(sentence_score, 4), tuple(terms))

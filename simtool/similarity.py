@@ -53,3 +53,23 @@ def shared_terms(a: Vectors, b: Vectors, terms: np.ndarray, n: int = 8) -> list[
         return []
     order = np.argsort(-both.data, kind="stable")[:n]
     return [str(terms[both.indices[i]]) for i in order]
+
+
+def nearest_neighbours(vectors: Vectors, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's k nearest other rows, best first, as (rows, scores) arrays of shape (n, k).
+
+    Computed a block of rows at a time, so memory stays at block x n scores; ties are broken
+    by row order, as `top_k` breaks them.
+    """
+    n = vectors.shape[0]
+    k = max(0, min(k, n - 1))
+    rows = np.zeros((n, k), np.int64)
+    scores = np.zeros((n, k), np.float32)
+    for start in range(0, n, block):
+        part = cosine_matrix(vectors[start:start + block], vectors)
+        stop = start + part.shape[0]
+        part[np.arange(part.shape[0]), np.arange(start, stop)] = -np.inf  # not its own neighbour
+        order = np.argsort(-part, axis=1, kind="stable")[:, :k]
+        rows[start:stop] = order
+        scores[start:stop] = np.take_along_axis(part, order, axis=1)
+    return rows, scores

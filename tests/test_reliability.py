@@ -24,7 +24,9 @@ from typer.testing import CliRunner
 
 from simtool import clean_text, compare, corpus_from_texts, find_duplicates, find_drift, related
 from simtool.cli import app
+from simtool.analyze import analyze
 from simtool.cluster import cluster_corpus
+from simtool.report import render_report
 from simtool.document import Document
 from simtool.corpus import Corpus, load_corpus
 from simtool.encoders import get_encoder
@@ -367,7 +369,8 @@ def test_fuzz_every_job(corpus):
             lambda: compare(first, corpus.documents[-1], {"fake": encoder}, sentence_encoder="fake"),
             lambda: find_duplicates(corpus, method="minhash"),
             lambda: cluster_corpus(corpus, model="fake", k=min(2, len(corpus))),
-            lambda: find_drift(corpus, query="economy", encoder=encoder)]
+            lambda: find_drift(corpus, query="economy", encoder=encoder),
+            lambda: render_report(analyze(corpus, model="fake", cluster_model="fake", map_method="pca"), corpus)]
     for job in jobs:
         with contextlib.suppress(SimtoolError):
             job()

@@ -27,6 +27,7 @@ def _quiet_libraries() -> None:
 
 
 def _build_app() -> typer.Typer:
+    from simtool.cli.analyze_cmd import analyze_command
     from simtool.cli.clean_cmd import clean_command
     from simtool.cli.cluster_cmd import cluster_command
     from simtool.cli.compare_cmd import compare_command
@@ -39,7 +40,7 @@ def _build_app() -> typer.Typer:
 
     app = typer.Typer(help="Related articles, near-duplicates, stories and shifts in a news corpus.",
                       no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-    for name, command in (("related", related_command), ("compare", compare_command),
+    for name, command in (("analyze", analyze_command), ("related", related_command), ("compare", compare_command),
                           ("dedup", dedup_command), ("cluster", cluster_command),
                           ("drift", drift_command), ("bench", bench_command),
                           ("clean", clean_command), ("embed", embed_command)):

@@ -73,3 +73,22 @@ def safe_cell(value: object) -> str:
     """A CSV cell a spreadsheet will not run as a formula (=, +, -, @, tab, CR get a leading ')."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@contextmanager
+def stage_progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A callback (stage, done, total) drawing one bar per stage on a terminal; None when piped."""
+    console = stderr()
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeRemainingColumn(), console=console, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update

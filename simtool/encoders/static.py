@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -9,6 +10,14 @@ from pathlib import Path
 import numpy as np
 
 from simtool.encoders.base import check_texts, l2_normalize
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(path: str):
+    """One StaticModel per folder in a process, shared by the encoders that ask (read-only)."""
+    from model2vec import StaticModel
+
+    return StaticModel.from_pretrained(path)
 
 
 class StaticEncoder:
@@ -27,9 +36,7 @@ class StaticEncoder:
 
     @cached_property
     def _model(self):
-        from model2vec import StaticModel
-
-        return StaticModel.from_pretrained(self.model_path)
+        return _loaded(self.model_path)
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "_model"}  # other processes load their own

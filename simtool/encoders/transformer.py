@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import warnings
@@ -66,9 +67,7 @@ class TransformerEncoder:
 
     @cached_property
     def _float32(self):
-        from sentence_transformers import SentenceTransformer
-
-        return SentenceTransformer(self.model_path, device=self.device, local_files_only=self.local_files_only)
+        return _loaded(str(self.model_path), self.device, self.local_files_only)
 
     @cached_property
     def precision(self) -> str:
@@ -140,6 +139,15 @@ class TransformerEncoder:
         pooled = np.zeros((len(texts), self.dim), dtype=np.float32)
         np.add.at(pooled, np.asarray(owners), piece_vectors * np.asarray(weights, dtype=np.float32)[:, None])
         return l2_normalize(pooled)
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(path: str, device: str, local_files_only: bool):
+    """One SentenceTransformer per model and device in a process, shared by the encoders that ask
+    (a job such as `analyze` makes several); used read-only, reduced copies are made apart."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path, device=device, local_files_only=local_files_only)
 
 
 def _dimension(model) -> int:

@@ -1,0 +1,110 @@
+"""`simtool analyze`: every job on one corpus, a short summary, and the HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simtool.analyze import DEFAULT_AXIS, analyze
+from simtool.cli import options, session
+from simtool.cli.output import print_json, stage_progress, stderr, stdout
+from simtool.cluster import HYBRID
+from simtool.drift import BY
+from simtool.projection import MAP_METHODS
+from simtool.state import claim_outputs
+
+
+def analyze_command(
+    paths: options.Paths,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the HTML report.")] = Path("report.html"),
+    query: Annotated[str | None, typer.Option(
+        "--query", "-q", help="Also rank the documents against this text and follow it across periods.")] = None,
+    cluster_model: Annotated[str, typer.Option(
+        "--cluster-model", help="What clusters are made from: hybrid (TF-IDF + minilm), tfidf, or an encoder.")] = HYBRID,
+    k: Annotated[str, typer.Option("--k", help="Number of clusters, or auto (the most stable k in 2..15).")] = "auto",
+    axis: Annotated[tuple[str, str] | None, typer.Option(
+        "--axis", help="Two poles, positive then negative, for the timelines' stance "
+                       f"[default: {DEFAULT_AXIS[0]!r} vs {DEFAULT_AXIS[1]!r}].")] = None,
+    by: Annotated[str, typer.Option("--by", help=f"Timeline period: {', '.join(BY)}.")] = "year",
+    map_method: Annotated[str, typer.Option(
+        "--map", help="How the map is drawn: auto (UMAP if umap-learn is installed, else PCA), umap or pca.")] = "auto",
+    title: Annotated[str | None, typer.Option("--title", help="The report's title [default: the corpus paths].")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (results are deterministic for it).")] = 0,
+    model: options.Model = "minilm",
+    precision: options.Precision = "auto",
+    device: options.Device = "cpu",
+    engine_name: options.EngineName = "local",
+    ray_address: options.RayAddress = "auto",
+    workers: options.Workers = None,
+    json: Annotated[bool, typer.Option("--json", help="Print everything found as JSON (the report is still written).")] = False,
+    force: options.Force = False,
+    cache: options.Cache = None,
+    no_clean: options.NoClean = False,
+    strict: options.Strict = False,
+    text_field: options.TextField = None,
+) -> None:
+    """Clean, embed, relate, deduplicate, cluster and follow the corpus over time; write the HTML report."""
+    if by not in BY:
+        raise typer.BadParameter(f"--by must be one of {', '.join(BY)}; got {by!r}")
+    if map_method not in MAP_METHODS:
+        raise typer.BadParameter(f"--map must be one of {', '.join(MAP_METHODS)}; got {map_method!r}")
+    k_value = options.parse_k(k)
+    claim_outputs([out], force)
+    corpus = session.load(paths, no_clean, strict, text_field)
+    with session.store(cache) as store, stage_progress() as progress:
+        result = analyze(corpus, model=model, cluster_model=cluster_model, k=k_value, query=query,
+                         axis=axis or DEFAULT_AXIS, by=by, store=store, seed=seed, precision=precision,
+                         device=device, map_method=map_method, progress=progress,
+                         engine=session.engine(engine_name, ray_address, workers))
+    from simtool.report import write_report  # jinja2 only when a report is written
+
+    write_report(result, corpus, out, title=title or "simtool report: " + ", ".join(str(p) for p in paths))
+    stderr().print(f"wrote the report to {out}", markup=False, soft_wrap=True)
+    if json:
+        print_json(analysis_json(result))
+        return
+    _print_summary(result)
+
+
+def analysis_json(result) -> dict:
+    """The analysis in the shapes the single commands print with --json."""
+    c = result.clusters
+    return {
+        "summary": result.summary(),
+        "settings": result.settings,
+        "clusters": {"assignments": c.assignments, "clusters": c.clusters, "noise": c.noise,
+                     "settings": c.settings, "k_scores": c.k_scores},
+        "duplicates": result.duplicates.groups,
+        "related": {"neighbours": result.neighbours, "pairs": result.related_pairs, "query": result.query_related},
+        "timelines": [{"cluster": t.cluster, "label": t.label,
+                       "drift": {"query": t.drift.query, "by": t.drift.by, "periods": t.drift.periods,
+                                 "drift": t.drift.drift, "largest_change": t.drift.largest_change,
+                                 "undated": t.drift.undated, "settings": t.drift.settings}}
+                      for t in result.timelines],
+        "comparisons": result.comparisons,
+        "map": {"method": result.projection.method,
+                "points": {doc_id: [round(float(x), 4), round(float(y), 4)]
+                           for doc_id, (x, y) in zip(c.assignments, result.projection.xy)}},
+        "notes": result.notes,
+    }
+
+
+def _print_summary(result) -> None:
+    console = stdout()
+    s = result.summary()
+    console.print(f"{s['documents']} documents ({s['skipped_records']} records skipped); "
+                  f"{s['duplicate_groups']} near-duplicate groups ({s['duplicate_copies']} copies); "
+                  f"{len(s['clusters'])} clusters" + (f" and {s['noise']} noise" if s["noise"] else ""), markup=False, soft_wrap=True)
+    for c in s["clusters"]:
+        console.print(f"  cluster {c['id']} ({c['size']}): {c['label']}", markup=False, soft_wrap=True)
+    if s["closest_pair"]:
+        p = s["closest_pair"]
+        console.print(f"closest pair (not copies): {p['a']} and {p['b']} ({p['score']:.3f})", markup=False, soft_wrap=True)
+    if s["biggest_shift"]:
+        b = s["biggest_shift"]
+        console.print(f"biggest shift: {b['topic']!r}, {b['before']} -> {b['after']} "
+                      f"(centre moved {b['distance']:.3f}; change {b['change']:.1f})", markup=False, soft_wrap=True)
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False, soft_wrap=True)

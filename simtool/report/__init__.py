@@ -1,0 +1,110 @@
+"""The HTML report of `simtool analyze`: one self-contained file, safe to open whatever the corpus holds.
+
+Everything is inline (style, a small script, SVG charts); nothing is fetched, so the report
+opens offline. Article text is hostile input: Jinja2 escapes every value, links keep only
+http(s) addresses, and a Content-Security-Policy allows exactly the report's own script and
+style (by hash) and nothing remote, so neither an injected `<script>` nor an inline event
+handler can run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from simtool.analyze import Analysis
+from simtool.corpus import Corpus
+from simtool.report.charts import colour, map_points, timeline_chart
+from simtool.state import write_output
+
+MAX_GROUPS = 30          # duplicate groups shown (all are in --json)
+MAX_DIFFS_PER_GROUP = 3  # members shown side by side with their canonical
+MAX_DIFF_SENTENCES = 60  # sentences per side of a diff
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    text: str
+    changed: bool  # dropped from the canonical (left side) or added by the copy (right side)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The address if it is http(s); None for javascript:, data: and the like."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def _asset(name: str) -> str:
+    return resources.files("simtool.report").joinpath(name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def content_security_policy(script: str, style: str) -> str:
+    """Only this script and this style run; no remote loads, no inline handlers, no forms."""
+    return (f"default-src 'none'; script-src '{_sha256(script)}'; style-src '{_sha256(style)}'; "
+            "img-src data:; base-uri 'none'; form-action 'none'; object-src 'none'")
+
+
+def _diffs(corpus: Corpus, group) -> list[dict]:
+    canonical = corpus.get(group.canonical)
+    shown = []
+    for member in group.details[1:1 + MAX_DIFFS_PER_GROUP]:
+        copy = corpus.get(member.id)
+        dropped, added = set(member.dropped), set(member.added)
+        shown.append({
+            "member": member,
+            "left": [DiffLine(s, s in dropped) for s in canonical.sentences[:MAX_DIFF_SENTENCES]],
+            "right": [DiffLine(s, s in added) for s in copy.sentences[:MAX_DIFF_SENTENCES]],
+            "identical": not dropped and not added,
+        })
+    return shown
+
+
+def _timeline_view(timeline) -> dict:
+    drift = timeline.drift
+    periods = [p.period for p in drift.periods]
+    chart = timeline_chart(periods, [p.n_statements for p in drift.periods],
+                           [(p.stance.mean, p.stance.low, p.stance.high) if p.stance else None
+                            for p in drift.periods])
+    return {"timeline": timeline, "chart": chart, "steps": {s.after: s for s in drift.drift},
+            "largest": drift.largest_change}
+
+
+def render_report(analysis: Analysis, corpus: Corpus, *, title: str = "simtool report") -> str:
+    """The report as one HTML string."""
+    script, style = _asset("report.js"), _asset("report.css")
+    environment = Environment(loader=PackageLoader("simtool", "report"),
+                              autoescape=select_autoescape(default=True, default_for_string=True),
+                              trim_blocks=True, lstrip_blocks=True)
+    environment.filters["url"] = safe_url
+    docs = {doc.id: doc for doc in corpus}
+    assignments = analysis.clusters.assignments
+    points = map_points(analysis.projection.xy, [assignments[doc.id] for doc in corpus],
+                        [doc.label for doc in corpus], corpus.ids,
+                        [doc.date.isoformat() if doc.date else "" for doc in corpus])
+    from simtool import __version__
+
+    return environment.get_template("template.html.j2").render(
+        title=title, csp=content_security_policy(script, style), script=script, style=style,
+        a=analysis, summary=analysis.summary(), docs=docs, points=points, colour=colour,
+        groups=[{"group": g, "diffs": _diffs(corpus, g)} for g in analysis.duplicates.groups[:MAX_GROUPS]],
+        timelines=[_timeline_view(t) for t in analysis.timelines], version=__version__)
+
+
+def write_report(analysis: Analysis, corpus: Corpus, path: Path, *, title: str = "simtool report") -> Path:
+    """Write the report to `path` atomically (see `simtool.state.write_output`)."""
+    return write_output(path, render_report(analysis, corpus, title=title))

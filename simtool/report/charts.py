@@ -1,0 +1,104 @@
+"""The geometry of the report's charts, computed here so the page needs no plotting library.
+
+The report draws inline SVG: a scatter of the corpus and a chart per timeline. Computing the
+coordinates in Python keeps the page's script small (hover and filtering only) and lets the
+page be read with scripts off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Tableau's 20 categorical colours: distinguishable on screen and in print.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+           "#bcbd22", "#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
+           "#f7b6d2", "#9edae5", "#dbdb8d", "#393b79")
+NOISE_COLOUR = "#c8c8c8"
+MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 960, 560, 16
+CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 180, 36
+
+
+def colour(cluster: int) -> str:
+    """The colour of a cluster on the map and in the tables (noise, -1, is grey)."""
+    return NOISE_COLOUR if cluster < 0 else PALETTE[cluster % len(PALETTE)]
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    x: float
+    y: float
+    cluster: int
+    colour: str
+    title: str
+    id: str
+    date: str
+
+
+def map_points(xy: np.ndarray, clusters: list[int], titles: list[str], ids: list[str],
+               dates: list[str]) -> list[MapPoint]:
+    """Points in SVG coordinates (y down), from coordinates scaled to [0, 1]."""
+    width, height = MAP_WIDTH - 2 * MAP_MARGIN, MAP_HEIGHT - 2 * MAP_MARGIN
+    return [MapPoint(round(MAP_MARGIN + float(x) * width, 1), round(MAP_MARGIN + (1 - float(y)) * height, 1),
+                     cluster, colour(cluster), title, doc_id, date)
+            for (x, y), cluster, title, doc_id, date in zip(xy, clusters, titles, ids, dates)]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Whisker:
+    x: float
+    y: float
+    low: float
+    high: float
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    """Statements per period as bars; stance (mean and 95% interval) as points on a second scale."""
+
+    bars: list[Bar]
+    stance: list[Whisker]
+    zero: float | None   # y of stance 0
+    stance_range: tuple[float, float] | None
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    margin: int = CHART_MARGIN
+
+
+def timeline_chart(periods: list[str], counts: list[int],
+                   stances: list[tuple[float, float, float] | None]) -> TimelineChart:
+    """The chart of one timeline: `stances` holds (mean, low, high) per period, or None."""
+    top, bottom = 12, CHART_HEIGHT - 24
+    slot = (CHART_WIDTH - 2 * CHART_MARGIN) / max(len(periods), 1)
+    most = max(counts) if counts else 1
+    bars = []
+    for i, (period, count) in enumerate(zip(periods, counts)):
+        height = (bottom - top) * count / most if most else 0
+        bars.append(Bar(round(CHART_MARGIN + i * slot + slot * 0.2, 1), round(bottom - height, 1),
+                        round(slot * 0.6, 1), round(height, 1), period, count))
+    known = [s for s in stances if s is not None]
+    if not known:
+        return TimelineChart(bars, [], None, None)
+    low = min(min(s[1] for s in known), 0.0)
+    high = max(max(s[2] for s in known), 0.0)
+    span = (high - low) or 1.0
+
+    def y(value: float) -> float:
+        return round(bottom - (value - low) / span * (bottom - top), 1)
+
+    whiskers = [Whisker(round(CHART_MARGIN + i * slot + slot / 2, 1), y(s[0]), y(s[1]), y(s[2]),
+                        f"{s[0]:+.3f} ({s[1]:+.3f} .. {s[2]:+.3f})")
+                for i, s in enumerate(stances) if s is not None]
+    return TimelineChart(bars, whiskers, y(0.0), (round(low, 3), round(high, 3)))
