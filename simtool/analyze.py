@@ -14,8 +14,6 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from simtool.cluster import HYBRID, ClusterResult, cluster_corpus, represent
 from simtool.compare import Comparison, compare
 from simtool.corpus import Corpus
@@ -138,6 +136,7 @@ def analyze(corpus: Corpus, *, model: str = "minilm", cluster_model: str = HYBRI
     step("clustering", 0, 1)
     views = represent(corpus, cluster_model, store, seed, engine=engine,
                       progress=lambda done, total: step("embedding for clusters", done, total))
+    step("clustering", 0, 1)
     clusters = cluster_corpus(corpus, model=cluster_model, k=k, store=store, seed=seed, views=views)
     step("clustering", 1, 1)
 

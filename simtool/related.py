@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from simtool.ann import SWITCH_OVER, AnnIndex, add_missing
 from simtool.corpus import Corpus
 from simtool.document import Document
 from simtool.embed import ProgressCallback, embed
 from simtool.encoders.base import Encoder
 from simtool.encoders.tfidf import TfidfEncoder
 from simtool.engines import Engine
-from simtool.similarity import best_pair, shared_terms, top_k
+from simtool.similarity import best_pair, cosine_matrix, shared_terms, top_k
 from simtool.store import VectorStore
+
+CANDIDATES = 4     # index candidates fetched per result wanted, before exact rescoring
+TERM_SAMPLE = 20_000  # documents TF-IDF is fitted on for the shared terms of a large corpus
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ def related(
     store: VectorStore | None = None,
     *,
     k: int = 10,
+    exact: bool = False,
     progress: ProgressCallback | None = None,
     engine: Engine | None = None,
 ) -> list[RelatedDocument]:
@@ -50,13 +57,20 @@ def related(
 
     A query that is a document of the corpus is not returned as its own match; `progress`
     is told how embedding the corpus goes; `engine` is where the corpus is embedded.
+    From `SWITCH_OVER` documents on, where `simtool index` built an index for the encoder, the
+    candidates come from it (documents it lacks are added first) and are scored exactly;
+    `exact` forces the brute-force search over every vector.
     """
-    vectors, _ = embed([doc.content for doc in corpus], encoder, store, progress=progress, engine=engine)
-    query_vector, _ = embed([query.content], encoder, store)
     exclude = {corpus.position(query.id)} if query.id in corpus else set()
-    hits = top_k(query_vector, vectors, k, exclude)
+    hits = None
+    if not exact and _indexed(corpus, encoder, store):
+        hits = _index_hits(corpus, query, encoder, store, k, exclude, progress)
+    if hits is None:
+        vectors, _ = embed([doc.content for doc in corpus], encoder, store, progress=progress, engine=engine)
+        query_vector, _ = embed([query.content], encoder, store)
+        hits = top_k(query_vector, vectors, k, exclude)
 
-    tfidf = TfidfEncoder().fit([doc.content for doc in corpus] + [query.content])
+    tfidf = TfidfEncoder().fit(_term_sample(corpus) + [query.content])
     results = []
     for row, score in hits:
         doc = corpus.documents[row]
@@ -64,6 +78,40 @@ def related(
                                        doc.date.isoformat() if doc.date else None, doc.source,
                                        explain(query, doc, encoder, store, tfidf)))
     return results
+
+
+def _indexed(corpus: Corpus, encoder: Encoder, store: VectorStore | None) -> bool:
+    return (store is not None and len(corpus) >= SWITCH_OVER and encoder.identity is not None
+            and AnnIndex.exists(store.directory, encoder.identity))
+
+
+def _index_hits(corpus: Corpus, query: Document, encoder: Encoder, store: VectorStore, k: int,
+                exclude: set[int], progress: ProgressCallback | None) -> list[tuple[int, float]] | None:
+    """Candidates from the index, rescored exactly; None when the index cannot give k of them
+    (most of it holds other corpora's documents), so the caller searches by brute force."""
+    contents = [doc.content for doc in corpus]
+    index = AnnIndex.for_encoder(store.directory, encoder.identity, encoder.dim)
+    keys, _ = add_missing(index, contents, encoder, store, progress)  # documents new since it was built
+    rows_of: dict[int, list[int]] = {}
+    for row, key in enumerate(keys.tolist()):
+        rows_of.setdefault(key, []).append(row)
+    query_vector, _ = embed([query.content], encoder, store)
+    found, _ = index.search(np.asarray(query_vector, dtype=np.float32), CANDIDATES * (k + len(exclude)))
+    candidates = [row for key in found[0].tolist() for row in rows_of.get(int(key), []) if row not in exclude]
+    if len(candidates) < min(k, len(corpus) - len(exclude)):
+        return None
+    vectors, _ = embed([contents[row] for row in candidates], encoder, store)
+    scores = cosine_matrix(query_vector, vectors)[0]
+    order = np.lexsort((np.array(candidates), -scores))[:k]
+    return [(candidates[i], float(scores[i])) for i in order]
+
+
+def _term_sample(corpus: Corpus, size: int = TERM_SAMPLE) -> list[str]:
+    """The texts TF-IDF weights terms by: the corpus, or a fixed sample of a large one."""
+    if len(corpus) <= size:
+        return [doc.content for doc in corpus]
+    rows = np.random.default_rng(0).choice(len(corpus), size, replace=False)
+    return [corpus.documents[i].content for i in sorted(rows.tolist())]
 
 
 def explain(query: Document, doc: Document, encoder: Encoder, store: VectorStore | None,

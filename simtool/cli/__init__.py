@@ -34,6 +34,7 @@ def _build_app() -> typer.Typer:
     from simtool.cli.dedup_cmd import dedup_command
     from simtool.cli.drift_cmd import drift_command
     from simtool.cli.embed_cmd import embed_command
+    from simtool.cli.index_cmd import index_command
     from simtool.cli.bench_cmd import bench_command
     from simtool.cli.models_cmd import distill_command, models_command
     from simtool.cli.related_cmd import related_command
@@ -43,7 +44,8 @@ def _build_app() -> typer.Typer:
     for name, command in (("analyze", analyze_command), ("related", related_command), ("compare", compare_command),
                           ("dedup", dedup_command), ("cluster", cluster_command),
                           ("drift", drift_command), ("bench", bench_command),
-                          ("clean", clean_command), ("embed", embed_command)):
+                          ("clean", clean_command), ("embed", embed_command),
+                          ("index", index_command)):
         app.command(name)(_reporting_errors(command))
     models = typer.Typer(help="List the models; distil a static one.", add_completion=False,
                          pretty_exceptions_enable=False)

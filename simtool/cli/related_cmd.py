@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,11 +11,13 @@ import typer
 from rich.table import Table
 
 from simtool.cli import options, session
-from simtool.cli.output import print_json, progress_bar, stdout
+from simtool.cli.output import print_json, progress_bar, safe_cell, stdout
 from simtool.document import Document
+from simtool.embed import embed
 from simtool.errors import InputError
 from simtool.prepare import prepare_corpus
 from simtool.related import related
+from simtool.similarity import nearest_neighbours
 
 
 def related_command(
@@ -22,6 +26,10 @@ def related_command(
     text: Annotated[str | None, typer.Option("--text", help="A text to find related documents for.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="A file to find related documents for.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, help="How many documents.")] = 10,
+    all_documents: Annotated[bool, typer.Option(
+        "--all", help="Every document's k nearest (CSV: id,rank,neighbour,score; or --json).")] = False,
+    exact: Annotated[bool, typer.Option(
+        "--exact", help="Brute force over every vector even where an index exists (see `simtool index`).")] = False,
     model: options.Model = "minilm",
     pooling: options.Pooling = "truncate",
     precision: options.Precision = "auto",
@@ -36,9 +44,13 @@ def related_command(
     text_field: options.TextField = None,
 ) -> None:
     """The k documents most related to a query, with the sentences and terms that match."""
-    if sum(x is not None for x in (doc, text, file)) != 1:
-        raise typer.BadParameter("give exactly one of --doc, --text or --file")
+    if sum(x is not None for x in (doc, text, file)) + all_documents != 1:
+        raise typer.BadParameter("give exactly one of --doc, --text, --file or --all")
     corpus = session.load(paths, no_clean, strict, text_field)
+    if all_documents:
+        _all_neighbours(corpus, k, session.encoder(model, pooling, cache, precision, device), cache, json,
+                        session.engine(engine_name, ray_address, workers))
+        return
     if doc is not None:
         query = corpus.get(doc)
     elif text is not None:
@@ -49,7 +61,7 @@ def related_command(
         query = prepare_corpus([file], clean=not no_clean, strict=True).documents[0]
     encoder = session.encoder(model, pooling, cache, precision, device)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
-        results = related(corpus, query, encoder, store, k=k, progress=update,
+        results = related(corpus, query, encoder, store, k=k, exact=exact, progress=update,
                           engine=session.engine(engine_name, ray_address, workers))
     if json:
         print_json(results)
@@ -67,3 +79,19 @@ def related_command(
         console.print(f"    query: {hit.why.query_sentence}", markup=False)
         console.print(f"    match: {hit.why.match_sentence}", markup=False)
         console.print(f"  shared terms: {', '.join(hit.why.shared_terms) or '(none)'}", markup=False)
+
+
+def _all_neighbours(corpus, k: int, encoder, cache, json: bool, engine) -> None:
+    with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
+        vectors, _ = embed([doc.content for doc in corpus], encoder, store, progress=update, engine=engine)
+    rows, scores = nearest_neighbours(vectors, k)
+    ids = corpus.ids
+    if json:
+        print_json({ids[i]: [{"id": ids[j], "score": round(float(s), 4)} for j, s in zip(rows[i], scores[i])]
+                    for i in range(len(ids))})
+        return
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["id", "rank", "neighbour", "score"])
+    for i, doc_id in enumerate(ids):
+        for rank, (j, score) in enumerate(zip(rows[i], scores[i]), start=1):
+            writer.writerow([safe_cell(doc_id), rank, safe_cell(ids[j]), f"{score:.4f}"])
