@@ -219,8 +219,10 @@ def test_analyze_agrees_with_the_single_commands_on_the_seeds(tmp_path, shared_c
         assert timeline[key] == drift[key]
     clusters = json.loads(invoke("cluster", SEEDS, "--json", "--cache", shared_cache).stdout)
     assert data["clusters"]["assignments"] == clusters["assignments"]
-    # the printed summary says what --json says
-    printed = invoke("analyze", SEEDS, "--out", tmp_path / "report.html", "--cache", shared_cache).stdout
+    # the printed summary says what --json says; piped, no progress bar is drawn
+    run = invoke("analyze", SEEDS, "--out", tmp_path / "report.html", "--cache", shared_cache)
+    printed = run.stdout
+    assert "━" not in run.stderr and "━" not in printed
     s = data["summary"]
     assert f"{s['documents']} documents ({s['skipped_records']} records skipped); {s['duplicate_groups']} " \
            f"near-duplicate groups ({s['duplicate_copies']} copies); {len(s['clusters'])} clusters" in printed
@@ -281,20 +283,20 @@ def test_nearest_neighbours_rank_as_top_k_does():
     assert i not in rows[i]
 
 
-def test_the_map_is_deterministic_and_scaled():
+@pytest.mark.parametrize("method", ["pca", "umap"])
+def test_the_map_is_deterministic_and_scaled(method):
     import numpy as np
 
     from simtool.projection import project_2d
 
+    if method == "umap":
+        pytest.importorskip("umap")
     vectors = np.random.default_rng(1).normal(size=(60, 8)).astype(np.float32)
     vectors[0] *= 1000  # a far outlier stays on the edge instead of squeezing the rest
-    for method in ("pca", "umap"):
-        if method == "umap":
-            pytest.importorskip("umap")
-        first, again = project_2d(vectors, 3, method), project_2d(vectors, 3, method)
-        assert first.method == method and np.array_equal(first.xy, again.xy)
-        assert first.xy.shape == (60, 2) and first.xy.min() >= 0 and first.xy.max() <= 1
-        assert np.ptp(first.xy[1:], axis=0).min() > 0.5
+    first, again = project_2d(vectors, 3, method), project_2d(vectors, 3, method)
+    assert first.method == method and np.array_equal(first.xy, again.xy)
+    assert first.xy.shape == (60, 2) and first.xy.min() >= 0 and first.xy.max() <= 1
+    assert np.ptp(first.xy[1:], axis=0).min() > 0.5
     assert project_2d(vectors[:2]).method == "none"
     with pytest.raises(ValueError):
         project_2d(vectors, 0, "tsne")
@@ -308,3 +310,22 @@ def test_report_links_keep_only_web_addresses(url, kept):
     from simtool.report import safe_url
 
     assert (safe_url(url) is not None) == kept
+
+
+def test_stage_progress_draws_a_bar_per_stage_on_a_terminal(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from simtool.cli import output
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(output, "stderr", lambda: Console(file=buffer, force_terminal=True, width=100))
+    with output.stage_progress() as update:
+        assert update is not None
+        update("embedding documents", 5, 10)
+        update("clustering", 0, 1)
+    assert "embedding documents" in buffer.getvalue() and "clustering" in buffer.getvalue()
+    monkeypatch.setattr(output, "stderr", lambda: Console(file=io.StringIO(), force_terminal=False))
+    with output.stage_progress() as update:
+        assert update is None  # piped: quiet
