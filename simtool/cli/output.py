@@ -55,18 +55,8 @@ def report_problems(problems: list[Problem]) -> None:
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None] | None]:
     """A progress callback drawing a bar on a terminal; None (quiet) when stderr is piped."""
-    console = stderr()
-    if not console.is_terminal:
-        yield None
-        return
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
-        task = bar.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
+    with stage_progress() as update:
+        yield None if update is None else (lambda done, total: update(description, done, total))
 
 
 def safe_cell(value: object) -> str:
