@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from simtool.cluster import HYBRID, ClusterResult, cluster_corpus, represent
-from simtool.compare import Comparison, compare
+from simtool.compare import Comparison, compare, compared_encoders
 from simtool.corpus import Corpus
 from simtool.dates import resolve_date, period_of
 from simtool.dedup import DedupResult, find_duplicates
@@ -27,8 +27,7 @@ from simtool.encoders.tfidf import TfidfEncoder
 from simtool.engines import Engine
 from simtool.errors import InputError, NoDocumentsError
 from simtool.projection import Projection, project_2d
-from simtool.related import Evidence, RelatedDocument, explain, related
-from simtool.similarity import nearest_neighbours
+from simtool.related import Evidence, Neighbour, RelatedDocument, explain, nearest_documents, related
 from simtool.store import VectorStore
 
 NEIGHBOURS = 5           # nearest documents kept per document
@@ -40,14 +39,6 @@ SMALL_CORPUS = 5         # up to this many documents, every pair is compared
 DEFAULT_AXIS = ("cooperation, agreement and support", "conflict, criticism and opposition")
 
 StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-@dataclass(frozen=True)
-class Neighbour:
-    """A document close to another one, and their cosine."""
-
-    id: str
-    score: float
 
 
 @dataclass(frozen=True)
@@ -133,7 +124,6 @@ def analyze(corpus: Corpus, *, model: str = "minilm", cluster_model: str = HYBRI
     step("embedding documents", 0, len(corpus))
     vectors, _ = embed(documents, encoder, store, engine=engine,
                        progress=lambda done, total: step("embedding documents", done, total))
-    step("clustering", 0, 1)
     views = represent(corpus, cluster_model, store, seed, engine=engine,
                       progress=lambda done, total: step("embedding for clusters", done, total))
     step("clustering", 0, 1)
@@ -168,20 +158,17 @@ def analyze(corpus: Corpus, *, model: str = "minilm", cluster_model: str = HYBRI
 def _related(corpus: Corpus, vectors, duplicates: DedupResult, encoder, store,
              tfidf: TfidfEncoder) -> tuple[dict[str, list[Neighbour]], list[RelatedPair]]:
     """Each document's nearest neighbours, and the closest pairs that are not copies, with why."""
-    ids = corpus.ids
-    rows, scores = nearest_neighbours(vectors, min(NEIGHBOURS, len(corpus) - 1))
-    neighbours = {ids[i]: [Neighbour(ids[j], round(float(s), 4)) for j, s in zip(rows[i], scores[i])]
-                  for i in range(len(ids))}
+    neighbours = nearest_documents(corpus, vectors, NEIGHBOURS)
     group_of = {member: n for n, g in enumerate(duplicates.groups) for member in g.members}
     candidates = {}
-    for i, doc_id in enumerate(ids):
-        for j, s in zip(rows[i], scores[i]):
-            a, b = sorted((i, int(j)))
-            same_group = ids[a] in group_of and group_of.get(ids[a]) == group_of.get(ids[b])
-            if not same_group:
-                candidates[(a, b)] = float(s)
+    for doc_id, near in neighbours.items():
+        for neighbour in near:
+            a, b = sorted((corpus.position(doc_id), corpus.position(neighbour.id)))
+            a_group = group_of.get(corpus.documents[a].id)
+            if a_group is None or a_group != group_of.get(corpus.documents[b].id):
+                candidates[(a, b)] = neighbour.score
     best = sorted(candidates.items(), key=lambda item: (-item[1], item[0]))[:RELATED_PAIRS]
-    pairs = [RelatedPair(ids[a], ids[b], round(s, 4),
+    pairs = [RelatedPair(corpus.documents[a].id, corpus.documents[b].id, s,
                          explain(corpus.documents[a], corpus.documents[b], encoder, store, tfidf))
              for (a, b), s in best]
     return neighbours, pairs
@@ -200,7 +187,7 @@ def _timelines(corpus: Corpus, clusters: ClusterResult, query, encoder, axis, by
     if query:
         topics.append((None, query, None))
     for c in clusters.clusters[:MAX_TIMELINES]:
-        members = {doc_id for doc_id, label in clusters.assignments.items() if label == c.id}
+        members = clusters.members(c.id)
         if len({periods[d] for d in members if d in periods}) >= 2:
             topics.append((c.id, c.label, members))
     timelines = []
@@ -219,10 +206,9 @@ def _timelines(corpus: Corpus, clusters: ClusterResult, query, encoder, axis, by
 
 def _comparisons(corpus: Corpus, model: str, encoder, store, cache, precision: str, device: str) -> list[Comparison]:
     """Every pair of a small corpus compared as `simtool compare` compares it."""
-    names = list(dict.fromkeys(["tfidf", "static", "minilm", model]))
     encoders = {name: encoder if name == model else get_encoder(name, cache=cache, precision=precision,
                                                                 device=device)
-                for name in names}
+                for name in compared_encoders(model)}
     background = [d.content for d in corpus]
     return [compare(a, b, encoders, store, sentence_encoder=model, background=background)
             for a, b in itertools.combinations(corpus.documents, 2)]

@@ -103,10 +103,9 @@ class AnnIndex:
         vectors = np.asarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.ndim or len(keys) != len(vectors):
             raise ValueError(f"expected {len(keys)} vectors of {self.ndim} dimensions; got {vectors.shape}")
-        _, first = np.unique(keys, return_index=True)
+        _, first = np.unique(keys, return_index=True)  # each key once, at its first row
         rows = np.sort(first)
-        new = set(self.missing(keys[rows]).tolist())
-        rows = np.array([r for r in rows if int(keys[r]) in new], dtype=np.int64)
+        rows = rows[np.isin(keys[rows], self.missing(keys[rows]))]
         checkpoint = checkpoint or CHECKPOINT
         for start in range(0, len(rows), checkpoint):
             part = rows[start:start + checkpoint]

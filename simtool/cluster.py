@@ -92,6 +92,10 @@ class ClusterResult:
     settings: dict[str, object]
     k_scores: dict[int, float] = field(default_factory=dict)  # silhouette per k, when k was chosen
 
+    def members(self, cluster: int) -> set[str]:
+        """The ids of the documents in `cluster`."""
+        return {doc_id for doc_id, label in self.assignments.items() if label == cluster}
+
 
 @dataclass(frozen=True)
 class Views:

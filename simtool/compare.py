@@ -63,6 +63,11 @@ class Comparison:
     thresholds: dict[str, float]
 
 
+def compared_encoders(sentence_encoder: str) -> list[str]:
+    """The encoders `compare` scores a pair under: TF-IDF, static, MiniLM, and the chosen one."""
+    return list(dict.fromkeys(["tfidf", "static", "minilm", sentence_encoder]))
+
+
 def verdict(semantic: float, jaccard_score: float, containment_score: float, matched_share: float) -> str:
     """The verdict for these scores (see the module docstring for the rules)."""
     t = THRESHOLDS

@@ -249,4 +249,4 @@ def cluster_documents(corpus: Corpus, cluster: int, *, model: str = "hybrid", k:
     if cluster not in found:
         raise InputError(f"no cluster {cluster}: this corpus has clusters 0..{len(result.clusters) - 1} "
                          f"(model {model}, k {result.settings['k']})")
-    return {doc_id for doc_id, c in result.assignments.items() if c == cluster}, found[cluster].label
+    return result.members(cluster), found[cluster].label

@@ -13,7 +13,7 @@ from simtool.embed import ProgressCallback, embed
 from simtool.encoders.base import Encoder
 from simtool.encoders.tfidf import TfidfEncoder
 from simtool.engines import Engine
-from simtool.similarity import best_pair, cosine_matrix, shared_terms, top_k
+from simtool.similarity import best_pair, cosine_matrix, nearest_neighbours, shared_terms, top_k
 from simtool.store import VectorStore
 
 CANDIDATES = 4     # index candidates fetched per result wanted, before exact rescoring
@@ -28,6 +28,14 @@ class Evidence:
     match_sentence: str
     sentence_score: float
     shared_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A document close to another one, and their cosine."""
+
+    id: str
+    score: float
 
 
 @dataclass(frozen=True)
@@ -71,13 +79,23 @@ def related(
         hits = top_k(query_vector, vectors, k, exclude)
 
     tfidf = TfidfEncoder().fit(_term_sample(corpus) + [query.content])
+    query_side = _side(query, encoder, store, tfidf)  # once, not once per hit
     results = []
     for row, score in hits:
         doc = corpus.documents[row]
         results.append(RelatedDocument(doc.id, doc.title, round(score, 4),
                                        doc.date.isoformat() if doc.date else None, doc.source,
-                                       explain(query, doc, encoder, store, tfidf)))
+                                       _evidence(query_side, _side(doc, encoder, store, tfidf), tfidf)))
     return results
+
+
+def nearest_documents(corpus: Corpus, vectors, k: int) -> dict[str, list[Neighbour]]:
+    """Every document's k nearest other documents of `corpus` (exact), best first, ranked as
+    `related` ranks them; `vectors` are the documents' rows in corpus order."""
+    ids = corpus.ids
+    rows, scores = nearest_neighbours(vectors, k)
+    return {ids[i]: [Neighbour(ids[j], round(float(s), 4)) for j, s in zip(rows[i], scores[i])]
+            for i in range(len(ids))}
 
 
 def _indexed(corpus: Corpus, encoder: Encoder, store: VectorStore | None) -> bool:
@@ -114,14 +132,29 @@ def _term_sample(corpus: Corpus, size: int = TERM_SAMPLE) -> list[str]:
     return [corpus.documents[i].content for i in sorted(rows.tolist())]
 
 
+@dataclass(frozen=True)
+class _Side:
+    """One document as `explain` compares it: its sentences, their vectors, its TF-IDF row."""
+
+    sentences: list[str]
+    vectors: object
+    terms: object
+
+
+def _side(doc: Document, encoder: Encoder, store: VectorStore | None, tfidf: TfidfEncoder) -> _Side:
+    sentences = list(doc.sentences) or [doc.content]
+    vectors, _ = embed(sentences, encoder, store)
+    return _Side(sentences, vectors, tfidf.encode([doc.content]))
+
+
+def _evidence(query: _Side, doc: _Side, tfidf: TfidfEncoder) -> Evidence:
+    i, j, sentence_score = best_pair(query.vectors, doc.vectors)
+    terms = shared_terms(query.terms, doc.terms, tfidf.terms())
+    return Evidence(query.sentences[i], doc.sentences[j], round(sentence_score, 4), tuple(terms))
+
+
 def explain(query: Document, doc: Document, encoder: Encoder, store: VectorStore | None,
             tfidf: TfidfEncoder) -> Evidence:
     """Why `doc` matches `query`: their closest sentences under `encoder` and the distinctive
     terms they share under `tfidf` (fitted on the corpus)."""
-    query_sentences = list(query.sentences) or [query.content]
-    sentences = list(doc.sentences) or [doc.content]
-    query_sentence_vectors, _ = embed(query_sentences, encoder, store)
-    sentence_vectors, _ = embed(sentences, encoder, store)
-    i, j, sentence_score = best_pair(query_sentence_vectors, sentence_vectors)
-    terms = shared_terms(tfidf.encode([query.content]), tfidf.encode([doc.content]), tfidf.terms())
-    return Evidence(query_sentences[i], sentences[j], round(sentence_score, 4), tuple(terms))
+    return _evidence(_side(query, encoder, store, tfidf), _side(doc, encoder, store, tfidf), tfidf)

@@ -9,6 +9,8 @@ import typer
 
 from simtool.analyze import DEFAULT_AXIS, analyze
 from simtool.cli import options, session
+from simtool.cli.cluster_cmd import cluster_json
+from simtool.cli.drift_cmd import drift_json
 from simtool.cli.output import print_json, stage_progress, stderr, stdout
 from simtool.cluster import HYBRID
 from simtool.drift import BY
@@ -74,14 +76,10 @@ def analysis_json(result) -> dict:
     return {
         "summary": result.summary(),
         "settings": result.settings,
-        "clusters": {"assignments": c.assignments, "clusters": c.clusters, "noise": c.noise,
-                     "settings": c.settings, "k_scores": c.k_scores},
+        "clusters": cluster_json(c),
         "duplicates": result.duplicates.groups,
         "related": {"neighbours": result.neighbours, "pairs": result.related_pairs, "query": result.query_related},
-        "timelines": [{"cluster": t.cluster, "label": t.label,
-                       "drift": {"query": t.drift.query, "by": t.drift.by, "periods": t.drift.periods,
-                                 "drift": t.drift.drift, "largest_change": t.drift.largest_change,
-                                 "undated": t.drift.undated, "settings": t.drift.settings}}
+        "timelines": [{"cluster": t.cluster, "label": t.label, "drift": drift_json(t.drift, dates=False)}
                       for t in result.timelines],
         "comparisons": result.comparisons,
         "map": {"method": result.projection.method,

@@ -54,10 +54,15 @@ def cluster_command(
     if out is not None:
         _write_assignments(corpus, result, out)
     if json:
-        print_json({"assignments": result.assignments, "clusters": result.clusters, "noise": result.noise,
-                    "settings": result.settings, "k_scores": result.k_scores, "evaluation": scores})
+        print_json({**cluster_json(result), "evaluation": scores})
         return
     _print(result, scores)
+
+
+def cluster_json(result) -> dict:
+    """A clustering as `--json` prints it (without the evaluation)."""
+    return {"assignments": result.assignments, "clusters": result.clusters, "noise": result.noise,
+            "settings": result.settings, "k_scores": result.k_scores}
 
 
 def _write_assignments(corpus, result, path: Path) -> None:

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, stdout
-from simtool.compare import THRESHOLDS, compare
+from simtool.compare import THRESHOLDS, compare, compared_encoders
 
 
 def compare_command(
@@ -37,8 +37,7 @@ def compare_command(
         raise typer.BadParameter("give both --a and --b")
     else:
         doc_a, doc_b = corpus.get(a), corpus.get(b)
-    names = list(dict.fromkeys(["tfidf", "static", "minilm", model]))
-    encoders = {name: session.encoder(name, pooling, cache, precision, device) for name in names}
+    encoders = {name: session.encoder(name, pooling, cache, precision, device) for name in compared_encoders(model)}
     with session.store(cache) as store:
         result = compare(doc_a, doc_b, encoders, store, sentence_encoder=model,
                          background=[d.content for d in corpus])

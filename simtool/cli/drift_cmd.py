@@ -66,11 +66,16 @@ def drift_command(
     if plot is not None:
         stderr().print(f"wrote {plot_drift(result, plot)}", markup=False)
     if json:
-        print_json({"query": result.query, "by": result.by, "periods": result.periods, "drift": result.drift,
-                    "largest_change": result.largest_change, "undated": result.undated,
-                    "dates": result.dates, "settings": result.settings})
+        print_json(drift_json(result))
         return
     _print(result)
+
+
+def drift_json(result, dates: bool = True) -> dict:
+    """A drift result as `--json` prints it; `dates` adds every document's resolved date."""
+    return {"query": result.query, "by": result.by, "periods": result.periods, "drift": result.drift,
+            "largest_change": result.largest_change, "undated": result.undated,
+            **({"dates": result.dates} if dates else {}), "settings": result.settings}
 
 
 def _print(result) -> None:

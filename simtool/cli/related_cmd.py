@@ -16,8 +16,7 @@ from simtool.document import Document
 from simtool.embed import embed
 from simtool.errors import InputError
 from simtool.prepare import prepare_corpus
-from simtool.related import related
-from simtool.similarity import nearest_neighbours
+from simtool.related import nearest_documents, related
 
 
 def related_command(
@@ -84,14 +83,12 @@ def related_command(
 def _all_neighbours(corpus, k: int, encoder, cache, json: bool, engine) -> None:
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
         vectors, _ = embed([doc.content for doc in corpus], encoder, store, progress=update, engine=engine)
-    rows, scores = nearest_neighbours(vectors, k)
-    ids = corpus.ids
+    neighbours = nearest_documents(corpus, vectors, k)
     if json:
-        print_json({ids[i]: [{"id": ids[j], "score": round(float(s), 4)} for j, s in zip(rows[i], scores[i])]
-                    for i in range(len(ids))})
+        print_json(neighbours)
         return
     writer = csv.writer(sys.stdout)
     writer.writerow(["id", "rank", "neighbour", "score"])
-    for i, doc_id in enumerate(ids):
-        for rank, (j, score) in enumerate(zip(rows[i], scores[i]), start=1):
-            writer.writerow([safe_cell(doc_id), rank, safe_cell(ids[j]), f"{score:.4f}"])
+    for doc_id, near in neighbours.items():
+        for rank, neighbour in enumerate(near, start=1):
+            writer.writerow([safe_cell(doc_id), rank, safe_cell(neighbour.id), f"{neighbour.score:.4f}"])
