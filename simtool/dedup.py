@@ -26,17 +26,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
+from scipy.sparse.csgraph import minimum_spanning_tree
 
 from simtool.corpus import Corpus
 from simtool.document import Document
 from simtool.embed import embed
 from simtool.encoders.base import Encoder
 from simtool.similarity import cosine_matrix
-from simtool.engines import Engine
+from simtool.engines import Engine, LocalEngine
 from simtool.minhash import estimated_jaccard, jaccard_upper_bound, lsh_candidate_pairs, minhash_signatures
 from simtool.sentence_diff import SentenceDiff
-from simtool.shingling import ShingleOverlap, hash_shingles
+from simtool.shingling import RowOverlap, ShingleOverlap
 from simtool.store import VectorStore
 from simtool.text import shingles, words
 
@@ -101,8 +101,8 @@ def dedup_text(doc: Document) -> str:
 
 
 def lexical_pairs(overlap: ShingleOverlap, threshold: float, containment_threshold: float | None,
-                  num_perm: int = 128, seed: int = 1, all_pairs: bool = False,
-                  signatures: np.ndarray | None = None) -> dict[tuple[int, int], tuple[float, float]]:
+                  num_perm: int = 128, seed: int = 1,
+                  all_pairs: bool = False) -> dict[tuple[int, int], tuple[float, float]]:
     """Pairs (i < j) confirmed by exact Jaccard or containment, with their (Jaccard, containment).
 
     LSH proposes candidates down to the Jaccard threshold, or down to half the containment
@@ -113,10 +113,9 @@ def lexical_pairs(overlap: ShingleOverlap, threshold: float, containment_thresho
     the same, and the pairs returned are a spanning forest of them rather than every pair.
     """
     shingled = overlap.shingles
-    if signatures is None:
-        signatures = minhash_signatures(shingled, num_perm, seed)
-    lowest = threshold if containment_threshold is None else min(threshold, containment_threshold / 2)
-    candidates = lsh_candidate_pairs(signatures, max(0.05, lowest), include=shingled.counts() > 0)
+    signatures = minhash_signatures(shingled, num_perm, seed)
+    candidates = lsh_candidate_pairs(signatures, lowest_candidate_jaccard(threshold, containment_threshold),
+                                     include=shingled.counts() > 0)
     estimates = estimated_jaccard(signatures, candidates)
     candidates, estimates = _plausible(candidates, estimates, overlap, threshold, containment_threshold, num_perm)
     by_estimate = np.argsort(-estimates, kind="stable")
@@ -126,8 +125,7 @@ def lexical_pairs(overlap: ShingleOverlap, threshold: float, containment_thresho
     confirmed: dict[tuple[int, int], tuple[float, float]] = {}
 
     def accept(scores: tuple[float, float]) -> bool:
-        jac, con = scores
-        return jac >= threshold or (containment_threshold is not None and con >= containment_threshold)
+        return bool(accepted(*scores, threshold, containment_threshold))
 
     if not all_pairs:
         # A maximum spanning forest of the candidates (by estimate) first: it joins most copies
@@ -142,22 +140,45 @@ def lexical_pairs(overlap: ShingleOverlap, threshold: float, containment_thresho
 
 def _plausible(candidates: np.ndarray, estimates: np.ndarray, overlap: ShingleOverlap, threshold: float,
                containment_threshold: float | None, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """The candidates that could still reach a threshold, judged from their MinHash estimate and sizes.
+    """The candidates that could still reach a threshold (see `could_reach`)."""
+    sizes = np.zeros(len(overlap.shingles), np.float64)
+    involved = np.unique(candidates)
+    sizes[involved] = [overlap.size(i) for i in involved.tolist()]
+    keep = could_reach(estimates, sizes[candidates[:, 0]], sizes[candidates[:, 1]], threshold,
+                       containment_threshold, num_perm)
+    return candidates[keep], estimates[keep]
+
+
+def could_reach(estimates: np.ndarray, sizes_a: np.ndarray, sizes_b: np.ndarray, threshold: float,
+                containment_threshold: float | None, num_perm: int) -> np.ndarray:
+    """Which pairs could still reach a threshold, judged from their MinHash estimate and set sizes.
 
     Jaccard is at most the smaller set's size over the larger's; beyond that, a pair whose
     estimate, five standard errors up, reaches neither threshold is dropped (containment is
     bounded through |A & B| = J (|A| + |B|) / (1 + J)).
     """
-    sizes = np.zeros(len(overlap.shingles), np.float64)
-    involved = np.unique(candidates)
-    sizes[involved] = [overlap.size(i) for i in involved.tolist()]
-    small, large = np.sort(sizes[candidates], axis=1).T if len(candidates) else (sizes[:0], sizes[:0])
+    small = np.minimum(sizes_a, sizes_b).astype(np.float64)
+    large = np.maximum(sizes_a, sizes_b).astype(np.float64)
     upper = jaccard_upper_bound(estimates, num_perm)
     keep = (upper >= threshold) & (small >= threshold * large)
     if containment_threshold is not None:
         shared = upper * (small + large) / (1.0 + upper)
         keep |= shared >= containment_threshold * small
-    return candidates[keep], estimates[keep]
+    return keep
+
+
+def lowest_candidate_jaccard(threshold: float, containment_threshold: float | None) -> float:
+    """The Jaccard LSH must find pairs down to: the threshold, or half the containment threshold
+    (a copy that keeps 56% of a text has containment 0.8 and Jaccard 0.4), at least 0.05."""
+    lowest = threshold if containment_threshold is None else min(threshold, containment_threshold / 2)
+    return max(0.05, lowest)
+
+
+def accepted(jaccard, containment, threshold: float, containment_threshold: float | None):
+    """Whether pairs with these exact scores are copies (works on floats and on arrays)."""
+    if containment_threshold is None:
+        return jaccard >= threshold
+    return (jaccard >= threshold) | (containment >= containment_threshold)
 
 
 def _spanning_forest(pairs: np.ndarray, estimates: np.ndarray, n: int) -> np.ndarray:
@@ -242,7 +263,7 @@ def _canonical_order(doc: Document) -> tuple:
     return (doc.date is None, doc.date or 0, -len(dedup_text(doc)), doc.id)
 
 
-def _group(corpus: Corpus, rows: list[int], overlap: ShingleOverlap, pairs: list[DuplicatePair],
+def _group(corpus: Corpus, rows: list[int], overlap: RowOverlap, pairs: list[DuplicatePair],
            describe: bool) -> DuplicateGroup:
     ordered = sorted(rows, key=lambda r: _canonical_order(corpus.documents[r]))
     canonical_row = ordered[0]
@@ -287,8 +308,8 @@ def find_duplicates(
     all_pairs: verify and report every lexical pair, not only those that join a group
         (the groups are the same; slower where copies of one story are many).
     describe: list each member's sentences added and dropped against the canonical.
-    engine: where shingles and signatures are computed (this process, or partitions on Ray);
-        the groups are the same either way.
+    engine: where pairs are found and grouped (this process, or distributed on Ray, which
+        verifies every candidate as `all_pairs` does); the groups are the same either way.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
@@ -300,23 +321,22 @@ def find_duplicates(
         raise ValueError(f"method {method!r} needs an encoder")
 
     texts = [dedup_text(doc) for doc in corpus]
-    if engine is not None and method in ("minhash", "both"):
-        shingles, signatures = engine.shingle_and_sign(texts, SHINGLE_SIZE, num_perm, seed)
-    else:
-        shingles, signatures = hash_shingles(texts, SHINGLE_SIZE), None
-    overlap = ShingleOverlap(shingles)
-    confirmed: dict[tuple[int, int], DuplicatePair] = {}
-    ids = corpus.ids
-
-    if method in ("minhash", "both"):
-        found = lexical_pairs(overlap, threshold, containment_threshold, num_perm, seed, all_pairs, signatures)
-        for (i, j), (jac, con) in found.items():
-            confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4), None, "minhash")
-
+    engine = engine or LocalEngine()
+    lexical = (engine.duplicate_pairs(texts, SHINGLE_SIZE, threshold, containment_threshold, num_perm, seed,
+                                      all_pairs) if method in ("minhash", "both") else {})
+    semantic: dict[tuple[int, int], float] = {}
     if method in ("semantic", "both"):
         vectors, _ = embed([doc.content for doc in corpus], encoder, store, engine=engine)
-        small = ShingleOverlap(hash_shingles(texts, CONFIRM_SHINGLE_SIZE))
-        for (i, j), cosine in sorted(semantic_candidates(vectors, semantic_threshold).items()):
+        semantic = semantic_candidates(vectors, semantic_threshold)
+    # Shingle sets again only for the documents in some pair: the groups' scores and diffs.
+    overlap = RowOverlap(texts, {row for pair in [*lexical, *semantic] for row in pair}, SHINGLE_SIZE)
+    confirmed: dict[tuple[int, int], DuplicatePair] = {}
+    ids = corpus.ids
+    for (i, j), (jac, con) in lexical.items():
+        confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4), None, "minhash")
+    if semantic:
+        small = RowOverlap(texts, {row for pair in semantic for row in pair}, CONFIRM_SHINGLE_SIZE)
+        for (i, j), cosine in sorted(semantic.items()):
             if small(i, j)[1] < CONFIRM_CONTAINMENT:
                 continue
             kind = "both" if (i, j) in confirmed else "semantic"
@@ -324,7 +344,7 @@ def find_duplicates(
             confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4),
                                               round(cosine, 4), kind)
 
-    groups = _components(corpus, confirmed, overlap, describe)
+    groups = _components(corpus, confirmed, overlap, describe, engine)
     settings = {"method": method, "threshold": threshold, "containment_threshold": containment_threshold,
                 "semantic_threshold": semantic_threshold if method != "minhash" else None,
                 "shingle_size": SHINGLE_SIZE, "num_perm": num_perm, "seed": seed, "all_pairs": all_pairs,
@@ -332,20 +352,18 @@ def find_duplicates(
     return DedupResult(groups, list(confirmed.values()), len(corpus), settings)
 
 
-def _components(corpus: Corpus, confirmed: dict[tuple[int, int], DuplicatePair],
-                overlap: ShingleOverlap, describe: bool) -> list[DuplicateGroup]:
-    n = len(corpus)
+def _components(corpus: Corpus, confirmed: dict[tuple[int, int], DuplicatePair], overlap: RowOverlap,
+                describe: bool, engine: Engine) -> list[DuplicateGroup]:
     if not confirmed:
         return []
-    rows, cols = zip(*confirmed)
-    graph = sp.coo_matrix((np.ones(len(confirmed)), (rows, cols)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    rows, labels = engine.components(np.array(list(confirmed), dtype=np.int64), len(corpus))
+    label_of = dict(zip(rows.tolist(), labels.tolist()))
     members: dict[int, list[int]] = {}
-    for row in sorted({r for pair in confirmed for r in pair}):
-        members.setdefault(int(labels[row]), []).append(row)
+    for row in sorted(label_of):
+        members.setdefault(label_of[row], []).append(row)
     edges: dict[int, list[DuplicatePair]] = {}
     for (i, _), pair in confirmed.items():
-        edges.setdefault(int(labels[i]), []).append(pair)
+        edges.setdefault(label_of[i], []).append(pair)
     groups = [_group(corpus, rows, overlap, edges[label], describe) for label, rows in members.items()]
     return sorted(groups, key=lambda g: (-len(g.members), g.canonical))
 

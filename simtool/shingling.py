@@ -10,7 +10,7 @@ probability 2^-64, so overlaps computed on hashes are exact for any corpus that 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -179,3 +179,19 @@ class ShingleOverlap:
         jaccard = np.divide(common, union, out=np.zeros(len(rows)), where=union > 0)
         containment = np.divide(common, smaller, out=np.zeros(len(rows)), where=smaller > 0)
         return list(zip(jaccard.tolist(), containment.tolist()))
+
+
+class RowOverlap:
+    """`ShingleOverlap` over some rows of a corpus, addressed by corpus row: the shingles of the
+    documents a job reports on, without shingling the rest again."""
+
+    def __init__(self, texts: Sequence[str], rows: Iterable[int], size: int) -> None:
+        ordered = sorted(rows)
+        self._position = {row: k for k, row in enumerate(ordered)}
+        self._overlap = ShingleOverlap(hash_shingles([texts[row] for row in ordered], size))
+
+    def __call__(self, i: int, j: int) -> tuple[float, float]:
+        return self._overlap(self._position[i], self._position[j])
+
+    def against(self, i: int, others: Sequence[int]) -> list[tuple[float, float]]:
+        return self._overlap.against(self._position[i], [self._position[j] for j in others])

@@ -58,14 +58,37 @@ def test_a_transformer_travels_to_actors_without_its_weights(minilm):
     np.testing.assert_allclose(remote.encode(["a test sentence"]), minilm.encode(["a test sentence"]), atol=1e-6)
 
 
-@pytest.mark.parametrize("threshold, containment", [(0.8, None), (0.5, 0.8)])
-def test_dedup_groups_equal_the_local_engine(engine, bbc, threshold, containment):
-    local = find_duplicates(bbc, threshold=threshold, containment_threshold=containment, describe=False)
-    remote = find_duplicates(bbc, threshold=threshold, containment_threshold=containment, describe=False,
-                             engine=engine)
+@pytest.mark.parametrize("threshold, containment, partitions", [(0.8, None, 1), (0.5, 0.8, 5)])
+def test_dedup_groups_equal_the_local_engine(engine, bbc, threshold, containment, partitions):
+    local = find_duplicates(bbc, threshold=threshold, containment_threshold=containment, all_pairs=True)
+    distributed = get_engine("ray", partitions=partitions)  # 5: every shuffle crosses partitions
+    remote = find_duplicates(bbc, threshold=threshold, containment_threshold=containment, engine=distributed)
     assert len(local.groups) > 50
-    assert [sorted(g.members) for g in remote.groups] == [sorted(g.members) for g in local.groups]
-    assert remote.pairs == local.pairs
+    assert remote.groups == local.groups  # members, canonical, scores, diffs
+    assert remote.pairs == local.pairs  # Ray verifies every candidate, as all_pairs does
+    counts = distributed.last_dedup_counts
+    assert counts["accepted"] == len(local.pairs) <= counts["distinct_candidates"] <= counts["candidates"]
+    default = find_duplicates(bbc, threshold=threshold, containment_threshold=containment)
+    assert [g.members for g in default.groups] == [g.members for g in local.groups]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_distributed_connected_components_equal_scipy(engine, seed):
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components as scipy_components
+
+    from simtool.engines.ray_dedup import connected_components
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    edges = rng.integers(0, n, (int(rng.integers(20, 500)), 2))
+    edges = np.vstack([edges[edges[:, 0] != edges[:, 1]], [[398, 399]], np.c_[np.arange(300, 340), np.arange(301, 341)]])
+    rows, labels = connected_components(edges, parts=3)  # a path of 40 needs several rounds
+    _, truth = scipy_components(sp.coo_matrix((np.ones(len(edges)), edges.T), shape=(n, n)), directed=False)
+    assert rows.tolist() == np.unique(edges).tolist()
+    for component in np.unique(truth[rows]):
+        members = rows[truth[rows] == component]
+        assert set(labels[truth[rows] == component].tolist()) == {members.min()}
 
 
 def test_cli_engine_ray(engine, tmp_path):

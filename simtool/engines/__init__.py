@@ -1,7 +1,9 @@
-"""Where encoding runs: in this process (`local`), or on a Ray cluster (`ray`).
+"""Where the heavy steps run: in this process (`local`), or on a Ray cluster (`ray`).
 
 An engine takes the texts the cache lacks and yields their vectors batch by batch; `embed()`
 writes each batch to the same cache whichever engine computed it, so nothing is embedded twice.
+For near-duplicates it finds the accepted pairs and their connected components; both engines
+apply the same rules, so the groups are the same.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from simtool.encoders.base import Encoder
 from simtool.errors import InputError
-from simtool.minhash import minhash_signatures
-from simtool.shingling import ShingleHashes, hash_shingles
+from simtool.shingling import ShingleOverlap, hash_shingles
 
 ENGINES = ("local", "ray")
 
@@ -25,9 +28,16 @@ class Engine(Protocol):
         """(row numbers into `texts`, their vectors) for every text, batch by batch, in any order."""
         ...
 
-    def shingle_and_sign(self, texts: Sequence[str], size: int, num_perm: int,
-                         seed: int) -> tuple[ShingleHashes, np.ndarray]:
-        """Every text's shingle hashes and MinHash signature, in the order of `texts`."""
+    def duplicate_pairs(self, texts: Sequence[str], size: int, threshold: float,
+                        containment_threshold: float | None, num_perm: int, seed: int,
+                        all_pairs: bool) -> dict[tuple[int, int], tuple[float, float]]:
+        """Pairs (i < j) of `texts` accepted as copies, with their (Jaccard, containment) of
+        `size`-word shingles (see `simtool.dedup.lexical_pairs`)."""
+        ...
+
+    def components(self, edges: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, labels): each row found in `edges` ((m, 2) pairs of rows below `n`) and a label
+        its connected component shares."""
         ...
 
 
@@ -40,18 +50,28 @@ class LocalEngine:
             rows = np.arange(start, min(start + batch_size, len(texts)))
             yield rows, np.asarray(encoder.encode(list(texts[start:start + batch_size])), dtype=np.float32)
 
-    def shingle_and_sign(self, texts: Sequence[str], size: int, num_perm: int,
-                         seed: int) -> tuple[ShingleHashes, np.ndarray]:
-        shingles = hash_shingles(texts, size)
-        return shingles, minhash_signatures(shingles, num_perm, seed)
+    def duplicate_pairs(self, texts: Sequence[str], size: int, threshold: float,
+                        containment_threshold: float | None, num_perm: int, seed: int,
+                        all_pairs: bool) -> dict[tuple[int, int], tuple[float, float]]:
+        from simtool.dedup import lexical_pairs
+
+        overlap = ShingleOverlap(hash_shingles(texts, size))
+        return lexical_pairs(overlap, threshold, containment_threshold, num_perm, seed, all_pairs)
+
+    def components(self, edges: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        rows = np.unique(edges)
+        graph = sp.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
+        return rows, labels[rows]
 
 
-def get_engine(name: str = "local", *, address: str = "auto", workers: int | None = None) -> Engine:
+def get_engine(name: str = "local", *, address: str = "auto", workers: int | None = None,
+               partitions: int | None = None) -> Engine:
     """`local`, or `ray` (connecting to `address`, else starting Ray on this machine)."""
     if name == "local":
         return LocalEngine()
     if name == "ray":
         from simtool.engines.ray_engine import RayEngine
 
-        return RayEngine(address=address, workers=workers)
+        return RayEngine(address=address, workers=workers, partitions=partitions)
     raise InputError(f"--engine must be one of {', '.join(ENGINES)}; got {name!r}")

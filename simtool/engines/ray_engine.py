@@ -11,8 +11,6 @@ import numpy as np
 
 from simtool.encoders.base import Encoder
 from simtool.errors import InputError
-from simtool.minhash import minhash_signatures
-from simtool.shingling import ShingleHashes, hash_shingles
 
 
 class _EncodeActor:
@@ -35,13 +33,17 @@ class _EncodeActor:
 
 class RayEngine:
     """`address`: a cluster's address, or "auto" (the cluster this machine belongs to, else a
-    local Ray instance started with `workers` CPUs). `workers`: actors, one model each."""
+    local Ray instance started with `workers` CPUs). `workers`: actors, one model each.
+    `partitions`: how many blocks and shuffle partitions dedup uses (default: from the corpus
+    size and the cluster's CPUs)."""
 
-    def __init__(self, address: str = "auto", workers: int | None = None) -> None:
+    def __init__(self, address: str = "auto", workers: int | None = None, partitions: int | None = None) -> None:
         if importlib.util.find_spec("ray") is None:
             raise InputError("--engine ray needs Ray: pip install 'simtool[ray]'")
         self.address = address
         self.workers = workers
+        self.partitions = partitions  # blocks and shuffle partitions of dedup (default: from size and CPUs)
+        self.last_dedup_counts: dict[str, int] = {}  # what the last duplicate_pairs handled, per stage
 
     def _connect(self):
         import ray
@@ -77,26 +79,33 @@ class RayEngine:
         for batch in encoded.iter_batches(batch_size=None, batch_format="numpy"):
             yield np.asarray(batch["row"]), np.asarray(batch["vector"], dtype=np.float32)
 
-    def shingle_and_sign(self, texts: Sequence[str], size: int, num_perm: int,
-                         seed: int) -> tuple[ShingleHashes, np.ndarray]:
-        """Shingles and signatures per partition, one Ray task each, joined in order on the driver.
+    def _partitions(self, ray, n: int) -> int:
+        # A few tasks per CPU, each with at least ~2,000 documents' worth of work.
+        if self.partitions:
+            return self.partitions
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        return max(1, min(4 * cpus, n // 2000 or 1))
 
-        Hashing is deterministic, so the result equals the local engine's bit for bit.
+    def duplicate_pairs(self, texts: Sequence[str], size: int, threshold: float,
+                        containment_threshold: float | None, num_perm: int, seed: int,
+                        all_pairs: bool) -> dict[tuple[int, int], tuple[float, float]]:
+        """Every accepted pair, found by the distributed steps of `simtool.engines.ray_dedup`.
+
+        All plausible candidates are verified (as the local engine's `all_pairs` does): skipping
+        pairs already joined needs one view of the groups, which no task has.
         """
         ray = self._connect()
-        parts = max(1, min(len(texts) // 1000 or 1, 4 * int(ray.cluster_resources().get("CPU", 1))))
+        from simtool.engines.ray_dedup import DedupSettings, duplicate_pairs
+
+        parts = self._partitions(ray, len(texts))
         bounds = np.linspace(0, len(texts), parts + 1).astype(int)
-        sign = ray.remote(_shingle_and_sign_part)
-        futures = [sign.remote(list(texts[a:b]), size, num_perm, seed) for a, b in zip(bounds[:-1], bounds[1:])]
-        results = ray.get(futures)
-        counts = np.concatenate([np.diff(shingles.offsets) for shingles, _ in results])
-        offsets = np.zeros(len(counts) + 1, np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        hashes = np.concatenate([shingles.hashes for shingles, _ in results])
-        signatures = np.concatenate([signed for _, signed in results])
-        return ShingleHashes(hashes, offsets, size), signatures
+        blocks = [(ray.put(list(texts[a:b])), int(a)) for a, b in zip(bounds[:-1], bounds[1:])]
+        settings = DedupSettings(size, threshold, containment_threshold, num_perm, seed)
+        found, self.last_dedup_counts = duplicate_pairs(blocks, len(texts), settings, parts)
+        return found
 
+    def components(self, edges: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        ray = self._connect()
+        from simtool.engines.ray_dedup import connected_components
 
-def _shingle_and_sign_part(texts: list[str], size: int, num_perm: int, seed: int) -> tuple[ShingleHashes, np.ndarray]:
-    shingles = hash_shingles(texts, size)
-    return shingles, minhash_signatures(shingles, num_perm, seed)
+        return connected_components(np.asarray(edges, np.int64).reshape(-1, 2), self._partitions(ray, n))
