@@ -267,6 +267,55 @@ def load_corpus(
     return Corpus(loader.documents, loader.problems)
 
 
+TEXT_FILES_PER_UNIT = 500
+
+
+def plan_units(paths: Sequence[str | os.PathLike[str]], on_problem) -> list[dict[str, Any]]:
+    """The corpus cut into units that can be read apart (by Ray workers): each data file alone,
+    text files in runs of TEXT_FILES_PER_UNIT with their sidecar metadata. Ids and records are
+    those `load_corpus` gives; problems found while planning go to `on_problem`."""
+    loader = _Loader(strict=False, text_field=None)
+    units: list[dict[str, Any]] = []
+    texts: list[tuple[str, str, dict[str, Any] | None]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            sidecars: dict[Path, dict[str, Any]] = {}
+            for found in _walk(path, on_problem):
+                suffix = found.suffix.lower()
+                rel_id = found.relative_to(path).with_suffix("").as_posix()
+                if found.name in SIDECAR_NAMES:
+                    sidecars.update(loader.sidecar(found))
+                elif suffix in TEXT_SUFFIXES:
+                    texts.append((str(found), rel_id, sidecars.get(found.resolve())))
+                elif suffix in DATA_SUFFIXES:
+                    units.append({"kind": "data", "path": str(found), "id": rel_id})
+        elif path.is_file():
+            if path.suffix.lower() in DATA_SUFFIXES:
+                units.append({"kind": "data", "path": str(path), "id": path.stem})
+            else:
+                texts.append((str(path), path.stem, None))
+        else:
+            on_problem(Problem.at(path, "no such file or folder" if not (path.exists() or path.is_symlink())
+                                  else "not a file or folder (a broken link?)"))
+    for problem in loader.problems:
+        on_problem(problem)
+    for start in range(0, len(texts), TEXT_FILES_PER_UNIT):
+        units.append({"kind": "text", "files": texts[start:start + TEXT_FILES_PER_UNIT]})
+    return units
+
+
+def read_unit(unit: dict[str, Any], text_field: str | None = None) -> tuple[list[Document], list[Problem]]:
+    """The documents of one unit of `plan_units`, and the problems met (never raises on bad input)."""
+    loader = _Loader(strict=False, text_field=text_field)
+    if unit["kind"] == "data":
+        loader.data_file(Path(unit["path"]), unit["id"])
+    else:
+        for path, doc_id, sidecar in unit["files"]:
+            loader.text_file(Path(path), doc_id, sidecar)
+    return loader.documents, loader.problems
+
+
 def _nothing_loaded(paths: Iterable[Any], problems: list[Problem]) -> str:
     if len(problems) == 1:
         return str(problems[0])

@@ -41,9 +41,7 @@ class Document:
     @property
     def content(self) -> str:
         """What encoders see: the title, then the body."""
-        if self.title and not self.text.startswith(self.title):
-            return f"{self.title}\n\n{self.text}" if self.text else self.title
-        return self.text
+        return content_of(self.title, self.text)
 
     @cached_property
     def sentences(self) -> tuple[str, ...]:
@@ -54,6 +52,14 @@ class Document:
     def label(self) -> str:
         """A short human name: the title, else the id."""
         return self.title or self.id
+
+
+def content_of(title: str | None, text: str | None) -> str:
+    """What encoders see of a document: the title, then the body (once, if the body repeats it)."""
+    title, text = title or "", text or ""
+    if title and not text.startswith(title):
+        return f"{title}\n\n{text}" if text else title
+    return text
 
 
 class MissingTextField(ValueError):

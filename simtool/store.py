@@ -1,4 +1,5 @@
-"""The vector cache: SQLite in WAL mode, keyed by (encoder identity, SHA-256 of the text).
+"""The vector cache: SQLite in WAL mode, keyed by (encoder identity, SHA-256 of the text), and
+the Parquet shard folders registered with it (`add_shards`), read when SQLite lacks a vector.
 
 WAL lets readers run beside one writer; each batch of vectors is written in one transaction,
 so a run killed mid-way (even with SIGKILL) leaves every finished batch readable and nothing
@@ -9,6 +10,7 @@ rather than fail.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -19,9 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from simtool.errors import CacheRebuilt
+from simtool.shards import ShardIndex, shard_files
+from simtool.state import read_json, write_atomically
 
 DEFAULT_DIR = "embeddings"
 FILENAME = "vectors.sqlite3"
+SHARDS_MANIFEST = "shards.json"  # {encoder identity: [shard folders]}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
     encoder TEXT NOT NULL,
@@ -52,6 +57,7 @@ class VectorStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / FILENAME
         self.timeout = timeout
+        self._shard_indexes: dict[str, ShardIndex | None] = {}
         try:
             self._db = self._open()
         except sqlite3.DatabaseError as exc:
@@ -102,7 +108,35 @@ class VectorStore:
 
     def get_many(self, encoder: str, hashes: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """The cached vectors among `hashes` (missing ones are absent from the result)."""
-        return self._guarded(lambda db: self._get_many(db, encoder, hashes))
+        found = self._guarded(lambda db: self._get_many(db, encoder, hashes))
+        if len(found) < len(hashes) and (index := self._shards(encoder)) is not None:
+            found.update(index.get_many(key for key in dict.fromkeys(hashes) if key not in found))
+        return found
+
+    def cached_hashes(self, encoder: str) -> set[bytes]:
+        """Every text hash the cache has a vector of for `encoder` (SQLite and shards)."""
+        rows = self._guarded(lambda db: db.execute("SELECT text_hash FROM vectors WHERE encoder = ?",
+                                                   [encoder]).fetchall())
+        index = self._shards(encoder)
+        return {key for (key,) in rows} | (index.keys() if index is not None else set())
+
+    def add_shards(self, encoder: str, directory: str | os.PathLike[str]) -> None:
+        """Register a folder of Parquet vector shards (`simtool.shards`) as a source for `encoder`."""
+        manifest = read_json(self.directory / SHARDS_MANIFEST)
+        folders = [f for f in manifest.get(encoder, []) if isinstance(f, str)]
+        folder = str(Path(directory).resolve())
+        manifest[encoder] = sorted(set(folders) | {folder})
+        write_atomically(self.directory / SHARDS_MANIFEST, json.dumps(manifest, indent=1).encode())
+        self._shard_indexes.pop(encoder, None)
+
+    def _shards(self, encoder: str) -> ShardIndex | None:
+        """The shards registered for `encoder` (folders since removed are skipped), indexed once."""
+        if encoder not in self._shard_indexes:
+            folders = read_json(self.directory / SHARDS_MANIFEST).get(encoder) or []
+            files = [f for folder in folders if isinstance(folder, str) and Path(folder).is_dir()
+                     for f in shard_files(folder, encoder)]
+            self._shard_indexes[encoder] = ShardIndex(files) if files else None
+        return self._shard_indexes[encoder]
 
     @staticmethod
     def _get_many(db: sqlite3.Connection, encoder: str, hashes: Sequence[bytes]) -> dict[bytes, np.ndarray]:

@@ -7,13 +7,17 @@ import io
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.table import Table
 
 from simtool.cli import options, session
-from simtool.cli.output import print_json, progress_bar, safe_cell, stderr, stdout
+from simtool.cli.output import print_json, progress_bar, report_problems, safe_cell, stderr, stdout
 from simtool.cluster import ALGORITHMS, HYBRID, classes_of, cluster_corpus, evaluate
+from simtool.document import content_of
+from simtool.errors import InputError
 from simtool.state import claim_outputs, write_output
+from simtool.store import text_hash
 
 
 def cluster_command(
@@ -35,11 +39,21 @@ def cluster_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    shards: options.ShardsOut = None,
 ) -> None:
-    """Clusters of the corpus, each with a label, size, representative headlines, dates and sources."""
+    """Clusters of the corpus, each with a label, size, representative headlines, dates and sources.
+
+    With --engine ray and --shards DIR, the corpus is read, embedded and clustered on the cluster
+    past one machine's memory: vectors in DIR/vectors, assignments (id, cluster, distance) in
+    DIR/clusters, both as Parquet shards; k-means by MiniBatchKMeans over the shards.
+    """
     if algorithm not in ALGORITHMS:
         raise typer.BadParameter(f"--algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
     k_value = options.parse_k(k)
+    if shards is not None:
+        _cluster_shards(paths, model, algorithm, k_value, seed, json, shards, evaluate_field,
+                        session.engine(engine_name, ray_address, workers), cache, no_clean, strict, text_field)
+        return
     claim_outputs([out], force)
     corpus = session.load(paths, no_clean, strict, text_field)
     truth = classes_of(corpus, evaluate_field) if evaluate_field else None
@@ -57,6 +71,45 @@ def cluster_command(
         print_json({**cluster_json(result), "evaluation": scores})
         return
     _print(result, scores)
+
+
+def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, evaluate_field, engine, cache,
+                    no_clean, strict, text_field) -> None:
+    from simtool.engines.ray_cluster import LABEL_SAMPLE
+    from simtool.shards import shard_files
+
+    if engine is None:
+        raise InputError("--shards clusters past one machine's memory on Ray: add --engine ray "
+                         "(or use --out for a CSV of this machine's clustering)")
+    if model in (HYBRID, "tfidf", "tfidf-svd") or algorithm != "kmeans" or evaluate_field:
+        raise InputError("--shards runs k-means on a pretrained encoder's vectors (--model minilm, static, ...): "
+                         "hybrid and TF-IDF views, other algorithms and --evaluate need the corpus in memory")
+    encoder = session.encoder(model, cache=cache)
+    with session.store(cache) as store:
+        read = engine.read_documents(paths, clean=not no_clean, strict=strict, text_field=text_field)
+        report_problems(read.problems)
+        engine.embed_to_shards(read, encoder, store, directory / "vectors")
+        sample = read.dataset.take(LABEL_SAMPLE)
+        contents = [content_of(row["title"], row["text"]) for row in sample]
+        found = store.get_many(encoder.identity, [text_hash(c) for c in contents])
+        vectors = np.vstack([found[text_hash(c)] for c in contents])
+        result = engine.cluster_shards(shard_files(directory / "vectors", encoder.identity),
+                                       k if isinstance(k, int) else None, directory / "clusters", seed=seed,
+                                       label_texts=contents, label_vectors=vectors, total=read.count)
+    summary = {"documents": read.count, "k": result.k, "k_scores": result.k_scores,
+               "clusters": [{"id": c, "size": size, "label": ", ".join(terms[:5]), "terms": terms}
+                            for c, (size, terms) in enumerate(zip(result.sizes, result.labels))],
+               "vectors": str(directory / "vectors"), "assignments": result.directory}
+    if json:
+        print_json(summary)
+        return
+    table = Table(title=f"{result.k} clusters of {read.count} documents ({encoder.name}; k-means fitted on a sample, assigned on Ray); "
+                        f"assignments in {result.directory}", title_justify="left")
+    for column in ("cluster", "size", "label"):
+        table.add_column(column, overflow="fold")
+    for cluster in summary["clusters"]:
+        table.add_row(str(cluster["id"]), str(cluster["size"]), cluster["label"])
+    stdout().print(table, markup=False)
 
 
 def cluster_json(result) -> dict:

@@ -1,10 +1,13 @@
-"""`simtool embed`: fill the vector cache for a corpus."""
+"""`simtool embed`: fill the vector cache for a corpus (and write the vectors as Parquet shards)."""
 
 from __future__ import annotations
 
 from simtool.cli import options, session
-from simtool.cli.output import print_json, progress_bar, stdout
+from simtool.cli.output import print_json, progress_bar, report_problems, stdout
 from simtool.embed import embed
+from simtool.errors import InputError
+from simtool.shards import remove, write_vectors, written_before
+from simtool.store import text_hash
 
 
 def embed_command(
@@ -22,16 +25,45 @@ def embed_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    shards: options.ShardsOut = None,
 ) -> None:
-    """Embed every document into the cache; a second run over the same corpus embeds nothing."""
-    corpus = session.load(paths, no_clean, strict, text_field)
+    """Embed every document into the cache; a second run over the same corpus embeds nothing.
+
+    With --shards, every document's vector is also written as Parquet shards (id, sha256, vector),
+    which the cache then reads too.
+    """
     encoder = session.encoder(model, pooling, cache, precision, device)
     engine = session.engine(engine_name, ray_address, workers)
-    with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
-        _, stats = embed([doc.content for doc in corpus], encoder, store, batch_size=batch_size,
-                         progress=update, engine=engine)
+    if shards is not None and engine is not None:
+        with session.store(cache) as store:
+            read = engine.read_documents(paths, clean=not no_clean, strict=strict, text_field=text_field)
+            report_problems(read.problems)
+            sharded = engine.embed_to_shards(read, encoder, store, shards, batch_size=batch_size)
+        summary = {"texts": sharded.documents, "cached": sharded.cached, "encoded": sharded.encoded,
+                   "shards": sharded.shards}
+    else:
+        corpus = session.load(paths, no_clean, strict, text_field)
+        with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
+            vectors, stats = embed([doc.content for doc in corpus], encoder, store, batch_size=batch_size,
+                                   progress=update, engine=engine)
+            summary = dict(stats.__dict__)
+            if shards is not None:
+                summary["shards"] = _write_local_shards(corpus, encoder, vectors, store, shards)
     if json:
-        print_json({"model": encoder.name, "identity": encoder.identity, **stats.__dict__})
+        print_json({"model": encoder.name, "identity": encoder.identity, **summary})
         return
-    stdout().print(f"{stats.texts} documents: {stats.cached} from the cache, {stats.encoded} encoded "
-                   f"({encoder.identity or encoder.name})", markup=False)
+    written = f"; {summary['shards']} shard(s) in {shards}" if shards is not None else ""
+    stdout().print(f"{summary['texts']} documents: {summary['cached']} from the cache, {summary['encoded']} "
+                   f"encoded ({encoder.identity or encoder.name}){written}", markup=False)
+
+
+def _write_local_shards(corpus, encoder, vectors, store, out) -> int:
+    if encoder.identity is None:
+        raise InputError(f"--shards: {encoder.name} is fitted to each corpus, so its vectors are not sharded; "
+                         f"use a pretrained model")
+    contents = [doc.content for doc in corpus]
+    previous = written_before(out)
+    shards = write_vectors(out, corpus.ids, [text_hash(c) for c in contents], vectors, encoder.identity)
+    remove(previous)
+    store.add_shards(encoder.identity, out)
+    return shards

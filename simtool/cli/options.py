@@ -19,7 +19,7 @@ TextField = Annotated[str | None, typer.Option("--text-field", help="Field holdi
 Precision = Annotated[str, typer.Option("--precision", help="Transformer precision: auto (fastest this "
                                         "hardware runs natively, if it passes the quality check), float32, bfloat16, int8.")]
 Device = Annotated[str, typer.Option("--device", help="cpu, cuda, cuda:N or mps.")]
-EngineName = Annotated[str, typer.Option("--engine", help="Where encoding (and dedup's hashing) runs: local or ray.")]
+EngineName = Annotated[str, typer.Option("--engine", help="Where encoding (and dedup's pairs and groups) run: local or ray.")]
 RayAddress = Annotated[str, typer.Option("--ray-address", help="Ray cluster to use with --engine ray; auto: this "
                                          "machine's cluster, else a local Ray.")]
 Workers = Annotated[int | None, typer.Option("--workers", min=1, help="Ray actors, one model each [default: all CPUs].")]
@@ -38,3 +38,5 @@ def parse_k(value: str) -> int | str:
     if k < 1:
         raise typer.BadParameter(f"--k must be at least 1; got {k}")
     return k
+ShardsOut = Annotated[Path | None, typer.Option("--shards", help="Also write results as Parquet shards in this folder; "
+                                               "with --engine ray the corpus is read and the shards written on the cluster.")]

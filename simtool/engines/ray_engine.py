@@ -79,6 +79,27 @@ class RayEngine:
         for batch in encoded.iter_batches(batch_size=None, batch_format="numpy"):
             yield np.asarray(batch["row"]), np.asarray(batch["vector"], dtype=np.float32)
 
+    def read_documents(self, paths, *, clean: bool = True, strict: bool = False, text_field: str | None = None):
+        """`paths` as a Ray Dataset of documents, read by the cluster (`ray_data.read_documents`)."""
+        from simtool.engines.ray_data import read_documents
+
+        return read_documents(self._connect(), list(paths), clean=clean, strict=strict, text_field=text_field)
+
+    def embed_to_shards(self, corpus, encoder: Encoder, store, directory, batch_size: int = 64):
+        """Vectors of a dataset corpus written as Parquet shards by the actors (`ray_data.embed_to_shards`)."""
+        from simtool.engines.ray_data import embed_to_shards
+
+        return embed_to_shards(self._connect(), corpus, encoder, store, directory, workers=self.workers,
+                               batch_size=batch_size)
+
+    def cluster_shards(self, files, k: int | None, directory, *, seed: int = 0, label_texts=None,
+                       label_vectors=None, total: int | None = None):
+        """k-means over vector shards past memory (`ray_cluster.cluster_shards`)."""
+        from simtool.engines.ray_cluster import cluster_shards
+
+        return cluster_shards(self._connect(), files, k, directory, seed=seed, label_texts=label_texts,
+                              label_vectors=label_vectors, total=total)
+
     def _partitions(self, ray, n: int) -> int:
         # A few tasks per CPU, each with at least ~2,000 documents' worth of work.
         if self.partitions:

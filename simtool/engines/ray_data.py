@@ -1,0 +1,209 @@
+"""Corpora as Ray Datasets, and the jobs that run on them without passing through the driver.
+
+`read_documents`: the files are planned on the driver (`simtool.corpus.plan_units`: each data
+file alone, text files in runs of 500), then read by Ray tasks with the local readers, so ids,
+decoding and the handling of bad records are the local ones; a bad record becomes a problem row
+that the caller reports (or stops on, in strict mode). Cleaning learns the site furniture from
+the first CLEAN_SAMPLE documents (the local path learns it from all; below that size the two
+are the same) and then runs per block.
+
+`embed_to_shards`: the texts whose vectors the cache lacks are encoded on an actor pool (one
+model per actor); each actor writes its Parquet shards itself (`simtool.shards`); the vectors
+the cache already had are written to shards by the driver; the folder is then registered with
+the cache, so the local path reads these vectors too.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simtool.clean import Cleaner
+from simtool.corpus import plan_units, read_unit
+from simtool.document import content_of
+from simtool.encoders.base import Encoder
+from simtool.errors import InputError, NoDocumentsError, Problem
+from simtool.shards import remove, vector_table, write_shard, written_before
+from simtool.store import VectorStore, text_hash
+
+CLEAN_SAMPLE = 20_000
+_FIELDS = ("id", "title", "text", "date", "source", "url", "origin")
+
+
+def _read(unit: dict[str, Any], text_field: str | None) -> list[dict[str, Any]]:
+    documents, problems = read_unit(unit, text_field)
+    rows = [{"id": d.id, "title": d.title, "text": d.text, "date": d.date.isoformat() if d.date else None,
+             "source": d.source, "url": d.url, "origin": d.origin, "problem": None} for d in documents]
+    rows += [{**dict.fromkeys(_FIELDS), "problem": [p.path, p.message, p.line]} for p in problems]
+    return rows
+
+
+def _unit_rows(row: dict[str, Any], text_field: str | None) -> list[dict[str, Any]]:
+    return _read(row["unit"], text_field)
+
+
+# Batches as Arrow tables: numpy batches would turn a column of missing dates into NaN.
+
+def _clean_batch(table, cleaner: Cleaner):
+    import pyarrow as pa
+
+    cleaned = []
+    for text, title in zip(table.column("text").to_pylist(), table.column("title").to_pylist()):
+        result = cleaner.clean(text, title).text
+        cleaned.append(result if result.strip() else text)  # as clean_corpus: never empty a document
+    return table.set_column(table.schema.get_field_index("text"), "text", pa.array(cleaned, pa.string()))
+
+
+def _content(table):
+    import pyarrow as pa
+
+    contents = [content_of(title, text)
+                for title, text in zip(table.column("title").to_pylist(), table.column("text").to_pylist())]
+    table = table.append_column("content", pa.array(contents, pa.string()))
+    return table.append_column("sha256", pa.array([text_hash(c) for c in contents], pa.binary(32)))
+
+
+@dataclass
+class DatasetCorpus:
+    """Documents as a Ray Dataset (columns id, title, text, date, source, url, origin), the
+    problems met reading them, and how many there are."""
+
+    dataset: Any
+    problems: list[Problem] = field(default_factory=list)
+    count: int = 0
+
+
+def read_documents(ray, paths: list[str | os.PathLike[str]], *, clean: bool = True, strict: bool = False,
+                   text_field: str | None = None) -> DatasetCorpus:
+    """`paths` read as a Ray Dataset by Ray tasks (see the module's docstring)."""
+    planning: list[Problem] = []
+    units = plan_units(paths, planning.append)
+    if strict and planning:
+        raise planning[0].error()
+    if not units:
+        raise NoDocumentsError(str(planning[0]) if planning else "no documents found")
+    rows = ray.data.from_items([{"unit": unit} for unit in units], override_num_blocks=len(units))
+    read = rows.flat_map(_unit_rows, fn_args=(text_field,)).materialize()
+    problems = [Problem(*row["problem"]) for row in read.filter(lambda r: r["problem"] is not None).iter_rows()]
+    if strict and (planning or problems):
+        raise (planning + problems)[0].error()
+    documents = read.filter(lambda r: r["problem"] is None).drop_columns(["problem"]).materialize()
+    count = documents.count()
+    if not count:
+        raise NoDocumentsError(str((planning + problems)[0]) if planning + problems else "no documents found")
+    if clean:
+        sample = [row["text"] for row in documents.take(CLEAN_SAMPLE)]
+        documents = documents.map_batches(_clean_batch, fn_args=(Cleaner().fit(sample),), batch_format="pyarrow")
+    return DatasetCorpus(documents, planning + problems, count)
+
+
+class _ShardWriter:
+    """An actor: one model; encodes a batch and writes it as one shard where it runs."""
+
+    def __init__(self, encoder: Encoder, threads: int, directory: str) -> None:
+        try:
+            import torch
+
+            torch.set_num_threads(threads)
+        except ImportError:
+            pass
+        self.encoder = encoder
+        self.directory = directory
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        contents = [str(c) for c in batch["content"]]
+        unique = list(dict.fromkeys(contents))  # equal texts in a batch: encoded once
+        vectors = np.asarray(self.encoder.encode(unique), dtype=np.float32)
+        rows = {text: k for k, text in enumerate(unique)}
+        matrix = vectors[[rows[c] for c in contents]]
+        write_shard(self.directory, vector_table([str(i) for i in batch["id"]], list(batch["sha256"]), matrix,
+                                                 self.encoder.identity))
+        return {"written": np.array([len(contents)]), "encoded": np.array([len(unique)])}
+
+
+@dataclass(frozen=True)
+class ShardStats:
+    documents: int
+    cached: int
+    encoded: int
+    shards: int
+
+
+def embed_to_shards(ray, corpus: DatasetCorpus, encoder: Encoder, store: VectorStore, directory: str | Path,
+                    *, workers: int, batch_size: int = 64) -> ShardStats:
+    """Every document's vector in Parquet shards under `directory`, registered with `store`."""
+    identity = encoder.identity
+    if identity is None:
+        raise InputError(f"--shards: {encoder.name} is fitted to each corpus, so its vectors cannot be sharded; "
+                         f"use a pretrained model")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    previous = written_before(directory)
+    known = ray.put(store.cached_hashes(identity))
+    with_content = corpus.dataset.map_batches(_content, batch_format="pyarrow")
+    missing = with_content.map_batches(_unknown, fn_args=(known,), batch_format="numpy")
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    workers = max(1, min(workers or cpus, cpus))
+    threads = max(1, cpus // workers)
+    written = missing.map_batches(_ShardWriter, fn_constructor_args=(encoder, threads, str(directory)),
+                                  batch_size=batch_size, concurrency=workers, num_cpus=threads,
+                                  batch_format="numpy")
+    shards = encoded = done = 0
+    for batch in written.iter_batches(batch_size=None, batch_format="numpy"):
+        shards += len(batch["written"])
+        done += int(batch["written"].sum())
+        encoded += int(batch["encoded"].sum())
+    cached = _write_cached(with_content.map_batches(_unknown, fn_args=(known, True), batch_format="numpy"),
+                           store, identity, directory)
+    remove(previous)
+    store.add_shards(identity, directory)
+    return ShardStats(done + cached, cached, encoded, shards + (cached > 0))
+
+
+def _unknown(batch, known, keep_known: bool = False):
+    """The rows whose text hash the cache lacks (or, with keep_known, has); `known` is an object
+    reference to the set of cached hashes, fetched once per worker process."""
+    known = _resolved(known)
+    chosen = np.array([(bytes(h) in known) == keep_known for h in batch["sha256"]], dtype=bool)
+    return {name: column[chosen] for name, column in batch.items()}
+
+
+_RESOLVED: dict[str, Any] = {}
+
+
+def _resolved(reference):
+    key = reference.hex()
+    if key not in _RESOLVED:
+        import ray
+
+        _RESOLVED.clear()  # one set at a time: a worker serves one run
+        _RESOLVED[key] = ray.get(reference)
+    return _RESOLVED[key]
+
+
+def _write_cached(rows, store: VectorStore, identity: str, directory: Path, chunk: int = 50_000) -> int:
+    """Shards of the vectors the cache already had, written here (they live in this cache)."""
+    ids: list[str] = []
+    hashes: list[bytes] = []
+    count = 0
+
+    def flush() -> None:
+        if ids:
+            found = store.get_many(identity, hashes)
+            write_shard(directory, vector_table(ids, hashes, np.vstack([found[h] for h in hashes]), identity),
+                        prefix="cached")
+            ids.clear()
+            hashes.clear()
+
+    for batch in rows.iter_batches(batch_size=chunk, batch_format="numpy"):
+        ids.extend(str(i) for i in batch["id"])
+        hashes.extend(bytes(h) for h in batch["sha256"])
+        count += len(batch["id"])
+        if len(ids) >= chunk:
+            flush()
+    flush()
+    return count
