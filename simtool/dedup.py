@@ -330,10 +330,8 @@ def find_duplicates(
         semantic = semantic_candidates(vectors, semantic_threshold)
     # Shingle sets again only for the documents in some pair: the groups' scores and diffs.
     overlap = RowOverlap(texts, {row for pair in [*lexical, *semantic] for row in pair}, SHINGLE_SIZE)
-    confirmed: dict[tuple[int, int], DuplicatePair] = {}
+    confirmed = lexical_confirmed(corpus.ids, lexical)
     ids = corpus.ids
-    for (i, j), (jac, con) in lexical.items():
-        confirmed[(i, j)] = DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4), None, "minhash")
     if semantic:
         small = RowOverlap(texts, {row for pair in semantic for row in pair}, CONFIRM_SHINGLE_SIZE)
         for (i, j), cosine in sorted(semantic.items()):
@@ -345,11 +343,36 @@ def find_duplicates(
                                               round(cosine, 4), kind)
 
     groups = _components(corpus, confirmed, overlap, describe, engine)
-    settings = {"method": method, "threshold": threshold, "containment_threshold": containment_threshold,
-                "semantic_threshold": semantic_threshold if method != "minhash" else None,
-                "shingle_size": SHINGLE_SIZE, "num_perm": num_perm, "seed": seed, "all_pairs": all_pairs,
-                "encoder": encoder.name if encoder is not None and method != "minhash" else None}
+    settings = dedup_settings(method, threshold, containment_threshold, num_perm, seed, all_pairs,
+                              semantic_threshold, encoder.name if encoder is not None else None)
     return DedupResult(groups, list(confirmed.values()), len(corpus), settings)
+
+
+def dedup_settings(method: str, threshold: float, containment_threshold: float | None, num_perm: int, seed: int,
+                   all_pairs: bool, semantic_threshold: float | None = None,
+                   encoder: str | None = None) -> dict[str, object]:
+    """The settings a DedupResult records."""
+    return {"method": method, "threshold": threshold, "containment_threshold": containment_threshold,
+            "semantic_threshold": semantic_threshold if method != "minhash" else None,
+            "shingle_size": SHINGLE_SIZE, "num_perm": num_perm, "seed": seed, "all_pairs": all_pairs,
+            "encoder": encoder if method != "minhash" else None}
+
+
+def lexical_confirmed(ids: Sequence[str], lexical: dict[tuple[int, int], tuple[float, float]]
+                      ) -> dict[tuple[int, int], DuplicatePair]:
+    """Accepted lexical pairs (rows) as DuplicatePairs."""
+    return {(i, j): DuplicatePair(ids[i], ids[j], round(jac, 4), round(con, 4), None, "minhash")
+            for (i, j), (jac, con) in lexical.items()}
+
+
+def lexical_result(corpus: Corpus, lexical: dict[tuple[int, int], tuple[float, float]], engine: Engine,
+                   describe: bool, settings: dict[str, object], n_documents: int) -> DedupResult:
+    """The groups of accepted lexical pairs among `corpus`'s documents (which may be only the
+    documents in some pair, out of `n_documents`)."""
+    overlap = RowOverlap([dedup_text(doc) for doc in corpus], {row for pair in lexical for row in pair}, SHINGLE_SIZE)
+    confirmed = lexical_confirmed(corpus.ids, lexical)
+    return DedupResult(_components(corpus, confirmed, overlap, describe, engine), list(confirmed.values()),
+                       n_documents, settings)
 
 
 def _components(corpus: Corpus, confirmed: dict[tuple[int, int], DuplicatePair], overlap: RowOverlap,

@@ -39,7 +39,7 @@ def write_shard(directory: str | os.PathLike[str], table, prefix: str = "part") 
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{prefix}-{uuid.uuid4().hex[:12]}.parquet"
     partial = path.with_suffix(".parquet.partial")
-    pq.write_table(table, partial)
+    pq.write_table(table, partial, use_dictionary=False)  # values that never repeat: dictionary pages only add bytes
     os.replace(partial, path)
     return path
 
@@ -55,7 +55,7 @@ def write_vectors(directory: str | os.PathLike[str], ids: Sequence[str], hashes:
     return shards
 
 
-PREFIXES = ("part", "cached", "clusters")
+PREFIXES = ("part", "cached", "clusters", "duplicates")
 
 
 def written_before(directory: str | os.PathLike[str]) -> list[Path]:

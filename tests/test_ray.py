@@ -194,3 +194,21 @@ def test_embed_shards_cli_on_both_engines(engine, tmp_path):
         assert summary["encoded"] == (2 if engine_name == "local" else 0)  # the second run finds them cached
     result = runner.invoke(app, ["embed", str(SEEDS), "--model", "tfidf", "--shards", str(tmp_path / "t")])
     assert result.exit_code != 0 and "--shards" in result.output
+
+
+def test_dedup_of_a_dataset_corpus_equals_the_local_groups(engine, bbc, tmp_path):
+    import pyarrow.parquet as pq
+
+    from conftest import SHARED_DATA
+
+    local = find_duplicates(bbc, all_pairs=True)
+    result = CliRunner().invoke(app, ["dedup", str(SHARED_DATA / "bbc"), "--engine", "ray", "--shards", str(tmp_path),
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    groups = json.loads(result.stdout)
+    assert [(g["canonical"], g["members"]) for g in groups] == [(g.canonical, g.members) for g in local.groups]
+    assert [[(m["id"], m["jaccard"], m["added"]) for m in g["details"]] for g in groups] == \
+        [[(m.id, m.jaccard, list(m.added)) for m in g.details] for g in local.groups]
+    members = pq.read_table(tmp_path).to_pandas()
+    assert len(members) == sum(len(g.members) for g in local.groups)
+    assert set(members["canonical"]) == {g.canonical for g in local.groups}

@@ -13,8 +13,9 @@ import typer
 from rich.table import Table
 
 from simtool.cli import options, session
-from simtool.cli.output import print_json, safe_cell, stderr, stdout, to_jsonable
+from simtool.cli.output import print_json, report_problems, safe_cell, stderr, stdout, to_jsonable
 from simtool.dedup import METHODS, deduplicated, find_duplicates
+from simtool.errors import InputError
 from simtool.state import claim_outputs, write_output
 
 
@@ -49,16 +50,32 @@ def dedup_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    shards: options.ShardsOut = None,
 ) -> None:
-    """Groups of near-duplicate articles, each with its canonical member and what differs."""
+    """Groups of near-duplicate articles, each with its canonical member and what differs.
+
+    With --engine ray and --shards DIR the corpus is read and compared on the cluster, and every
+    group member is written to DIR as Parquet (id, group, canonical, jaccard, containment).
+    """
     if method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}; got {method!r}")
+    if threshold is None:
+        threshold, containment = 0.5, containment if containment is not None else 0.8
+    if shards is not None:
+        engine = session.engine(engine_name, ray_address, workers)
+        if engine is None or method != "minhash" or write_deduplicated is not None:
+            raise InputError("--shards finds copies past one machine's memory: it needs --engine ray and "
+                             "--method minhash, and writes no --write-deduplicated corpus")
+        read = engine.read_documents(paths, clean=not no_clean, strict=strict, text_field=text_field)
+        report_problems(read.problems)
+        result = engine.find_duplicates_in(read, threshold=threshold, containment_threshold=containment)
+        _write_member_shards(result, shards)
+        _show(result, json, csv_out)
+        return
     claim_outputs([write_deduplicated, write_deduplicated and _mapping_path(write_deduplicated)], force)
     corpus = session.load(paths, no_clean, strict, text_field)
     if len(corpus) < 2:
         stderr().print(f"note: the corpus has {len(corpus)} document; nothing to compare", markup=False)
-    if threshold is None:
-        threshold, containment = 0.5, containment if containment is not None else 0.8
     encoder = session.encoder(model, cache=cache, precision=precision, device=device) if method != "minhash" else None
     engine = session.engine(engine_name, ray_address, workers)
     with session.store(cache) as store:
@@ -67,12 +84,34 @@ def dedup_command(
                                  all_pairs=all_pairs, engine=engine)
     if write_deduplicated is not None:
         _write(corpus, result, write_deduplicated)
+    _show(result, json, csv_out)
+
+
+def _show(result, json: bool, csv_out: bool) -> None:
     if json:
         print_json(result.groups)
     elif csv_out:
         _print_csv(result)
     else:
         _print_table(result)
+
+
+def _write_member_shards(result, directory: Path) -> None:
+    import pyarrow as pa
+
+    from simtool.shards import remove, write_shard, written_before
+
+    previous = written_before(directory)
+    members = [(number, group.canonical, member) for number, group in enumerate(result.groups)
+               for member in group.details]
+    write_shard(directory, pa.table({
+        "id": pa.array([m.id for _, _, m in members], pa.string()),
+        "group": pa.array([n for n, _, _ in members], pa.int32()),
+        "canonical": pa.array([c for _, c, _ in members], pa.string()),
+        "jaccard": pa.array([m.jaccard for _, _, m in members], pa.float32()),
+        "containment": pa.array([m.containment for _, _, m in members], pa.float32())}), prefix="duplicates")
+    remove(previous)
+    stderr().print(f"wrote {len(members)} group members to {directory}", markup=False)
 
 
 def _write(corpus, result, path: Path) -> None:

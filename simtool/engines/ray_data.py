@@ -207,3 +207,50 @@ def _write_cached(rows, store: VectorStore, identity: str, directory: Path, chun
             flush()
     flush()
     return count
+
+
+def _dedup_texts(table) -> list[str]:
+    # dedup_text: the body, else the title
+    return [text if text and text.strip() else (title or "")
+            for text, title in zip(table.column("text").to_pylist(), table.column("title").to_pylist())]
+
+
+def _num_rows(table) -> int:
+    return table.num_rows
+
+
+def _rows_of(table, rows: list[int]) -> list[dict[str, Any]]:
+    return table.take(rows).to_pylist()
+
+
+def find_duplicates_in_dataset(ray, corpus: DatasetCorpus, engine, *, threshold: float = 0.5,
+                               containment_threshold: float | None = 0.8, num_perm: int = 128, seed: int = 1,
+                               describe: bool = True, parts: int = 1):
+    """`find_duplicates` (minhash) on a dataset corpus: the pairs and groups found by the
+    distributed steps of `ray_dedup` on the dataset's own blocks; only the documents in some
+    group come to the driver, to describe the groups."""
+    from simtool.corpus import Corpus
+    from simtool.dedup import SHINGLE_SIZE, dedup_settings, lexical_result
+    from simtool.document import Document, parse_date
+    from simtool.engines.ray_dedup import DedupSettings, duplicate_pairs
+
+    tables = corpus.dataset.materialize().to_arrow_refs()
+    counts = ray.get([ray.remote(_num_rows).remote(t) for t in tables])
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int)
+    texts = ray.remote(_dedup_texts)
+    blocks = [(texts.remote(table), int(start)) for table, start in zip(tables, starts)]
+    settings = DedupSettings(SHINGLE_SIZE, threshold, containment_threshold, num_perm, seed)
+    found, engine.last_dedup_counts = duplicate_pairs(blocks, int(sum(counts)), settings, parts)
+    rows = sorted({row for pair in found for row in pair})
+    block_of = np.searchsorted(starts, rows, side="right") - 1
+    take = ray.remote(_rows_of)
+    fetched = ray.get([take.remote(tables[b], [r - int(starts[b]) for r, o in zip(rows, block_of) if o == b])
+                       for b in sorted(set(block_of.tolist()))])
+    members = [Document(id=r["id"], text=r["text"], title=r["title"] or "", date=parse_date(r["date"]),
+                        source=r["source"], url=r["url"], origin=r["origin"] or "")
+               for block in fetched for r in block]
+    position = {row: k for k, row in enumerate(rows)}
+    lexical = {(position[i], position[j]): scores for (i, j), scores in found.items()}
+    return lexical_result(Corpus(members), lexical, engine, describe,
+                          dedup_settings("minhash", threshold, containment_threshold, num_perm, seed, True),
+                          int(sum(counts)))

@@ -92,6 +92,16 @@ class RayEngine:
         return embed_to_shards(self._connect(), corpus, encoder, store, directory, workers=self.workers,
                                batch_size=batch_size)
 
+    def find_duplicates_in(self, corpus, *, threshold: float = 0.5, containment_threshold: float | None = 0.8,
+                           num_perm: int = 128, seed: int = 1, describe: bool = True):
+        """Near-duplicate groups of a dataset corpus (`ray_data.find_duplicates_in_dataset`)."""
+        from simtool.engines.ray_data import find_duplicates_in_dataset
+
+        ray = self._connect()
+        return find_duplicates_in_dataset(ray, corpus, self, threshold=threshold,
+                                          containment_threshold=containment_threshold, num_perm=num_perm,
+                                          seed=seed, describe=describe, parts=self._partitions(ray, corpus.count))
+
     def cluster_shards(self, files, k: int | None, directory, *, seed: int = 0, label_texts=None,
                        label_vectors=None, total: int | None = None):
         """k-means over vector shards past memory (`ray_cluster.cluster_shards`)."""
