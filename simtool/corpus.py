@@ -28,6 +28,7 @@ from simtool.readers import (
     SIDECAR_NAMES,
     TEXT_SUFFIXES,
     read_document_file,
+    read_parquet,
     read_records,
 )
 
@@ -137,10 +138,11 @@ class _Loader:
             record.update({k: v for k, v in sidecar.items() if k != "file_name" and v is not None})
         self.record(record, doc_id, str(path), None, path)
 
-    def data_file(self, path: Path, id_prefix: str) -> None:
+    def data_file(self, path: Path, id_prefix: str, row_groups: tuple[int, int] | None = None) -> None:
         first = True
         try:
-            for item in read_records(path):
+            records = read_parquet(path, row_groups) if row_groups else read_records(path)
+            for item in records:
                 if isinstance(item, Problem):
                     self.problem(item)
                     continue
@@ -149,7 +151,8 @@ class _Loader:
                     self.record(record, f"{id_prefix}:{line}", f"{path}:{line}", line, path)
                 except MissingTextField as exc:
                     if first:  # the file has no text column at all: say so once, not per row
-                        self.problem(Problem.at(path, str(exc)))
+                        if not row_groups or row_groups[0] == 0:  # (once per file, not per part)
+                            self.problem(Problem.at(path, str(exc)))
                         return
                     self.problem(Problem.at(path, str(exc), line))
                 first = False
@@ -268,6 +271,7 @@ def load_corpus(
 
 
 TEXT_FILES_PER_UNIT = 500
+ROWS_PER_UNIT = 50_000  # a Parquet file is split at row groups into parts of about this many rows
 
 
 def plan_units(paths: Sequence[str | os.PathLike[str]], on_problem) -> list[dict[str, Any]]:
@@ -289,10 +293,10 @@ def plan_units(paths: Sequence[str | os.PathLike[str]], on_problem) -> list[dict
                 elif suffix in TEXT_SUFFIXES:
                     texts.append((str(found), rel_id, sidecars.get(found.resolve())))
                 elif suffix in DATA_SUFFIXES:
-                    units.append({"kind": "data", "path": str(found), "id": rel_id})
+                    units.extend(_data_units(found, rel_id))
         elif path.is_file():
             if path.suffix.lower() in DATA_SUFFIXES:
-                units.append({"kind": "data", "path": str(path), "id": path.stem})
+                units.extend(_data_units(path, path.stem))
             else:
                 texts.append((str(path), path.stem, None))
         else:
@@ -305,11 +309,30 @@ def plan_units(paths: Sequence[str | os.PathLike[str]], on_problem) -> list[dict
     return units
 
 
+def _data_units(path: Path, file_id: str) -> list[dict[str, Any]]:
+    whole = [{"kind": "data", "path": str(path), "id": file_id, "row_groups": None}]
+    if path.suffix.lower() != ".parquet":
+        return whole
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except Exception:  # unreadable: the reading task reports it, as locally
+        return whole
+    units, start, rows = [], 0, 0
+    for group in range(metadata.num_row_groups):
+        rows += metadata.row_group(group).num_rows
+        if rows >= ROWS_PER_UNIT or group == metadata.num_row_groups - 1:
+            units.append({"kind": "data", "path": str(path), "id": file_id, "row_groups": (start, group + 1)})
+            start, rows = group + 1, 0
+    return units or whole
+
+
 def read_unit(unit: dict[str, Any], text_field: str | None = None) -> tuple[list[Document], list[Problem]]:
     """The documents of one unit of `plan_units`, and the problems met (never raises on bad input)."""
     loader = _Loader(strict=False, text_field=text_field)
     if unit["kind"] == "data":
-        loader.data_file(Path(unit["path"]), unit["id"])
+        loader.data_file(Path(unit["path"]), unit["id"], unit["row_groups"] and tuple(unit["row_groups"]))
     else:
         for path, doc_id, sidecar in unit["files"]:
             loader.text_file(Path(path), doc_id, sidecar)

@@ -161,8 +161,9 @@ def read_csv(path: Path) -> Iterator[Item]:
         yield Problem.at(path, f"CSV error: {exc}", reader.line_num)
 
 
-def read_parquet(path: Path) -> Iterator[Item]:
-    """Parquet, streamed a row group at a time."""
+def read_parquet(path: Path, row_groups: tuple[int, int] | None = None) -> Iterator[Item]:
+    """Parquet, streamed a row group at a time; `row_groups` (start, stop): only those, rows
+    numbered as in the whole file."""
     import pyarrow.parquet as pq
 
     try:
@@ -172,8 +173,9 @@ def read_parquet(path: Path) -> Iterator[Item]:
     for column in parquet.schema_arrow:
         if column.name.lower() in TEXT_COLUMNS and not _texty(column.type):
             raise ValueError(f"column {column.name!r} holds {column.type}, not text")
-    row = 0
-    for batch in parquet.iter_batches(batch_size=4096):
+    start, stop = row_groups or (0, parquet.num_row_groups)
+    row = sum(parquet.metadata.row_group(g).num_rows for g in range(start))
+    for batch in parquet.iter_batches(batch_size=4096, row_groups=range(start, stop)):
         for record in batch.to_pylist():
             row += 1
             yield row, record

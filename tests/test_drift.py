@@ -114,6 +114,7 @@ def test_fightin_words_rank_what_one_period_says_more():
     assert Counter(t for t, _ in terms["a"])["talks"] == 0
 
 
+@pytest.mark.slow  # a minute: MiniLM on 10,000 items; `pytest -m slow`, and benchmarks/drift_huffpost.py
 @needs_bbc
 def test_huffpost_russia_moves_from_the_probe_to_the_war(minilm_store):
     encoder, store = minilm_store

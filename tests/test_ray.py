@@ -212,3 +212,22 @@ def test_dedup_of_a_dataset_corpus_equals_the_local_groups(engine, bbc, tmp_path
     members = pq.read_table(tmp_path).to_pandas()
     assert len(members) == sum(len(g.members) for g in local.groups)
     assert set(members["canonical"]) == {g.canonical for g in local.groups}
+
+
+def test_a_parquet_file_is_read_in_parts_with_the_local_ids(engine, tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import simtool.corpus
+    from simtool.corpus import load_corpus, plan_units
+
+    texts = [f"Story {i}: the council voted on plan {i % 7} after a long debate." for i in range(3000)]
+    titles = [f"T{i}" for i in range(3000)]
+    texts[1234] = titles[1234] = ""  # a bad record in the second part
+    pq.write_table(pa.table({"text": texts, "title": titles}), tmp_path / "big.parquet", row_group_size=500)
+    monkeypatch.setattr(simtool.corpus, "ROWS_PER_UNIT", 1000)
+    assert [u["row_groups"] for u in plan_units([tmp_path], print)] == [(0, 2), (2, 4), (4, 6)]
+    local = load_corpus([tmp_path])
+    read = engine.read_documents([tmp_path], clean=False)
+    assert sorted((r["id"], r["text"]) for r in read.dataset.take_all()) == sorted((d.id, d.text) for d in local)
+    assert [str(p) for p in read.problems] == [str(p) for p in local.problems] and "big.parquet:1235" in str(read.problems[0])

@@ -26,6 +26,7 @@ from simtool.clean import Cleaner
 from simtool.corpus import plan_units, read_unit
 from simtool.document import content_of
 from simtool.encoders.base import Encoder
+from simtool.engines.ray_engine import limit_threads
 from simtool.errors import InputError, NoDocumentsError, Problem
 from simtool.shards import remove, vector_table, write_shard, written_before
 from simtool.store import VectorStore, text_hash
@@ -105,12 +106,7 @@ class _ShardWriter:
     """An actor: one model; encodes a batch and writes it as one shard where it runs."""
 
     def __init__(self, encoder: Encoder, threads: int, directory: str) -> None:
-        try:
-            import torch
-
-            torch.set_num_threads(threads)
-        except ImportError:
-            pass
+        limit_threads(threads)
         self.encoder = encoder
         self.directory = directory
 
@@ -157,11 +153,11 @@ def embed_to_shards(ray, corpus: DatasetCorpus, encoder: Encoder, store: VectorS
         shards += len(batch["written"])
         done += int(batch["written"].sum())
         encoded += int(batch["encoded"].sum())
-    cached = _write_cached(with_content.map_batches(_unknown, fn_args=(known, True), batch_format="numpy"),
-                           store, identity, directory)
+    cached, cached_shards = _write_cached(with_content.map_batches(_unknown, fn_args=(known, True),
+                                                                   batch_format="numpy"), store, identity, directory)
     remove(previous)
     store.add_shards(identity, directory)
-    return ShardStats(done + cached, cached, encoded, shards + (cached > 0))
+    return ShardStats(done + cached, cached, encoded, shards + cached_shards)
 
 
 def _unknown(batch, known, keep_known: bool = False):
@@ -185,14 +181,18 @@ def _resolved(reference):
     return _RESOLVED[key]
 
 
-def _write_cached(rows, store: VectorStore, identity: str, directory: Path, chunk: int = 50_000) -> int:
-    """Shards of the vectors the cache already had, written here (they live in this cache)."""
+def _write_cached(rows, store: VectorStore, identity: str, directory: Path,
+                  chunk: int = 50_000) -> tuple[int, int]:
+    """Shards of the vectors the cache already had, written here (they live in this cache):
+    (documents, shards)."""
     ids: list[str] = []
     hashes: list[bytes] = []
-    count = 0
+    count = shards = 0
 
     def flush() -> None:
+        nonlocal shards
         if ids:
+            shards += 1
             found = store.get_many(identity, hashes)
             write_shard(directory, vector_table(ids, hashes, np.vstack([found[h] for h in hashes]), identity),
                         prefix="cached")
@@ -206,7 +206,7 @@ def _write_cached(rows, store: VectorStore, identity: str, directory: Path, chun
         if len(ids) >= chunk:
             flush()
     flush()
-    return count
+    return count, shards
 
 
 def _dedup_texts(table) -> list[str]:

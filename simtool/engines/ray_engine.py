@@ -13,17 +13,22 @@ from simtool.encoders.base import Encoder
 from simtool.errors import InputError
 
 
+def limit_threads(threads: int) -> None:
+    """Torch gets `threads` threads in this (actor) process, where torch is installed."""
+    try:
+        import torch
+
+        torch.set_num_threads(threads)
+    except ImportError:
+        pass
+
+
 class _EncodeActor:
     """One model per actor. Torch gets one thread per CPU Ray gives the actor, so actors on one
     machine do not fight over cores."""
 
     def __init__(self, encoder: Encoder, threads: int) -> None:
-        try:
-            import torch
-
-            torch.set_num_threads(threads)
-        except ImportError:
-            pass
+        limit_threads(threads)
         self.encoder = encoder
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
