@@ -97,7 +97,12 @@ class DedupResult:
 
 def dedup_text(doc: Document) -> str:
     """What dedup compares: the body (a reprint often changes the headline), else the title."""
-    return doc.text if doc.text.strip() else doc.title
+    return body_or_title(doc.text, doc.title)
+
+
+def body_or_title(text: str | None, title: str | None) -> str:
+    """`dedup_text` from the two fields."""
+    return text if text and text.strip() else (title or "")
 
 
 def lexical_pairs(overlap: ShingleOverlap, threshold: float, containment_threshold: float | None,

@@ -1,7 +1,8 @@
 """Corpora as Ray Datasets, and the jobs that run on them without passing through the driver.
 
-`read_documents`: the files are planned on the driver (`simtool.corpus.plan_units`: each data
-file alone, text files in runs of 500), then read by Ray tasks with the local readers, so ids,
+`read_documents`: the files are planned on the driver (`simtool.corpus.plan_units`: a JSONL or
+CSV file alone, a Parquet file in parts of whole row groups, text files in runs of 500), then
+read by Ray tasks with the local readers, so ids,
 decoding and the handling of bad records are the local ones; a bad record becomes a problem row
 that the caller reports (or stops on, in strict mode). Cleaning learns the site furniture from
 the first CLEAN_SAMPLE documents (the local path learns it from all; below that size the two
@@ -11,6 +12,9 @@ are the same) and then runs per block.
 model per actor); each actor writes its Parquet shards itself (`simtool.shards`); the vectors
 the cache already had are written to shards by the driver; the folder is then registered with
 the cache, so the local path reads these vectors too.
+
+`find_duplicates_in_dataset`: `ray_dedup` on the Dataset's own blocks; only the documents of
+some group come to the driver, to be described.
 """
 
 from __future__ import annotations
@@ -210,8 +214,9 @@ def _write_cached(rows, store: VectorStore, identity: str, directory: Path,
 
 
 def _dedup_texts(table) -> list[str]:
-    # dedup_text: the body, else the title
-    return [text if text and text.strip() else (title or "")
+    from simtool.dedup import body_or_title
+
+    return [body_or_title(text, title)
             for text, title in zip(table.column("text").to_pylist(), table.column("title").to_pylist())]
 
 
