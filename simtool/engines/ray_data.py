@@ -20,6 +20,7 @@ some group come to the driver, to be described.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,13 +94,23 @@ def read_documents(ray, paths: list[str | os.PathLike[str]], *, clean: bool = Tr
         raise NoDocumentsError(str(planning[0]) if planning else "no documents found")
     rows = ray.data.from_items([{"unit": unit} for unit in units], override_num_blocks=len(units))
     read = rows.flat_map(_unit_rows, fn_args=(text_field,)).materialize()
-    problems = [Problem(*row["problem"]) for row in read.filter(lambda r: r["problem"] is not None).iter_rows()]
+    with warnings.catch_warnings():  # Ray's advice to filter by expression: a row test is what this is
+        warnings.simplefilter("ignore", UserWarning)
+        problem_rows = read.filter(lambda r: r["problem"] is not None)
+        documents = read.filter(lambda r: r["problem"] is None).drop_columns(["problem"])
+    problems = [Problem(*row["problem"]) for row in problem_rows.iter_rows()]
     if strict and (planning or problems):
         raise (planning + problems)[0].error()
-    documents = read.filter(lambda r: r["problem"] is None).drop_columns(["problem"]).materialize()
+    documents = documents.materialize()
     count = documents.count()
     if not count:
         raise NoDocumentsError(str((planning + problems)[0]) if planning + problems else "no documents found")
+    # Blocks follow the files; even them out so that every worker gets some (a folder of 400
+    # articles is one unit), at least a few thousand documents a block where there are many.
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    blocks = max(cpus, min(4 * cpus, count // 2000))
+    if documents.num_blocks() < blocks <= count:
+        documents = documents.repartition(blocks).materialize()
     if clean:
         sample = [row["text"] for row in documents.take(CLEAN_SAMPLE)]
         documents = documents.map_batches(_clean_batch, fn_args=(Cleaner().fit(sample),), batch_format="pyarrow")

@@ -57,8 +57,8 @@ class RayEngine:
 
         from ray.data import DataContext
 
+        logging.getLogger("ray.data").setLevel(logging.ERROR)  # not even the notice that bars are off
         DataContext.get_current().enable_progress_bars = False
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
         if not ray.is_initialized():
             quiet = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
             try:
