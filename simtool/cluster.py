@@ -23,7 +23,6 @@ the term's frequency over all clusters).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,9 +317,17 @@ def cluster_corpus(corpus: Corpus, *, model: str = HYBRID, algorithm: str = "kme
 
 def _numbered_by_size(labels: np.ndarray) -> np.ndarray:
     """Clusters renumbered 0, 1, ... from the largest (noise stays -1)."""
-    sizes = Counter(int(label) for label in labels if label != NOISE)
-    order = {label: number for number, (label, _) in enumerate(sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])))}
-    return np.array([order.get(int(label), NOISE) for label in labels], dtype=np.int64)
+    labels = np.asarray(labels, dtype=np.int64)
+    numbering = np.append(size_numbering(np.bincount(labels[labels != NOISE])), NOISE)
+    return numbering[labels]  # noise (-1) indexes the NOISE appended last
+
+
+def size_numbering(sizes: np.ndarray) -> np.ndarray:
+    """The number of each cluster (by its label, an index into `sizes`) when they are numbered
+    0, 1, ... from the largest; equal sizes keep label order."""
+    numbering = np.empty(len(sizes), np.int64)
+    numbering[np.argsort(-np.asarray(sizes), kind="stable")] = np.arange(len(sizes))
+    return numbering
 
 
 def _describe(corpus: Corpus, labels: np.ndarray, vectors: np.ndarray) -> list[Cluster]:

@@ -161,19 +161,6 @@ class _Loader:
         except (OSError, ValueError) as exc:
             self.problem(Problem.at(path, _reason(exc)))
 
-    def folder(self, root: Path) -> None:
-        sidecars: dict[Path, dict[str, Any]] = {}
-        for path in _walk(root, self.problem):
-            if path.name in SIDECAR_NAMES:
-                sidecars.update(self.sidecar(path))
-                continue
-            rel_id = path.relative_to(root).with_suffix("").as_posix()
-            suffix = path.suffix.lower()
-            if suffix in TEXT_SUFFIXES:
-                self.text_file(path, rel_id, sidecars.get(path.resolve()))
-            elif suffix in DATA_SUFFIXES:
-                self.data_file(path, rel_id)
-
     def sidecar(self, path: Path) -> dict[Path, dict[str, Any]]:
         entries: dict[Path, dict[str, Any]] = {}
         try:
@@ -237,6 +224,32 @@ def _walk(root: Path, on_problem) -> Iterator[Path]:
             yield Path(folder) / name
 
 
+def _files(paths: Iterable[str | os.PathLike[str]],
+           loader: _Loader) -> Iterator[tuple[str, Path, str, dict[str, Any] | None]]:
+    """("text" or "data", path, id, sidecar record) of every article file under `paths`, in walk
+    order; sidecars are read as their folder is entered, problems go to `loader`."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            sidecars: dict[Path, dict[str, Any]] = {}
+            for found in _walk(path, loader.problem):
+                if found.name in SIDECAR_NAMES:
+                    sidecars.update(loader.sidecar(found))
+                    continue
+                rel_id = found.relative_to(path).with_suffix("").as_posix()
+                suffix = found.suffix.lower()
+                if suffix in TEXT_SUFFIXES:
+                    yield "text", found, rel_id, sidecars.get(found.resolve())
+                elif suffix in DATA_SUFFIXES:
+                    yield "data", found, rel_id, None
+        elif path.is_file():
+            yield ("data" if path.suffix.lower() in DATA_SUFFIXES else "text"), path, path.stem, None
+        elif path.exists() or path.is_symlink():
+            loader.problem(Problem.at(path, "not a file or folder (a broken link?)"))
+        else:
+            loader.problem(Problem.at(path, "no such file or folder"))
+
+
 def load_corpus(
     paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     *,
@@ -251,20 +264,11 @@ def load_corpus(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     loader = _Loader(strict, text_field)
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            loader.folder(path)
-        elif path.is_file():
-            suffix = path.suffix.lower()
-            if suffix in DATA_SUFFIXES:
-                loader.data_file(path, path.stem)
-            else:
-                loader.text_file(path, path.stem, None)
-        elif path.exists() or path.is_symlink():
-            loader.problem(Problem.at(path, "not a file or folder (a broken link?)"))
+    for kind, path, doc_id, sidecar in _files(paths, loader):
+        if kind == "text":
+            loader.text_file(path, doc_id, sidecar)
         else:
-            loader.problem(Problem.at(path, "no such file or folder"))
+            loader.data_file(path, doc_id)
     if not loader.documents:
         raise NoDocumentsError(_nothing_loaded(paths, loader.problems))
     return Corpus(loader.documents, loader.problems)
@@ -274,39 +278,22 @@ TEXT_FILES_PER_UNIT = 500
 ROWS_PER_UNIT = 50_000  # a Parquet file is split at row groups into parts of about this many rows
 
 
-def plan_units(paths: Sequence[str | os.PathLike[str]], on_problem) -> list[dict[str, Any]]:
-    """The corpus cut into units that can be read apart (by Ray workers): each data file alone,
-    text files in runs of TEXT_FILES_PER_UNIT with their sidecar metadata. Ids and records are
-    those `load_corpus` gives; problems found while planning go to `on_problem`."""
+def plan_units(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The corpus cut into units that can be read apart (by Ray workers), and the problems met
+    planning: each JSONL or CSV file alone, a Parquet file in runs of row groups of about
+    ROWS_PER_UNIT rows, text files in runs of TEXT_FILES_PER_UNIT with their sidecar metadata.
+    Ids and records are those `load_corpus` gives."""
     loader = _Loader(strict=False, text_field=None)
     units: list[dict[str, Any]] = []
     texts: list[tuple[str, str, dict[str, Any] | None]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            sidecars: dict[Path, dict[str, Any]] = {}
-            for found in _walk(path, on_problem):
-                suffix = found.suffix.lower()
-                rel_id = found.relative_to(path).with_suffix("").as_posix()
-                if found.name in SIDECAR_NAMES:
-                    sidecars.update(loader.sidecar(found))
-                elif suffix in TEXT_SUFFIXES:
-                    texts.append((str(found), rel_id, sidecars.get(found.resolve())))
-                elif suffix in DATA_SUFFIXES:
-                    units.extend(_data_units(found, rel_id))
-        elif path.is_file():
-            if path.suffix.lower() in DATA_SUFFIXES:
-                units.extend(_data_units(path, path.stem))
-            else:
-                texts.append((str(path), path.stem, None))
+    for kind, path, doc_id, sidecar in _files(paths, loader):
+        if kind == "text":
+            texts.append((str(path), doc_id, sidecar))
         else:
-            on_problem(Problem.at(path, "no such file or folder" if not (path.exists() or path.is_symlink())
-                                  else "not a file or folder (a broken link?)"))
-    for problem in loader.problems:
-        on_problem(problem)
+            units.extend(_data_units(path, doc_id))
     for start in range(0, len(texts), TEXT_FILES_PER_UNIT):
         units.append({"kind": "text", "files": texts[start:start + TEXT_FILES_PER_UNIT]})
-    return units
+    return units, loader.problems
 
 
 def _data_units(path: Path, file_id: str) -> list[dict[str, Any]]:

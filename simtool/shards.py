@@ -1,4 +1,4 @@
-"""Vectors as Parquet shards: what `embed --out DIR` writes, on either engine, and the cache reads.
+"""Vectors as Parquet shards: what `embed --shards DIR` writes, on either engine, and the cache reads.
 
 A shard holds one row per document: `id`, `sha256` (the hash of the text the encoder saw, the
 cache's key) and `vector` (a fixed-size list of float32); its schema metadata names the encoder
@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from simtool.errors import InputError
 
 ENCODER_KEY = b"simtool.encoder"
 
@@ -58,15 +61,22 @@ def write_vectors(directory: str | os.PathLike[str], ids: Sequence[str], hashes:
 PREFIXES = ("part", "cached", "clusters", "duplicates")
 
 
-def written_before(directory: str | os.PathLike[str]) -> list[Path]:
-    """The shards a previous run wrote in `directory` (by their names): a run that rewrites the
-    folder removes them once its own are all written, so a failed run loses nothing."""
-    return [path for prefix in PREFIXES for path in sorted(Path(directory).glob(f"{prefix}-*.parquet"))]
-
-
-def remove(paths: Iterable[Path]) -> None:
-    for path in paths:
+@contextmanager
+def replacing(directory: str | os.PathLike[str]) -> Iterator[None]:
+    """Shards written within replace those a previous run wrote in `directory` (known by their
+    names), which are removed only once the new ones are all written: a failed run loses nothing."""
+    previous = [path for prefix in PREFIXES for path in sorted(Path(directory).glob(f"{prefix}-*.parquet"))]
+    yield
+    for path in previous:
         path.unlink(missing_ok=True)
+
+
+def shard_identity(encoder) -> str:
+    """The identity `encoder`'s shards are filed under; an encoder fitted to each corpus has none."""
+    if encoder.identity is None:
+        raise InputError(f"--shards: {encoder.name} is fitted to each corpus, so its vectors are not sharded; "
+                         f"use a pretrained model")
+    return encoder.identity
 
 
 def shard_files(directory: str | os.PathLike[str], encoder: str | None = None) -> list[Path]:
@@ -116,9 +126,6 @@ class ShardIndex:
         for number, path in enumerate(self.files):
             for row, key in enumerate(pq.read_table(path, columns=["sha256"]).column("sha256").to_pylist()):
                 self._where.setdefault(key, (number, row))
-
-    def __contains__(self, key: bytes) -> bool:
-        return key in self._where
 
     def keys(self) -> set[bytes]:
         return set(self._where)

@@ -226,7 +226,7 @@ def test_a_parquet_file_is_read_in_parts_with_the_local_ids(engine, tmp_path, mo
     texts[1234] = titles[1234] = ""  # a bad record in the second part
     pq.write_table(pa.table({"text": texts, "title": titles}), tmp_path / "big.parquet", row_group_size=500)
     monkeypatch.setattr(simtool.corpus, "ROWS_PER_UNIT", 1000)
-    assert [u["row_groups"] for u in plan_units([tmp_path], print)] == [(0, 2), (2, 4), (4, 6)]
+    assert [u["row_groups"] for u in plan_units([tmp_path])[0]] == [(0, 2), (2, 4), (4, 6)]
     local = load_corpus([tmp_path])
     read = engine.read_documents([tmp_path], clean=False)
     assert sorted((r["id"], r["text"]) for r in read.dataset.take_all()) == sorted((d.id, d.text) for d in local)

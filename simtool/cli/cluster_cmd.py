@@ -45,7 +45,7 @@ def cluster_command(
 
     With --engine ray and --shards DIR, the corpus is read, embedded and clustered on the cluster
     past one machine's memory: vectors in DIR/vectors, assignments (id, cluster, distance) in
-    DIR/clusters, both as Parquet shards; k-means by MiniBatchKMeans over the shards.
+    DIR/clusters, both as Parquet shards; k-means fitted on a sample of the shards.
     """
     if algorithm not in ALGORITHMS:
         raise typer.BadParameter(f"--algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
@@ -91,8 +91,9 @@ def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, eva
         engine.embed_to_shards(read, encoder, store, directory / "vectors")
         sample = read.dataset.take(LABEL_SAMPLE)
         contents = [content_of(row["title"], row["text"]) for row in sample]
-        found = store.get_many(encoder.identity, [text_hash(c) for c in contents])
-        vectors = np.vstack([found[text_hash(c)] for c in contents])
+        hashes = [text_hash(c) for c in contents]
+        found = store.get_many(encoder.identity, hashes)
+        vectors = np.vstack([found[h] for h in hashes])
         result = engine.cluster_shards(shard_files(directory / "vectors", encoder.identity),
                                        k if isinstance(k, int) else None, directory / "clusters", seed=seed,
                                        label_texts=contents, label_vectors=vectors, total=read.count)

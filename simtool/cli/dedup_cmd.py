@@ -99,18 +99,17 @@ def _show(result, json: bool, csv_out: bool) -> None:
 def _write_member_shards(result, directory: Path) -> None:
     import pyarrow as pa
 
-    from simtool.shards import remove, write_shard, written_before
+    from simtool.shards import replacing, write_shard
 
-    previous = written_before(directory)
     members = [(number, group.canonical, member) for number, group in enumerate(result.groups)
                for member in group.details]
-    write_shard(directory, pa.table({
-        "id": pa.array([m.id for _, _, m in members], pa.string()),
-        "group": pa.array([n for n, _, _ in members], pa.int32()),
-        "canonical": pa.array([c for _, c, _ in members], pa.string()),
-        "jaccard": pa.array([m.jaccard for _, _, m in members], pa.float32()),
-        "containment": pa.array([m.containment for _, _, m in members], pa.float32())}), prefix="duplicates")
-    remove(previous)
+    with replacing(directory):
+        write_shard(directory, pa.table({
+            "id": pa.array([m.id for _, _, m in members], pa.string()),
+            "group": pa.array([n for n, _, _ in members], pa.int32()),
+            "canonical": pa.array([c for _, c, _ in members], pa.string()),
+            "jaccard": pa.array([m.jaccard for _, _, m in members], pa.float32()),
+            "containment": pa.array([m.containment for _, _, m in members], pa.float32())}), prefix="duplicates")
     stderr().print(f"wrote {len(members)} group members to {directory}", markup=False)
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, report_problems, stdout
 from simtool.embed import embed
-from simtool.errors import InputError
-from simtool.shards import remove, write_vectors, written_before
+from simtool.shards import replacing, shard_identity, write_vectors
 from simtool.store import text_hash
 
 
@@ -58,12 +57,8 @@ def embed_command(
 
 
 def _write_local_shards(corpus, encoder, vectors, store, out) -> int:
-    if encoder.identity is None:
-        raise InputError(f"--shards: {encoder.name} is fitted to each corpus, so its vectors are not sharded; "
-                         f"use a pretrained model")
-    contents = [doc.content for doc in corpus]
-    previous = written_before(out)
-    shards = write_vectors(out, corpus.ids, [text_hash(c) for c in contents], vectors, encoder.identity)
-    remove(previous)
-    store.add_shards(encoder.identity, out)
+    identity = shard_identity(encoder)
+    with replacing(out):
+        shards = write_vectors(out, corpus.ids, [text_hash(doc.content) for doc in corpus], vectors, identity)
+    store.add_shards(identity, out)
     return shards

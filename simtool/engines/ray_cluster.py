@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from simtool.cluster import choose_k, ctfidf_terms
-from simtool.shards import read_shards, remove, write_shard, written_before
+from simtool.cluster import choose_k, ctfidf_terms, size_numbering
+from simtool.shards import read_shards, replacing, write_shard
 
 FIT_SAMPLE = 100_000  # vectors k-means is fitted on (k-means centroids settle long before)
 LABEL_SAMPLE = 20_000  # documents whose texts label the clusters
@@ -101,15 +101,14 @@ def cluster_shards(ray, files: list[Path], k: int | None, directory: str | Path,
     k = len(centroids)
     count = ray.remote(_count)
     sizes = np.sum(ray.get([count.remote(str(f), centroids) for f in files]), axis=0)
-    order = np.argsort(-sizes, kind="stable")  # cluster 0 is the largest
-    numbering = np.empty(k, np.int64)
-    numbering[order] = np.arange(k)
-    previous = written_before(directory)
+    numbering = size_numbering(sizes)  # cluster 0 is the largest, as locally
     assign = ray.remote(_assign)
-    ray.get([assign.remote(str(f), centroids, numbering, str(directory)) for f in files])
-    remove(previous)
+    with replacing(directory):
+        ray.get([assign.remote(str(f), centroids, numbering, str(directory)) for f in files])
     labels: list[list[str]] = [[] for _ in range(k)]
     if label_texts and label_vectors is not None and len(label_vectors):
         terms = ctfidf_terms(label_texts, numbering[_nearest(label_vectors, centroids)[0]])
         labels = [terms.get(c, []) for c in range(k)]
-    return ShardClusters(k, sizes[order].astype(int).tolist(), labels, str(directory), k_scores)
+    by_number = np.empty(k, np.int64)
+    by_number[numbering] = sizes
+    return ShardClusters(k, by_number.tolist(), labels, str(directory), k_scores)

@@ -31,9 +31,9 @@ from simtool.clean import Cleaner
 from simtool.corpus import plan_units, read_unit
 from simtool.document import content_of
 from simtool.encoders.base import Encoder
-from simtool.engines.ray_engine import limit_threads
-from simtool.errors import InputError, NoDocumentsError, Problem
-from simtool.shards import remove, vector_table, write_shard, written_before
+from simtool.engines.ray_engine import actor_pool, cluster_cpus, limit_threads
+from simtool.errors import NoDocumentsError, Problem
+from simtool.shards import replacing, shard_identity, vector_table, write_shard
 from simtool.store import VectorStore, text_hash
 
 CLEAN_SAMPLE = 20_000
@@ -86,8 +86,7 @@ class DatasetCorpus:
 def read_documents(ray, paths: list[str | os.PathLike[str]], *, clean: bool = True, strict: bool = False,
                    text_field: str | None = None) -> DatasetCorpus:
     """`paths` read as a Ray Dataset by Ray tasks (see the module's docstring)."""
-    planning: list[Problem] = []
-    units = plan_units(paths, planning.append)
+    units, planning = plan_units(paths)
     if strict and planning:
         raise planning[0].error()
     if not units:
@@ -107,13 +106,16 @@ def read_documents(ray, paths: list[str | os.PathLike[str]], *, clean: bool = Tr
         raise NoDocumentsError(str((planning + problems)[0]) if planning + problems else "no documents found")
     # Blocks follow the files; even them out so that every worker gets some (a folder of 400
     # articles is one unit), at least a few thousand documents a block where there are many.
-    cpus = int(ray.cluster_resources().get("CPU", 1))
+    cpus = cluster_cpus(ray)
     blocks = max(cpus, min(4 * cpus, count // 2000))
     if documents.num_blocks() < blocks <= count:
         documents = documents.repartition(blocks).materialize()
     if clean:
+        # Held cleaned (in place of the raw texts): embedding, the vectors the cache had, dedup
+        # and the label sample each read the corpus again, and would clean it again.
         sample = [row["text"] for row in documents.take(CLEAN_SAMPLE)]
-        documents = documents.map_batches(_clean_batch, fn_args=(Cleaner().fit(sample),), batch_format="pyarrow")
+        documents = documents.map_batches(_clean_batch, fn_args=(Cleaner().fit(sample),),
+                                          batch_format="pyarrow").materialize()
     return DatasetCorpus(documents, planning + problems, count)
 
 
@@ -145,32 +147,26 @@ class ShardStats:
 
 
 def embed_to_shards(ray, corpus: DatasetCorpus, encoder: Encoder, store: VectorStore, directory: str | Path,
-                    *, workers: int, batch_size: int = 64) -> ShardStats:
+                    *, workers: int | None, batch_size: int = 64) -> ShardStats:
     """Every document's vector in Parquet shards under `directory`, registered with `store`."""
-    identity = encoder.identity
-    if identity is None:
-        raise InputError(f"--shards: {encoder.name} is fitted to each corpus, so its vectors cannot be sharded; "
-                         f"use a pretrained model")
+    identity = shard_identity(encoder)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    previous = written_before(directory)
     known = ray.put(store.cached_hashes(identity))
     with_content = corpus.dataset.map_batches(_content, batch_format="pyarrow")
     missing = with_content.map_batches(_unknown, fn_args=(known,), batch_format="numpy")
-    cpus = int(ray.cluster_resources().get("CPU", 1))
-    workers = max(1, min(workers or cpus, cpus))
-    threads = max(1, cpus // workers)
+    workers, threads = actor_pool(ray, workers)
     written = missing.map_batches(_ShardWriter, fn_constructor_args=(encoder, threads, str(directory)),
                                   batch_size=batch_size, concurrency=workers, num_cpus=threads,
                                   batch_format="numpy")
     shards = encoded = done = 0
-    for batch in written.iter_batches(batch_size=None, batch_format="numpy"):
-        shards += len(batch["written"])
-        done += int(batch["written"].sum())
-        encoded += int(batch["encoded"].sum())
-    cached, cached_shards = _write_cached(with_content.map_batches(_unknown, fn_args=(known, True),
-                                                                   batch_format="numpy"), store, identity, directory)
-    remove(previous)
+    with replacing(directory):
+        for batch in written.iter_batches(batch_size=None, batch_format="numpy"):
+            shards += len(batch["written"])
+            done += int(batch["written"].sum())
+            encoded += int(batch["encoded"].sum())
+        cached, cached_shards = _write_cached(with_content.map_batches(_unknown, fn_args=(known, True),
+                                                                       batch_format="numpy"), store, identity, directory)
     store.add_shards(identity, directory)
     return ShardStats(done + cached, cached, encoded, shards + cached_shards)
 
@@ -252,11 +248,12 @@ def find_duplicates_in_dataset(ray, corpus: DatasetCorpus, engine, *, threshold:
 
     tables = corpus.dataset.materialize().to_arrow_refs()
     counts = ray.get([ray.remote(_num_rows).remote(t) for t in tables])
+    n = int(sum(counts))
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int)
     texts = ray.remote(_dedup_texts)
     blocks = [(texts.remote(table), int(start)) for table, start in zip(tables, starts)]
     settings = DedupSettings(SHINGLE_SIZE, threshold, containment_threshold, num_perm, seed)
-    found, engine.last_dedup_counts = duplicate_pairs(blocks, int(sum(counts)), settings, parts)
+    found, engine.last_dedup_counts = duplicate_pairs(blocks, n, settings, parts)
     rows = sorted({row for pair in found for row in pair})
     block_of = np.searchsorted(starts, rows, side="right") - 1
     take = ray.remote(_rows_of)
@@ -268,5 +265,4 @@ def find_duplicates_in_dataset(ray, corpus: DatasetCorpus, engine, *, threshold:
     position = {row: k for k, row in enumerate(rows)}
     lexical = {(position[i], position[j]): scores for (i, j), scores in found.items()}
     return lexical_result(Corpus(members), lexical, engine, describe,
-                          dedup_settings("minhash", threshold, containment_threshold, num_perm, seed, True),
-                          int(sum(counts)))
+                          dedup_settings("minhash", threshold, containment_threshold, num_perm, seed, True), n)

@@ -13,6 +13,18 @@ from simtool.encoders.base import Encoder
 from simtool.errors import InputError
 
 
+def cluster_cpus(ray) -> int:
+    """The CPUs of the Ray cluster this process is connected to."""
+    return int(ray.cluster_resources().get("CPU", 1))
+
+
+def actor_pool(ray, workers: int | None) -> tuple[int, int]:
+    """(actors, threads each) for `workers` actors (default: one per CPU) sharing the cluster's CPUs."""
+    cpus = cluster_cpus(ray)
+    actors = max(1, min(workers or cpus, cpus))
+    return actors, max(1, cpus // actors)
+
+
 def limit_threads(threads: int) -> None:
     """Torch gets `threads` threads in this (actor) process, where torch is installed."""
     try:
@@ -74,12 +86,11 @@ class RayEngine:
         if not texts:
             return
         ray = self._connect()
-        cpus = int(ray.cluster_resources().get("CPU", 1))
-        workers = max(1, min(self.workers or cpus, cpus))
+        workers, threads = actor_pool(ray, self.workers)
         dataset = ray.data.from_items([{"row": i, "text": t} for i, t in enumerate(texts)],
                                       override_num_blocks=max(workers, len(texts) // (4 * batch_size) or 1))
-        encoded = dataset.map_batches(_EncodeActor, fn_constructor_args=(encoder, max(1, cpus // workers)),
-                                      batch_size=batch_size, concurrency=workers, num_cpus=max(1, cpus // workers),
+        encoded = dataset.map_batches(_EncodeActor, fn_constructor_args=(encoder, threads),
+                                      batch_size=batch_size, concurrency=workers, num_cpus=threads,
                                       batch_format="numpy")
         for batch in encoded.iter_batches(batch_size=None, batch_format="numpy"):
             yield np.asarray(batch["row"]), np.asarray(batch["vector"], dtype=np.float32)
@@ -119,8 +130,7 @@ class RayEngine:
         # A few tasks per CPU, each with at least ~2,000 documents' worth of work.
         if self.partitions:
             return self.partitions
-        cpus = int(ray.cluster_resources().get("CPU", 1))
-        return max(1, min(4 * cpus, n // 2000 or 1))
+        return max(1, min(4 * cluster_cpus(ray), n // 2000 or 1))
 
     def duplicate_pairs(self, texts: Sequence[str], size: int, threshold: float,
                         containment_threshold: float | None, num_perm: int, seed: int,
