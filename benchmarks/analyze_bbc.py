@@ -19,9 +19,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from simtool.analyze import analyze
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.analyze import analyze
+from simtool.vectors.store import VectorStore
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -27,13 +27,13 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from simtool.ann import CONNECTIVITY, EXPANSION_ADD, EXPANSION_SEARCH
-from simtool.related import CANDIDATES
-from simtool.embed import embed
 from simtool.encoders import get_encoder
-from simtool.prepare import prepare_corpus
-from simtool.similarity import nearest_neighbours
-from simtool.store import VectorStore
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.related import CANDIDATES
+from simtool.vectors.ann import CONNECTIVITY, EXPANSION_ADD, EXPANSION_SEARCH
+from simtool.vectors.embed import embed
+from simtool.vectors.similarity import nearest_neighbours
+from simtool.vectors.store import VectorStore
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 QUERIES = 1000

@@ -20,11 +20,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from simtool.cluster import HYBRID, classes_of, cluster_corpus, evaluate, represent
-from simtool.embed import embed
 from simtool.encoders import get_encoder
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.cluster import HYBRID, classes_of, cluster_corpus, evaluate, represent
+from simtool.vectors.embed import embed
+from simtool.vectors.store import VectorStore
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 MODELS = ("tfidf", "static", "minilm", HYBRID)

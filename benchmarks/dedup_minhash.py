@@ -2,12 +2,12 @@
 datasketch's MinHash + MinHashLSH at the same num_perm and threshold.
 
 Data: BBC's 2,225 article bodies, and BBC grown to --size documents by republished copies
-edited the way syndication edits them (simtool.perturb: new headline, site furniture, a
+edited the way syndication edits them (simtool.bench.perturb: new headline, site furniture, a
 paragraph dropped, two swapped, wording changes), each copy of a random original.
 Truth: every pair with exact 5-word-shingle Jaccard >= threshold, from sparse matrix products.
 Each method runs in its own process; peak memory is that process's high-water mark (VmHWM)
 above what it held after reading the texts. datasketch reports the LSH candidates whose
-MinHash estimate reaches the threshold (its usual use), shingling with simtool.text in Python
+MinHash estimate reaches the threshold (its usual use), shingling with simtool.text.basics in Python
 (datasketch has no tokeniser); simtool verifies candidates exactly.
 
     .venv/bin/python benchmarks/dedup_minhash.py [--size 50000] [--threshold 0.8]
@@ -29,16 +29,16 @@ import numpy as np
 import polars  # noqa: F401
 import rensa  # noqa: F401
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
-
 from rich.console import Console
 from rich.table import Table
+from scipy.sparse.csgraph import connected_components
 
-from simtool.corpus import Corpus, load_corpus
-from simtool.dedup import dedup_text, exact_jaccard_pairs, find_duplicates
-from simtool.document import Document
-from simtool.perturb import edited_copy
-from simtool.text import shingles, words
+from simtool.bench.perturb import edited_copy
+from simtool.io.corpus import Corpus, load_corpus
+from simtool.io.document import Document
+from simtool.jobs.dedup import dedup_text, find_duplicates
+from simtool.jobs.dedup.local import exact_jaccard_pairs
+from simtool.text.basics import shingles, words
 
 BBC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "bbc"
 NUM_PERM = 128

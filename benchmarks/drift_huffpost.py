@@ -13,10 +13,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from simtool.drift import find_drift
 from simtool.encoders import get_encoder
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.drift.timeline import find_drift
+from simtool.vectors.store import VectorStore
 
 HUFFPOST = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "huffpost" / "news_category_10k.jsonl"
 

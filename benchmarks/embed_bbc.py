@@ -20,11 +20,11 @@ from rich.table import Table
 from sklearn.cluster import KMeans
 from sklearn.metrics import normalized_mutual_info_score
 
-from simtool.embed import embed
 from simtool.encoders import get_encoder
 from simtool.encoders.registry import minilm_dir
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore
+from simtool.io.prepare import prepare_corpus
+from simtool.vectors.embed import embed
+from simtool.vectors.store import VectorStore
 
 BBC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "bbc"
 
@@ -57,7 +57,7 @@ def main() -> None:
 
     plain = SentenceTransformer(str(minilm_dir()), device="cpu")
     start = time.perf_counter()
-    plain_vectors = plain.encode(contents, batch_size=32, normalize_embeddings=True)
+    plain.encode(contents, batch_size=32, normalize_embeddings=True)
     plain_s = time.perf_counter() - start
 
     rows = [("plain SentenceTransformer.encode (truncate)", plain_s, None)]

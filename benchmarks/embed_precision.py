@@ -23,13 +23,12 @@ from rich.table import Table
 
 from simtool.bench.datasets import data_dir, load_stsb
 from simtool.bench.metrics import paired_cosine, spearman
-from simtool.embed import embed
-from simtool.encoders.precision import (PrecisionChecks, choose_precision, cpu_flags, min_cosine_to_float32,
-                                        probe_texts)
+from simtool.encoders.precision import PrecisionChecks, choose_precision, cpu_flags, min_cosine_to_float32, probe_texts
 from simtool.encoders.registry import minilm_dir
 from simtool.encoders.transformer import TransformerEncoder
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore
+from simtool.io.prepare import prepare_corpus
+from simtool.vectors.embed import embed
+from simtool.vectors.store import VectorStore
 
 BATCH = 32
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simtool.corpus import load_corpus
 from simtool.errors import SimtoolError
-from simtool.prepare import clean_corpus
+from simtool.io.corpus import load_corpus
+from simtool.io.prepare import clean_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 SUFFIXES = [".txt", ".md", ".html", ".jsonl", ".json", ".csv", ".tsv", ".parquet"]

@@ -25,14 +25,16 @@ from rich.console import Console
 from rich.table import Table
 
 from simtool.bench.datasets import data_dir
-from simtool.dedup import SHINGLE_SIZE, dedup_text, find_duplicates, lowest_candidate_jaccard
-from simtool.embed import embed
 from simtool.encoders import get_encoder
 from simtool.engines import LocalEngine, get_engine
-from simtool.minhash import lsh_parameters, minhash_signatures
-from simtool.prepare import prepare_corpus
-from simtool.shingling import hash_shingles
-from simtool.store import VectorStore
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.dedup import dedup_text, find_duplicates
+from simtool.jobs.dedup.minhash import lsh_parameters, minhash_signatures
+from simtool.jobs.dedup.rules import lowest_candidate_jaccard
+from simtool.text.basics import SHINGLE_SIZE
+from simtool.text.shingling import hash_shingles
+from simtool.vectors.embed import embed
+from simtool.vectors.store import VectorStore
 
 NUM_PERM = 128
 
@@ -160,8 +162,8 @@ def shards_run(workers: int | None) -> float:
 
 def shard_row_bytes(texts: list[str], vectors) -> float:
     """Bytes per document of a Parquet vector shard (id, sha256, vector) of these vectors."""
-    from simtool.shards import vector_table, write_shard
-    from simtool.store import text_hash
+    from simtool.text.basics import text_hash
+    from simtool.vectors.shards import vector_table, write_shard
 
     with tempfile.TemporaryDirectory() as out:
         path = write_shard(out, vector_table([f"doc-{i:09d}" for i in range(len(texts))],

@@ -1,71 +1,103 @@
 """simtool: related articles, near-duplicates, stories and shifts in a corpus of news articles.
 
-The Python API behind the `simtool` command line:
+The Python API behind the `simtool` command line; every command is one of these functions:
 
-    from simtool import prepare_corpus, get_encoder, related, compare, find_duplicates,
-                         cluster_corpus, VectorStore
+    from simtool import prepare_corpus, related, compare, find_duplicates, cluster_corpus, find_drift, analyze
     corpus = prepare_corpus(["seeds/"])
-    hits = related(corpus, corpus.get("000_d5a7cd97006a4cee"), get_encoder("minilm"), VectorStore())
+    hits = related(corpus, corpus.get("000_d5a7cd97006a4cee"), "minilm")
+    report = analyze(corpus)            # every job at once; report.to_json() is `analyze --json`
+
+Jobs take a model as an `Encoder` or a name (resolved by `resolve_encoder`), and return a result
+whose `to_json()` is what their command prints with `--json`.
 """
 
 import importlib
 from typing import TYPE_CHECKING
 
-# Where each public name lives. Imported on first use (PEP 562), so `import simtool.x` and a
-# worker process that needs one module do not pay for scikit-learn, polars and the rest.
+from simtool._version import __version__
+
+# Where each public name lives. Imported on first use (PEP 562), so `import simtool` and a worker
+# process that needs one module do not pay for scikit-learn, polars, torch and the rest.
 _EXPORTS = {
-    "Cleaner": "simtool.clean",
-    "clean_text": "simtool.clean",
-    "ClusterResult": "simtool.cluster",
-    "cluster_corpus": "simtool.cluster",
-    "evaluate": "simtool.cluster",
-    "Comparison": "simtool.compare",
-    "Corpus": "simtool.corpus",
-    "corpus_from_texts": "simtool.corpus",
-    "load_corpus": "simtool.corpus",
-    "DedupResult": "simtool.dedup",
-    "DuplicateGroup": "simtool.dedup",
-    "find_duplicates": "simtool.dedup",
-    "Document": "simtool.document",
-    "DriftResult": "simtool.drift",
-    "find_drift": "simtool.drift",
-    "EmbedStats": "simtool.embed",
+    # loading and cleaning
+    "Cleaner": "simtool.text.clean",
+    "clean_text": "simtool.text.clean",
+    "Corpus": "simtool.io.corpus",
+    "corpus_from_texts": "simtool.io.corpus",
+    "load_corpus": "simtool.io.corpus",
+    "Document": "simtool.io.document",
+    "clean_corpus": "simtool.io.prepare",
+    "prepare_corpus": "simtool.io.prepare",
+    # encoders, vectors, engines
     "Encoder": "simtool.encoders",
     "get_encoder": "simtool.encoders",
     "list_models": "simtool.encoders",
+    "resolve_encoder": "simtool.encoders",
+    "distill_static": "simtool.encoders.distill",
+    "embed": "simtool.vectors.embed",
+    "EmbedStats": "simtool.vectors.embed",
+    "VectorStore": "simtool.vectors.store",
+    "build_index": "simtool.vectors.ann",
+    "IndexStats": "simtool.vectors.ann",
+    "Engine": "simtool.engines",
+    "get_engine": "simtool.engines",
+    # jobs
+    "related": "simtool.jobs.related",
+    "RelatedDocument": "simtool.jobs.related",
+    "RelatedResult": "simtool.jobs.related",
+    "compare": "simtool.jobs.compare",
+    "Comparison": "simtool.jobs.compare",
+    "find_duplicates": "simtool.jobs.dedup",
+    "deduplicated": "simtool.jobs.dedup",
+    "DedupResult": "simtool.jobs.dedup",
+    "DuplicateGroup": "simtool.jobs.dedup",
+    "find_duplicates_in_files": "simtool.jobs.dedup.ray",
+    "cluster_corpus": "simtool.jobs.cluster",
+    "ClusterResult": "simtool.jobs.cluster",
+    "evaluate": "simtool.jobs.cluster",
+    "cluster_files_on_ray": "simtool.jobs.cluster.ray",
+    "find_drift": "simtool.jobs.drift",
+    "DriftResult": "simtool.jobs.drift",
+    "analyze": "simtool.jobs.analyze",
+    "Analysis": "simtool.jobs.analyze",
+    "run_benchmark": "simtool.bench.runner",
+    # errors
     "InputError": "simtool.errors",
     "NoDocumentsError": "simtool.errors",
     "Problem": "simtool.errors",
     "SimtoolError": "simtool.errors",
     "UnknownDocumentError": "simtool.errors",
     "UnknownModelError": "simtool.errors",
-    "clean_corpus": "simtool.prepare",
-    "prepare_corpus": "simtool.prepare",
-    "RelatedDocument": "simtool.related",
-    "VectorStore": "simtool.store",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
-    from simtool.clean import Cleaner, clean_text
-    from simtool.cluster import ClusterResult, cluster_corpus, evaluate
-    from simtool.compare import Comparison
-    from simtool.corpus import Corpus, corpus_from_texts, load_corpus
-    from simtool.dedup import DedupResult, DuplicateGroup, find_duplicates
-    from simtool.document import Document
-    from simtool.drift import DriftResult, find_drift
-    from simtool.embed import EmbedStats
-    from simtool.encoders import Encoder, get_encoder, list_models
-    from simtool.errors import InputError, NoDocumentsError, Problem, SimtoolError, UnknownDocumentError, UnknownModelError
-    from simtool.prepare import clean_corpus, prepare_corpus
-    from simtool.related import RelatedDocument
-    from simtool.store import VectorStore
-
-# These three share their name with their module: once `simtool.compare` (the module) is imported
-# anywhere, Python sets it as this package's attribute and __getattr__ is never asked. Imported
-# here, the functions win.
-from simtool.compare import compare  # noqa: E402
-from simtool.embed import embed  # noqa: E402
-from simtool.related import related  # noqa: E402
+    from simtool.bench.runner import run_benchmark
+    from simtool.encoders import Encoder, get_encoder, list_models, resolve_encoder
+    from simtool.encoders.distill import distill_static
+    from simtool.engines import Engine, get_engine
+    from simtool.errors import (
+        InputError,
+        NoDocumentsError,
+        Problem,
+        SimtoolError,
+        UnknownDocumentError,
+        UnknownModelError,
+    )
+    from simtool.io.corpus import Corpus, corpus_from_texts, load_corpus
+    from simtool.io.document import Document
+    from simtool.io.prepare import clean_corpus, prepare_corpus
+    from simtool.jobs.analyze import Analysis, analyze
+    from simtool.jobs.cluster import ClusterResult, cluster_corpus, evaluate
+    from simtool.jobs.cluster.ray import cluster_files_on_ray
+    from simtool.jobs.compare import Comparison, compare
+    from simtool.jobs.dedup import DedupResult, DuplicateGroup, deduplicated, find_duplicates
+    from simtool.jobs.dedup.ray import find_duplicates_in_files
+    from simtool.jobs.drift import DriftResult, find_drift
+    from simtool.jobs.related import RelatedDocument, RelatedResult, related
+    from simtool.text.clean import Cleaner, clean_text
+    from simtool.vectors.ann import IndexStats, build_index
+    from simtool.vectors.embed import EmbedStats, embed
+    from simtool.vectors.store import VectorStore
 
 
 def __getattr__(name: str):
@@ -81,10 +113,12 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__version__ = "0.1.0"
-__all__ = [  # noqa: F822 (defined lazily by __getattr__)
-    "Cleaner", "ClusterResult", "Comparison", "Corpus", "DedupResult", "Document", "DriftResult", "DuplicateGroup", "EmbedStats", "Encoder", "InputError", "NoDocumentsError",
-    "Problem", "RelatedDocument", "SimtoolError", "UnknownDocumentError", "UnknownModelError", "VectorStore",
-    "clean_corpus", "clean_text", "cluster_corpus", "compare", "corpus_from_texts", "embed", "evaluate", "find_drift", "find_duplicates", "get_encoder", "list_models",
-    "load_corpus", "prepare_corpus", "related",
+__all__ = [  # the names of _EXPORTS (a test checks they agree), defined lazily by __getattr__
+    "__version__", "Cleaner", "clean_text", "Corpus", "corpus_from_texts", "load_corpus", "Document",
+    "clean_corpus", "prepare_corpus", "Encoder", "get_encoder", "list_models", "resolve_encoder", "distill_static", "embed",
+    "EmbedStats", "VectorStore", "build_index", "IndexStats", "Engine", "get_engine", "related",
+    "RelatedDocument", "RelatedResult", "compare", "Comparison", "find_duplicates", "deduplicated",
+    "DedupResult", "DuplicateGroup", "find_duplicates_in_files", "cluster_corpus", "ClusterResult", "evaluate",
+    "cluster_files_on_ray", "find_drift", "DriftResult", "analyze", "Analysis", "run_benchmark", "InputError",
+    "NoDocumentsError", "Problem", "SimtoolError", "UnknownDocumentError", "UnknownModelError",
 ]

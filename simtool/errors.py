@@ -59,3 +59,7 @@ class Problem:
 
 class CacheRebuilt(UserWarning):
     """The vector cache was damaged; it was moved aside and an empty one started."""
+
+
+class CacheUpgraded(UserWarning):
+    """The vector cache was written by an older simtool and was migrated to the current schema."""

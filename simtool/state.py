@@ -13,6 +13,7 @@ from typing import Any
 from simtool.errors import InputError
 
 LEDGER = "outputs.json"
+DEFAULT_CACHE_DIR = "embeddings"
 
 
 def default_state_dir() -> Path:
@@ -21,6 +22,11 @@ def default_state_dir() -> Path:
     if configured:
         return Path(configured)
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "simtool"
+
+
+def default_cache_dir() -> Path:
+    """The vector cache: `$SIMTOOL_CACHE` if set, else `embeddings/` under the working directory."""
+    return Path(os.environ.get("SIMTOOL_CACHE") or DEFAULT_CACHE_DIR)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -42,3 +42,21 @@ def bbc_available() -> bool:
 
 
 needs_bbc = pytest.mark.skipif(not bbc_available(), reason="../shared/data/bbc is not beside the project")
+
+
+@pytest.fixture(scope="session")
+def bbc_raw():
+    """BBC News as loaded (2,225 articles), once per test process."""
+    if not bbc_available():
+        pytest.skip("../shared/data/bbc is not beside the project")
+    from simtool.io.corpus import load_corpus
+
+    return load_corpus([SHARED_DATA / "bbc"])
+
+
+@pytest.fixture(scope="session")
+def bbc(bbc_raw):
+    """BBC News loaded and cleaned (what `prepare_corpus` gives), once per test process."""
+    from simtool.io.prepare import clean_corpus
+
+    return clean_corpus(bbc_raw)

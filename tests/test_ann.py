@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from simtool.ann import AnnIndex, build_index, index_key, index_path
 from simtool.cli import app
-from simtool.embed import embed
 from simtool.encoders import get_encoder
 from simtool.errors import InputError
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore, text_hash
+from simtool.io.prepare import prepare_corpus
+from simtool.text.basics import text_hash
+from simtool.vectors.ann import AnnIndex, build_index, index_key, index_path
+from simtool.vectors.embed import embed
+from simtool.vectors.store import VectorStore
 from tests.conftest import SHARED_DATA, needs_bbc
 
 pytest.importorskip("usearch")
@@ -24,11 +25,6 @@ runner = CliRunner()
 
 def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture(scope="module")
-def bbc():
-    return prepare_corpus([SHARED_DATA / "bbc"])
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +37,8 @@ def _exact(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
 
 
 @needs_bbc
-@pytest.mark.parametrize("dtype, floor", [("f32", 0.97), ("f16", 0.97), ("i8", 0.9)])
+@pytest.mark.parametrize("dtype, floor", [pytest.param("f32", 0.97, marks=pytest.mark.slow), ("f16", 0.97),
+                                          pytest.param("i8", 0.9, marks=pytest.mark.slow)])
 def test_recall_at_10_on_real_bbc_vectors(tmp_path, bbc, static, dtype, floor):
     with VectorStore(tmp_path) as store:
         stats = build_index(bbc, static, store, dtype)
@@ -86,7 +83,7 @@ def test_an_interrupted_build_keeps_the_last_checkpoint_and_the_rerun_completes(
             raise KeyboardInterrupt
         return add(self, *args, **kwargs)
 
-    monkeypatch.setattr("simtool.ann.CHECKPOINT", 500)
+    monkeypatch.setattr("simtool.vectors.ann.CHECKPOINT", 500)
     monkeypatch.setattr(Index, "add", failing_add)
     with VectorStore(tmp_path) as store, pytest.raises(KeyboardInterrupt):
         build_index(bbc, static, store)
@@ -110,10 +107,11 @@ def test_a_damaged_index_is_a_one_line_error(tmp_path):
         AnnIndex(path, 64, "f16")
 
 
+@pytest.mark.slow  # indexes and searches thousands of documents (20 s)
 @needs_bbc
 def test_related_uses_the_index_past_the_switch_over_and_agrees_with_exact(tmp_path, monkeypatch):
     corpus = SHARED_DATA / "bbc" / "tech"
-    monkeypatch.setattr(sys.modules["simtool.related"], "SWITCH_OVER", 100)  # the module, not the function
+    monkeypatch.setattr(sys.modules["simtool.jobs.related"], "SWITCH_OVER", 100)  # the module, not the function
     half = tmp_path / "half.jsonl"  # index half the corpus; `related` adds the rest itself
     docs = prepare_corpus([corpus]).documents
     half.write_text("".join(json.dumps({"id": d.id, "title": d.title, "text": d.text}) + "\n"
@@ -142,7 +140,7 @@ def test_related_uses_the_index_past_the_switch_over_and_agrees_with_exact(tmp_p
 
 
 def test_related_all_lists_each_documents_nearest(tmp_path):
-    from tests.conftest import SEEDS, SEED_2015, SEED_2021
+    from tests.conftest import SEED_2015, SEED_2021, SEEDS
 
     result = invoke("related", SEEDS, "--all", "-k", "3", "--model", "static", "--json", "--cache", tmp_path)
     assert result.exit_code == 0, result.stderr

@@ -17,13 +17,14 @@ from simtool.bench.results import pareto_front, quality_and_speed
 from simtool.bench.runner import run_benchmark
 from simtool.bench.speed import measure_speed
 from simtool.cli import app
-from simtool.corpus import corpus_from_texts
-from simtool.store import VectorStore
+from simtool.io.corpus import corpus_from_texts
+from simtool.vectors.store import VectorStore
 
 needs_sts = pytest.mark.skipif(not (SHARED_DATA / "stsb").is_dir(), reason="../shared/data/stsb is missing")
 runner = CliRunner()
 
 
+@pytest.mark.slow  # MiniLM over STS-B (over a minute)
 @needs_sts
 def test_stsb_minilm_equals_sentence_transformers_evaluator(tmp_path, minilm):
     from sentence_transformers.evaluation import EmbeddingSimilarityEvaluator
@@ -137,6 +138,7 @@ def test_unknown_task_and_model_fail_before_any_work(tmp_path):
     assert result.exit_code == 1 and "no-such-model" in result.stderr
 
 
+@pytest.mark.slow  # distils a model from MiniLM (about a minute)
 @needs_bbc
 def test_distilled_static_model_is_listed_benchmarked_and_plotted(tmp_path):
     result = runner.invoke(app, ["models", "distill", "minilm", "mini-static", "--pca-dims", "32",

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from simtool.embed import embed
 from simtool.encoders.fake import FakeEncoder
-from simtool.store import VectorStore
+from simtool.vectors.embed import embed
+from simtool.vectors.store import VectorStore
 
 TEXTS = [f"Article number {i} about topic {i % 7}." for i in range(50)]
 
@@ -53,9 +53,9 @@ def test_rows_are_l2_normalised_float32(tmp_path: Path):
 
 SLOW_RUN = textwrap.dedent("""
     import sys, time
-    from simtool.embed import embed
+    from simtool.vectors.embed import embed
     from simtool.encoders.fake import FakeEncoder
-    from simtool.store import VectorStore
+    from simtool.vectors.store import VectorStore
 
     class Slow(FakeEncoder):
         def encode(self, texts):
@@ -101,3 +101,64 @@ def test_two_runs_at_once_on_one_cache(tmp_path: Path):
         assert store.count() == 200
         check = store._db.execute("PRAGMA integrity_check").fetchone()[0]
     assert check == "ok"
+
+
+def _schema_version(path: Path) -> int:
+    import sqlite3
+
+    db = sqlite3.connect(path / "vectors.sqlite3")
+    try:
+        return db.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_a_new_cache_carries_the_schema_version(tmp_path: Path):
+    from simtool.vectors.store import SCHEMA_VERSION
+
+    with VectorStore(tmp_path):
+        pass
+    assert _schema_version(tmp_path) == SCHEMA_VERSION == 1
+
+
+def test_a_cache_from_before_versions_is_upgraded_with_a_message_and_keeps_its_vectors(tmp_path: Path):
+    import sqlite3
+
+    import pytest
+
+    from simtool.errors import CacheUpgraded
+
+    encoder = FakeEncoder()
+    with VectorStore(tmp_path) as store:
+        vectors, _ = embed(TEXTS[:5], encoder, store)
+    db = sqlite3.connect(tmp_path / "vectors.sqlite3")
+    db.execute("PRAGMA user_version = 0")  # as simtool wrote it before the schema had a version
+    db.commit()
+    db.close()
+    with pytest.warns(CacheUpgraded, match="upgraded from schema 0 to 1"), VectorStore(tmp_path) as store:
+        again, stats = embed(TEXTS[:5], FakeEncoder(), store)
+    assert stats.cached == 5 and _schema_version(tmp_path) == 1
+    np.testing.assert_array_equal(vectors, again)
+
+
+def test_a_cache_from_a_newer_simtool_is_refused_never_misread(tmp_path: Path):
+    import sqlite3
+
+    import pytest
+    from typer.testing import CliRunner
+
+    from simtool.cli import app
+    from simtool.errors import InputError
+
+    with VectorStore(tmp_path):
+        pass
+    db = sqlite3.connect(tmp_path / "vectors.sqlite3")
+    db.execute("PRAGMA user_version = 7")
+    db.commit()
+    db.close()
+    with pytest.raises(InputError, match="written by a newer simtool"):
+        VectorStore(tmp_path)
+    assert _schema_version(tmp_path) == 7 and not list(tmp_path.glob("*.damaged-*"))  # left as it was
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    result = CliRunner().invoke(app, ["embed", str(seeds), "--model", "fake", "--cache", str(tmp_path)])
+    assert result.exit_code == 1 and "newer simtool" in result.stderr and "Traceback" not in result.output

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simtool.clean import Cleaner, clean_text
-from simtool.corpus import load_corpus
-from simtool.prepare import clean_corpus
+from simtool.io.corpus import load_corpus
+from simtool.io.prepare import clean_corpus
+from simtool.text.clean import Cleaner, clean_text
 from tests.conftest import SEED_2015, SEED_2021, SEEDS
 
 JUNK_2015 = [
@@ -163,7 +163,7 @@ def test_cleaner_rejects_bad_parameters():
 def test_cleaner_never_crashes_and_only_removes_lines(text):
     result = Cleaner().fit([text, text + "\nx"]).clean(text)
     kept = result.text.splitlines()
-    from simtool.text import normalize_space
+    from simtool.text.basics import normalize_space
 
     originals = {normalize_space(line) for line in text.splitlines()}
     assert all(line in originals for line in kept)

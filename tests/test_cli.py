@@ -118,3 +118,16 @@ def test_no_clean_keeps_the_junk(cache_dir):
     result = invoke("compare", SEEDS, "--a", SEED_2015, "--b", SEED_2021, "--no-clean", "--model", "static", "--json")
     only_b = json.loads(result.stdout)["only_b"]
     assert any("View all comments" in s for s in only_b)
+
+
+def test_the_command_reference_is_generated_from_the_cli():
+    """docs/commands.md is what scripts/gen_commands.py makes from --help: it cannot drift."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("gen_commands", ROOT / "scripts" / "gen_commands.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    assert (ROOT / "docs" / "commands.md").read_text(encoding="utf-8") == generator.reference(), \
+        "docs/commands.md is out of date: run .venv/bin/python scripts/gen_commands.py"

@@ -11,11 +11,10 @@ from scipy.optimize import linear_sum_assignment
 from typer.testing import CliRunner
 
 from simtool.cli import app
-from simtool.cluster import NOISE, Views, choose_k, classes_of, cluster_corpus, ctfidf_terms, evaluate, represent
-from simtool.corpus import corpus_from_texts
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore
-from tests.conftest import SEEDS, SHARED_DATA, needs_bbc
+from simtool.io.corpus import corpus_from_texts
+from simtool.jobs.cluster import NOISE, Views, choose_k, classes_of, cluster_corpus, ctfidf_terms, evaluate, represent
+from simtool.vectors.store import VectorStore
+from tests.conftest import SEEDS, needs_bbc
 
 runner = CliRunner()
 
@@ -29,11 +28,6 @@ TOPIC_WORDS = {
 
 
 @pytest.fixture(scope="module")
-def bbc():
-    return prepare_corpus([SHARED_DATA / "bbc"])
-
-
-@pytest.fixture(scope="module")
 def bbc_views(bbc, tmp_path_factory):
     with VectorStore(tmp_path_factory.mktemp("cache")) as store:
         return represent(bbc, "hybrid", store)
@@ -43,11 +37,12 @@ def _matched(truth, labels):
     """For each true class, the cluster that best matches it (Hungarian matching)."""
     classes = sorted(set(truth))
     clusters = sorted(set(labels))
-    overlap = np.array([[sum(t == c and l == k for t, l in zip(truth, labels)) for k in clusters] for c in classes])
+    overlap = np.array([[sum(t == c and label == k for t, label in zip(truth, labels)) for k in clusters] for c in classes])
     rows, cols = linear_sum_assignment(-overlap)
     return {classes[r]: clusters[c] for r, c in zip(rows, cols)}
 
 
+@pytest.mark.slow  # MiniLM over all of BBC (about 2 minutes cold)
 @needs_bbc
 def test_hybrid_beats_each_view_on_bbc_and_labels_name_the_topics(bbc, bbc_views):
     truth = classes_of(bbc, "folder")
@@ -64,6 +59,7 @@ def test_hybrid_beats_each_view_on_bbc_and_labels_name_the_topics(bbc, bbc_views
         assert len(clusters[cluster].representatives) == 3
 
 
+@pytest.mark.slow  # MiniLM over all of BBC (about 2 minutes cold)
 @needs_bbc
 def test_k_auto_picks_between_4_and_8_on_bbc(bbc_views):
     k, scores = choose_k(bbc_views.vectors)
@@ -71,12 +67,13 @@ def test_k_auto_picks_between_4_and_8_on_bbc(bbc_views):
     assert set(scores) == set(range(2, 16))
 
 
+@pytest.mark.slow  # MiniLM over all of BBC (about 2 minutes cold)
 @needs_bbc
 def test_hdbscan_reports_noise_as_noise(bbc_views, bbc):
     result = cluster_corpus(bbc, algorithm="hdbscan", views=bbc_views)
     assert result.noise and all(result.assignments[i] == NOISE for i in result.noise)
     assert sum(c.size for c in result.clusters) + len(result.noise) == len(bbc)
-    assert result.settings["k"] is None
+    assert result.settings.k is None
 
 
 def test_cli_json_csv_and_evaluation(tmp_path, cache_dir):

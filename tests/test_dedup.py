@@ -10,20 +10,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from simtool.bench.perturb import edited_copy
 from simtool.cli import app
-from simtool.corpus import load_corpus
-from simtool.dedup import dedup_text, exact_jaccard_pairs, find_duplicates
-from simtool.perturb import edited_copy
-from simtool.prepare import clean_corpus
-from simtool.text import containment, jaccard, overlap, shingles, words
+from simtool.io.corpus import load_corpus
+from simtool.io.prepare import clean_corpus
+from simtool.jobs.dedup import dedup_text, find_duplicates
+from simtool.jobs.dedup.local import exact_jaccard_pairs
+from simtool.text.basics import containment, jaccard, overlap, shingles, words
 from tests.conftest import SEEDS, SHARED_DATA, needs_bbc
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def bbc_cleaned():
-    return clean_corpus(load_corpus([SHARED_DATA / "bbc"]))
+def bbc_cleaned(bbc):
+    return bbc
 
 
 @needs_bbc
@@ -49,8 +50,8 @@ def test_bbc_every_pair_at_jaccard_08_is_grouped_and_none_below_is_reported(bbc_
 
 
 @needs_bbc
-def test_edited_republished_copies_are_found(bbc_cleaned):
-    raw = load_corpus([SHARED_DATA / "bbc"])
+def test_edited_republished_copies_are_found(bbc_cleaned, bbc_raw):
+    raw = bbc_raw
     originals = raw.documents[::20]
     copies = [edited_copy(doc, seed, edits=3 + seed % 3) for seed, doc in enumerate(originals)]
     corpus = clean_corpus(raw.with_documents(list(raw.documents) + copies))

@@ -8,16 +8,16 @@ from collections import Counter
 import pytest
 from typer.testing import CliRunner
 
-from simtool.actors import actor_key, actor_names, speaker_of
 from simtool.cli import app
-from simtool.dates import resolve_date
-from simtool.document import Document
-from simtool.drift import find_drift
 from simtool.encoders import get_encoder
-from simtool.fightin_words import distinctive_terms
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore
-from simtool.text import words
+from simtool.io.dates import resolve_date
+from simtool.io.document import Document
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.drift.speakers import actor_key, actor_names, speaker_of
+from simtool.jobs.drift.terms import distinctive_terms
+from simtool.jobs.drift.timeline import find_drift
+from simtool.text.basics import words
+from simtool.vectors.store import VectorStore
 from tests.conftest import SEEDS, SHARED_DATA, needs_bbc
 
 runner = CliRunner()

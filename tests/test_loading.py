@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simtool.corpus import load_corpus
 from simtool.errors import InputError, NoDocumentsError, UnknownDocumentError
+from simtool.io.corpus import load_corpus
 from tests.conftest import SEED_2015, SEED_2021, SEEDS, SHARED_DATA, needs_bbc
 
 

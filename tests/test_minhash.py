@@ -6,13 +6,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simtool.corpus import corpus_from_texts, load_corpus
-from simtool.dedup import exact_jaccard_pairs, find_duplicates
-from simtool.minhash import LSH_RECALL, lsh_candidate_pairs, lsh_parameters, minhash_signatures
-from simtool.sentence_diff import SentenceDiff
-from simtool.shingling import ShingleOverlap, hash_shingles
-from simtool.text import normalized_lines, overlap, sentences_by_line, shingles, words
-from tests.conftest import SHARED_DATA, needs_bbc
+from simtool.io.corpus import corpus_from_texts
+from simtool.jobs.dedup import find_duplicates
+from simtool.jobs.dedup.local import exact_jaccard_pairs
+from simtool.jobs.dedup.minhash import LSH_RECALL, lsh_candidate_pairs, lsh_parameters, minhash_signatures
+from simtool.text.basics import normalized_lines, overlap, sentences_by_line, shingles, words
+from simtool.text.sentence_diff import SentenceDiff
+from simtool.text.shingling import ShingleOverlap, hash_shingles
+from tests.conftest import needs_bbc
 
 EDGE_TEXTS = ["", "   ", "one", "two words", "The cat sat on the mat", "the CAT sat on the mat today",
               "don't stop O’Neill now, it's 5 o'clock", "Café crème brûlée à la carte ce soir", "a a a a a a a a",
@@ -46,8 +47,8 @@ def test_overlaps_agree_with_strings_for_any_chunking(token_lists, chunk_size):
 
 
 @needs_bbc
-def test_hashed_shingle_sets_match_strings_on_bbc():
-    texts = [doc.text for doc in load_corpus([SHARED_DATA / "bbc"]).documents]
+def test_hashed_shingle_sets_match_strings_on_bbc(bbc_raw):
+    texts = [doc.text for doc in bbc_raw.documents]
     hashed = ShingleOverlap(hash_shingles(texts, chunk_size=500))
     assert [hashed.size(i) for i in range(len(texts))] == [len(shingles(words(t), 5)) for t in texts]
 

@@ -8,13 +8,18 @@ import warnings
 import numpy as np
 import pytest
 
-from simtool.embed import embed
-from simtool.encoders.precision import (PrecisionChecks, PrecisionFallback, choose_precision, probe_texts,
-                                        reduced_precision)
+from simtool.encoders.precision import (
+    PrecisionChecks,
+    PrecisionFallback,
+    choose_precision,
+    probe_texts,
+    reduced_precision,
+)
 from simtool.encoders.registry import minilm_dir
 from simtool.encoders.transformer import TransformerEncoder
 from simtool.errors import InputError
-from simtool.store import VectorStore
+from simtool.vectors.embed import embed
+from simtool.vectors.store import VectorStore
 
 
 @pytest.mark.parametrize("flags, expected", [

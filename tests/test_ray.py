@@ -11,15 +11,15 @@ from conftest import SEEDS, needs_bbc
 from typer.testing import CliRunner
 
 from simtool.cli import app
-from simtool.dedup import find_duplicates
-from simtool.embed import embed
 from simtool.encoders import get_encoder
 from simtool.engines import get_engine
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.dedup import find_duplicates
+from simtool.vectors.embed import embed
+from simtool.vectors.store import VectorStore
 
 ray = pytest.importorskip("ray")
-pytestmark = needs_bbc
+pytestmark = [needs_bbc, pytest.mark.slow]  # a local Ray instance and BBC: about 3 minutes
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +27,6 @@ def engine():
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     yield get_engine("ray", workers=2)
     ray.shutdown()
-
-
-@pytest.fixture(scope="module")
-def bbc():
-    from conftest import SHARED_DATA
-
-    return prepare_corpus(SHARED_DATA / "bbc")
 
 
 def test_embed_gives_the_local_vectors_into_the_same_cache(engine, bbc, tmp_path):
@@ -77,7 +70,7 @@ def test_distributed_connected_components_equal_scipy(engine, seed):
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components as scipy_components
 
-    from simtool.engines.ray_dedup import connected_components
+    from simtool.jobs.dedup.ray import connected_components
 
     rng = np.random.default_rng(seed)
     n = 400
@@ -142,8 +135,8 @@ def test_dataset_path_embeds_to_shards_the_local_path_reads_and_clusters_them(en
     from sklearn.cluster import KMeans
     from sklearn.metrics import adjusted_rand_score
 
-    from simtool.shards import read_shards, shard_files
-    from simtool.store import text_hash
+    from simtool.text.basics import text_hash
+    from simtool.vectors.shards import read_shards, shard_files
 
     runner = CliRunner()
     cache, out = tmp_path / "cache", tmp_path / "out"
@@ -198,7 +191,6 @@ def test_embed_shards_cli_on_both_engines(engine, tmp_path):
 
 def test_dedup_of_a_dataset_corpus_equals_the_local_groups(engine, bbc, tmp_path):
     import pyarrow.parquet as pq
-
     from conftest import SHARED_DATA
 
     local = find_duplicates(bbc, all_pairs=True)
@@ -218,14 +210,14 @@ def test_a_parquet_file_is_read_in_parts_with_the_local_ids(engine, tmp_path, mo
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    import simtool.corpus
-    from simtool.corpus import load_corpus, plan_units
+    import simtool.io.corpus
+    from simtool.io.corpus import load_corpus, plan_units
 
     texts = [f"Story {i}: the council voted on plan {i % 7} after a long debate." for i in range(3000)]
     titles = [f"T{i}" for i in range(3000)]
     texts[1234] = titles[1234] = ""  # a bad record in the second part
     pq.write_table(pa.table({"text": texts, "title": titles}), tmp_path / "big.parquet", row_group_size=500)
-    monkeypatch.setattr(simtool.corpus, "ROWS_PER_UNIT", 1000)
+    monkeypatch.setattr(simtool.io.corpus, "ROWS_PER_UNIT", 1000)
     assert [u["row_groups"] for u in plan_units([tmp_path])[0]] == [(0, 2), (2, 4), (4, 6)]
     local = load_corpus([tmp_path])
     read = engine.read_documents([tmp_path], clean=False)

@@ -22,16 +22,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from simtool import clean_text, compare, corpus_from_texts, find_duplicates, find_drift, related
+from simtool import clean_text, compare, corpus_from_texts, find_drift, find_duplicates, related
 from simtool.cli import app
-from simtool.analyze import analyze
-from simtool.cluster import cluster_corpus
-from simtool.report import render_report
-from simtool.document import Document
-from simtool.corpus import Corpus, load_corpus
 from simtool.encoders import get_encoder
 from simtool.errors import SimtoolError
-from simtool.store import VectorStore
+from simtool.io.corpus import Corpus, load_corpus
+from simtool.io.document import Document
+from simtool.jobs.analyze import analyze
+from simtool.jobs.cluster import cluster_corpus
+from simtool.report import render_report
+from simtool.vectors.store import VectorStore
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,6 +100,7 @@ def test_a_200_mb_file_is_refused_without_reading_it(tmp_path, cache_dir):
     assert "dump.txt: 200 MB, more than the 64 MB read as one document" in stderr
 
 
+@pytest.mark.slow  # writes and loads 100,000 files (15 s)
 def test_100000_tiny_files_in_nested_folders(tmp_path):
     root = tmp_path / "many"
     for i in range(100_000):
@@ -256,7 +257,7 @@ def test_a_truncated_cache_is_never_read_as_vectors(tmp_path):
     texts = [f"text number {i} " * 20 for i in range(3000)]
     encoder = get_encoder("fake")
     with VectorStore(tmp_path) as store:
-        from simtool.embed import embed
+        from simtool.vectors.embed import embed
 
         exact, _ = embed(texts, encoder, store)
         store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -270,8 +271,8 @@ def test_a_truncated_cache_is_never_read_as_vectors(tmp_path):
 
 def test_a_cached_row_of_the_wrong_size_is_recomputed(tmp_path):
     encoder = get_encoder("fake")
-    from simtool.embed import embed
-    from simtool.store import text_hash
+    from simtool.text.basics import text_hash
+    from simtool.vectors.embed import embed
 
     with VectorStore(tmp_path) as store:
         good, _ = embed(["hello there"], encoder, store)

@@ -136,6 +136,7 @@ def test_report_on_bbc(browser, tmp_path, shared_cache):
     page.page.close()
 
 
+@pytest.mark.slow  # 10,000 articles through analyze and the browser (20 s)
 @pytest.mark.skipif(not (SHARED_DATA / "huffpost").is_dir(), reason="../shared/data/huffpost is not beside the project")
 def test_report_on_huffpost(browser, tmp_path, shared_cache):
     out, data = _analyze(tmp_path, shared_cache, SHARED_DATA / "huffpost", *FAST)
@@ -269,7 +270,7 @@ def test_analyze_of_an_empty_folder_is_one_line(tmp_path, shared_cache):
 def test_nearest_neighbours_rank_as_top_k_does():
     import numpy as np
 
-    from simtool.similarity import nearest_neighbours, top_k
+    from simtool.vectors.similarity import nearest_neighbours, top_k
 
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(300, 16)).astype(np.float32)
@@ -283,11 +284,11 @@ def test_nearest_neighbours_rank_as_top_k_does():
     assert i not in rows[i]
 
 
-@pytest.mark.parametrize("method", ["pca", "umap"])
+@pytest.mark.parametrize("method", ["pca", pytest.param("umap", marks=pytest.mark.slow)])  # UMAP: 30 s
 def test_the_map_is_deterministic_and_scaled(method):
     import numpy as np
 
-    from simtool.projection import project_2d
+    from simtool.vectors.projection import project_2d
 
     if method == "umap":
         pytest.importorskip("umap")

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from simtool.cluster import classes_of
-from simtool.corpus import Corpus
 from simtool.errors import InputError
-from simtool.prepare import prepare_corpus
-from simtool.text import split_sentences
+from simtool.io.corpus import Corpus
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.cluster.local import classes_of
+from simtool.text.basics import split_sentences
 
 STSB = "stsb/sts-dev.tsv"
 MSRP = "msrp/msr_paraphrase_test.txt"
@@ -122,7 +122,9 @@ def retrieval_set(corpus: Corpus, name: str) -> RetrievalSet:
     Documents with nothing left for a body are left out. Bodies that are equal are one
     document, which every query of theirs should find.
     """
-    queries, documents, relevant = [], [], []
+    queries: list[str] = []
+    documents: list[str] = []
+    relevant: list[int] = []
     position: dict[str, int] = {}
     for doc in corpus:
         query, body = doc.title.strip(), doc.text.strip()

@@ -9,8 +9,12 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.stats import spearmanr
 from sklearn.cluster import KMeans
-from sklearn.metrics import average_precision_score, normalized_mutual_info_score, precision_recall_curve
-from sklearn.metrics import v_measure_score
+from sklearn.metrics import (
+    average_precision_score,
+    normalized_mutual_info_score,
+    precision_recall_curve,
+    v_measure_score,
+)
 
 from simtool.encoders.base import Vectors
 
@@ -61,13 +65,13 @@ def ranks_of_relevant(queries: Vectors, documents: Vectors, relevant: list[int])
     Ties count against the query: a query that scores every document 0 (no shared term under
     TF-IDF) finds nothing, rather than its document by luck of the order.
     """
-    relevant = np.asarray(relevant)
-    ranks = np.empty(len(relevant), dtype=np.int64)
-    for start in range(0, len(relevant), _QUERY_BLOCK):
+    relevant_rows = np.asarray(relevant)
+    ranks = np.empty(len(relevant_rows), dtype=np.int64)
+    for start in range(0, len(relevant_rows), _QUERY_BLOCK):
         block = queries[start:start + _QUERY_BLOCK] @ documents.T
         block = block.toarray() if sp.issparse(block) else np.asarray(block)
         rows = np.arange(len(block))
-        own = block[rows, relevant[start:start + _QUERY_BLOCK]]
+        own = block[rows, relevant_rows[start:start + _QUERY_BLOCK]]
         ranks[start:start + len(block)] = (block >= own[:, None]).sum(axis=1) - 1
     return ranks
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from simtool.state import write_output
 from simtool.bench.results import pareto_front
+from simtool.state import write_output
 
 
 def plot_pareto(points: dict[str, tuple[float, float]], path: Path, title: str = "") -> Path:

@@ -48,7 +48,7 @@ def to_json(result: BenchmarkResult) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "simtool_version": _version(),
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "seconds": round(result.seconds, 3),
         "models": result.models,

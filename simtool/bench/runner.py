@@ -17,13 +17,13 @@ from pathlib import Path
 
 from simtool.bench import datasets, metrics
 from simtool.bench.speed import measure_speed
-from simtool.corpus import Corpus
-from simtool.embed import embed
 from simtool.encoders import Encoder, get_encoder
 from simtool.encoders.base import Vectors
 from simtool.encoders.registry import distilled_models
 from simtool.errors import InputError, Problem
-from simtool.store import VectorStore
+from simtool.io.corpus import Corpus
+from simtool.vectors.embed import embed
+from simtool.vectors.store import VectorStore
 
 TASKS = ("sts", "pairs", "clustering", "retrieval", "speed")
 BUILTIN_MODELS = ("tfidf", "tfidf-svd", "static", "minilm")
@@ -111,7 +111,7 @@ class _Data:
         self._need(datasets.MSRP)
         return datasets.load_msrp(self.root)
 
-    @cache
+    @cache  # noqa: B019 (one runner per bench run: the corpora are meant to live as long as it)
     def standard_corpus(self, name: str) -> Corpus:
         """BBC or HuffPost, loaded and cleaned once for every task that reads it."""
         return datasets.load_user_corpus([self._need(datasets.STANDARD_CORPORA[name])])
@@ -250,7 +250,7 @@ def run_benchmark(
                 result.warnings.append(f"skipped {task}: {exc}")
     if "retrieval" in tasks and "retrieval" not in skipped:
         result.warnings += [s.warning for s in data.retrieval if s.warning]
-    if data.corpus_paths and "user_corpus" in vars(data):
+    if data.corpus_paths and "user_corpus" in vars(data) and data.user_corpus is not None:
         result.problems = list(data.user_corpus.problems)
     if not result.scores:
         raise InputError("nothing was benchmarked: " + "; ".join(result.warnings or ["no models"]))

@@ -28,6 +28,7 @@ def _quiet_libraries() -> None:
 
 def _build_app() -> typer.Typer:
     from simtool.cli.analyze_cmd import analyze_command
+    from simtool.cli.bench_cmd import bench_command
     from simtool.cli.clean_cmd import clean_command
     from simtool.cli.cluster_cmd import cluster_command
     from simtool.cli.compare_cmd import compare_command
@@ -35,7 +36,6 @@ def _build_app() -> typer.Typer:
     from simtool.cli.drift_cmd import drift_command
     from simtool.cli.embed_cmd import embed_command
     from simtool.cli.index_cmd import index_command
-    from simtool.cli.bench_cmd import bench_command
     from simtool.cli.models_cmd import distill_command, models_command
     from simtool.cli.related_cmd import related_command
 

@@ -7,15 +7,13 @@ from typing import Annotated
 
 import typer
 
-from simtool.analyze import DEFAULT_AXIS, analyze
 from simtool.cli import options, session
-from simtool.cli.cluster_cmd import cluster_json
-from simtool.cli.drift_cmd import drift_json
 from simtool.cli.output import print_json, stage_progress, stderr, stdout
-from simtool.cluster import HYBRID
-from simtool.drift import BY
-from simtool.projection import MAP_METHODS
+from simtool.jobs.analyze import DEFAULT_AXIS, analyze
+from simtool.jobs.cluster import HYBRID
+from simtool.jobs.drift import BY
 from simtool.state import claim_outputs
+from simtool.vectors.projection import MAP_METHODS
 
 
 def analyze_command(
@@ -65,28 +63,9 @@ def analyze_command(
     write_report(result, corpus, out, title=title or "simtool report: " + ", ".join(str(p) for p in paths))
     stderr().print(f"wrote the report to {out}", markup=False, soft_wrap=True)
     if json:
-        print_json(analysis_json(result))
+        print_json(result.to_json())
         return
     _print_summary(result)
-
-
-def analysis_json(result) -> dict:
-    """The analysis in the shapes the single commands print with --json."""
-    c = result.clusters
-    return {
-        "summary": result.summary(),
-        "settings": result.settings,
-        "clusters": cluster_json(c),
-        "duplicates": result.duplicates.groups,
-        "related": {"neighbours": result.neighbours, "pairs": result.related_pairs, "query": result.query_related},
-        "timelines": [{"cluster": t.cluster, "label": t.label, "drift": drift_json(t.drift, dates=False)}
-                      for t in result.timelines],
-        "comparisons": result.comparisons,
-        "map": {"method": result.projection.method,
-                "points": {doc_id: [round(float(x), 4), round(float(y), 4)]
-                           for doc_id, (x, y) in zip(c.assignments, result.projection.xy)}},
-        "notes": result.notes,
-    }
 
 
 def _print_summary(result) -> None:

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from simtool.clean import Cleaner
 from simtool.cli import options
 from simtool.cli.output import print_json, stdout
-from simtool.corpus import load_corpus
+from simtool.io.corpus import load_corpus
+from simtool.text.clean import Cleaner
 
 
 def clean_command(

@@ -7,17 +7,14 @@ import io
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, report_problems, safe_cell, stderr, stdout
-from simtool.cluster import ALGORITHMS, HYBRID, classes_of, cluster_corpus, evaluate
-from simtool.document import content_of
 from simtool.errors import InputError
+from simtool.jobs.cluster import ALGORITHMS, HYBRID, classes_of, cluster_corpus, evaluate
 from simtool.state import claim_outputs, write_output
-from simtool.store import text_hash
 
 
 def cluster_command(
@@ -68,17 +65,18 @@ def cluster_command(
     if out is not None:
         _write_assignments(corpus, result, out)
     if json:
-        print_json({**cluster_json(result), "evaluation": scores})
+        print_json({**result.to_json(), "evaluation": scores})
         return
     _print(result, scores)
 
 
 def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, evaluate_field, engine, cache,
                     no_clean, strict, text_field) -> None:
-    from simtool.engines.ray_cluster import LABEL_SAMPLE
-    from simtool.shards import shard_files
+    from simtool.engines import ray_engine
+    from simtool.jobs.cluster.ray import cluster_files_on_ray
 
-    if engine is None:
+    on_ray = ray_engine(engine)
+    if on_ray is None:
         raise InputError("--shards clusters past one machine's memory on Ray: add --engine ray "
                          "(or use --out for a CSV of this machine's clustering)")
     if model in (HYBRID, "tfidf", "tfidf-svd") or algorithm != "kmeans" or evaluate_field:
@@ -86,37 +84,21 @@ def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, eva
                          "hybrid and TF-IDF views, other algorithms and --evaluate need the corpus in memory")
     encoder = session.encoder(model, cache=cache)
     with session.store(cache) as store:
-        read = engine.read_documents(paths, clean=not no_clean, strict=strict, text_field=text_field)
-        report_problems(read.problems)
-        engine.embed_to_shards(read, encoder, store, directory / "vectors")
-        sample = read.dataset.take(LABEL_SAMPLE)
-        contents = [content_of(row["title"], row["text"]) for row in sample]
-        hashes = [text_hash(c) for c in contents]
-        found = store.get_many(encoder.identity, hashes)
-        vectors = np.vstack([found[h] for h in hashes])
-        result = engine.cluster_shards(shard_files(directory / "vectors", encoder.identity),
-                                       k if isinstance(k, int) else None, directory / "clusters", seed=seed,
-                                       label_texts=contents, label_vectors=vectors, total=read.count)
-    summary = {"documents": read.count, "k": result.k, "k_scores": result.k_scores,
-               "clusters": [{"id": c, "size": size, "label": ", ".join(terms[:5]), "terms": terms}
-                            for c, (size, terms) in enumerate(zip(result.sizes, result.labels))],
-               "vectors": str(directory / "vectors"), "assignments": result.directory}
+        found = cluster_files_on_ray(paths, on_ray, encoder, directory, k=k if isinstance(k, int) else None,
+                                     seed=seed, store=store, clean=not no_clean, strict=strict, text_field=text_field)
+    report_problems(found.problems)
+    summary = found.to_json()
     if json:
         print_json(summary)
         return
-    table = Table(title=f"{result.k} clusters of {read.count} documents ({encoder.name}; k-means fitted on a sample, assigned on Ray); "
+    result = found.clusters
+    table = Table(title=f"{result.k} clusters of {found.documents} documents ({encoder.name}; k-means fitted on a sample, assigned on Ray); "
                         f"assignments in {result.directory}", title_justify="left")
     for column in ("cluster", "size", "label"):
         table.add_column(column, overflow="fold")
     for cluster in summary["clusters"]:
         table.add_row(str(cluster["id"]), str(cluster["size"]), cluster["label"])
     stdout().print(table, markup=False)
-
-
-def cluster_json(result) -> dict:
-    """A clustering as `--json` prints it (without the evaluation)."""
-    return {"assignments": result.assignments, "clusters": result.clusters, "noise": result.noise,
-            "settings": result.settings, "k_scores": result.k_scores}
 
 
 def _write_assignments(corpus, result, path: Path) -> None:
@@ -132,11 +114,11 @@ def _write_assignments(corpus, result, path: Path) -> None:
 def _print(result, scores) -> None:
     console = stdout()
     if result.k_scores:
-        chosen = result.settings["k"]
+        chosen = result.settings.k
         console.print("k by stability (mean adjusted Rand index of 80% subsamples): "
                       + ", ".join(f"{k}: {s:.3f}" + (" <-" if k == chosen else "") for k, s in result.k_scores.items()),
                       markup=False)
-    table = Table(title=f"{len(result.clusters)} clusters ({result.settings['model']}, {result.settings['algorithm']}); "
+    table = Table(title=f"{len(result.clusters)} clusters ({result.settings.model}, {result.settings.algorithm}); "
                         f"{len(result.noise)} documents as noise", title_justify="left")
     for column in ("cluster", "size", "label", "representative headlines", "dates", "sources"):
         table.add_column(column, overflow="fold")

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, stdout
-from simtool.compare import THRESHOLDS, compare, compared_encoders
+from simtool.jobs.compare import THRESHOLDS, compare, compared_encoders
 
 
 def compare_command(
@@ -37,12 +37,12 @@ def compare_command(
         raise typer.BadParameter("give both --a and --b")
     else:
         doc_a, doc_b = corpus.get(a), corpus.get(b)
-    encoders = {name: session.encoder(name, pooling, cache, precision, device) for name in compared_encoders(model)}
+    encoders = compared_encoders(model, cache, pooling=pooling, precision=precision, device=device)
     with session.store(cache) as store:
         result = compare(doc_a, doc_b, encoders, store, sentence_encoder=model,
                          background=[d.content for d in corpus])
     if json:
-        print_json(result)
+        print_json(result.to_json())
         return
     console = stdout()
     console.print(f"A: {doc_a.id}  {doc_a.label}", markup=False)

@@ -14,8 +14,8 @@ from rich.table import Table
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, report_problems, safe_cell, stderr, stdout, to_jsonable
-from simtool.dedup import METHODS, deduplicated, find_duplicates
 from simtool.errors import InputError
+from simtool.jobs.dedup import METHODS, deduplicated, find_duplicates
 from simtool.state import claim_outputs, write_output
 
 
@@ -62,14 +62,20 @@ def dedup_command(
     if threshold is None:
         threshold, containment = 0.5, containment if containment is not None else 0.8
     if shards is not None:
-        engine = session.engine(engine_name, ray_address, workers)
-        if engine is None or method != "minhash" or write_deduplicated is not None:
+        from simtool.engines import ray_engine
+
+        on_ray = ray_engine(session.engine(engine_name, ray_address, workers))
+        if on_ray is None or method != "minhash" or write_deduplicated is not None:
             raise InputError("--shards finds copies past one machine's memory: it needs --engine ray and "
                              "--method minhash, and writes no --write-deduplicated corpus")
-        read = engine.read_documents(paths, clean=not no_clean, strict=strict, text_field=text_field)
-        report_problems(read.problems)
-        result = engine.find_duplicates_in(read, threshold=threshold, containment_threshold=containment)
-        _write_member_shards(result, shards)
+        from simtool.jobs.dedup.ray import find_duplicates_in_files
+
+        result, problems = find_duplicates_in_files(paths, on_ray, shards, threshold=threshold,
+                                                    containment_threshold=containment, clean=not no_clean,
+                                                    strict=strict, text_field=text_field)
+        report_problems(problems)
+        members = sum(len(group.members) for group in result.groups)
+        stderr().print(f"wrote {members} group members to {shards}", markup=False)
         _show(result, json, csv_out)
         return
     claim_outputs([write_deduplicated, write_deduplicated and _mapping_path(write_deduplicated)], force)
@@ -89,28 +95,11 @@ def dedup_command(
 
 def _show(result, json: bool, csv_out: bool) -> None:
     if json:
-        print_json(result.groups)
+        print_json(result.to_json())
     elif csv_out:
         _print_csv(result)
     else:
         _print_table(result)
-
-
-def _write_member_shards(result, directory: Path) -> None:
-    import pyarrow as pa
-
-    from simtool.shards import replacing, write_shard
-
-    members = [(number, group.canonical, member) for number, group in enumerate(result.groups)
-               for member in group.details]
-    with replacing(directory):
-        write_shard(directory, pa.table({
-            "id": pa.array([m.id for _, _, m in members], pa.string()),
-            "group": pa.array([n for n, _, _ in members], pa.int32()),
-            "canonical": pa.array([c for _, c, _ in members], pa.string()),
-            "jaccard": pa.array([m.jaccard for _, _, m in members], pa.float32()),
-            "containment": pa.array([m.containment for _, _, m in members], pa.float32())}), prefix="duplicates")
-    stderr().print(f"wrote {len(members)} group members to {directory}", markup=False)
 
 
 def _write(corpus, result, path: Path) -> None:

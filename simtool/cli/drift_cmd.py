@@ -10,8 +10,8 @@ from rich.table import Table
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, stderr, stdout
-from simtool.drift import BY, RELEVANCE, cluster_documents, find_drift
-from simtool.drift_plot import plot_drift
+from simtool.jobs.drift.timeline import BY, RELEVANCE, cluster_documents, find_drift
+from simtool.report.drift_plot import plot_drift
 from simtool.state import claim_outputs
 
 
@@ -66,16 +66,9 @@ def drift_command(
     if plot is not None:
         stderr().print(f"wrote {plot_drift(result, plot)}", markup=False)
     if json:
-        print_json(drift_json(result))
+        print_json(result.to_json())
         return
     _print(result)
-
-
-def drift_json(result, dates: bool = True) -> dict:
-    """A drift result as `--json` prints it; `dates` adds every document's resolved date."""
-    return {"query": result.query, "by": result.by, "periods": result.periods, "drift": result.drift,
-            "largest_change": result.largest_change, "undated": result.undated,
-            **({"dates": result.dates} if dates else {}), "settings": result.settings}
 
 
 def _print(result) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, report_problems, stdout
-from simtool.embed import embed
-from simtool.shards import replacing, shard_identity, write_vectors
-from simtool.store import text_hash
+from simtool.engines import ray_engine
+from simtool.vectors.embed import embed
+from simtool.vectors.shards import write_corpus_shards
 
 
 def embed_command(
@@ -33,11 +33,12 @@ def embed_command(
     """
     encoder = session.encoder(model, pooling, cache, precision, device)
     engine = session.engine(engine_name, ray_address, workers)
-    if shards is not None and engine is not None:
+    on_ray = ray_engine(engine)
+    if shards is not None and on_ray is not None:
         with session.store(cache) as store:
-            read = engine.read_documents(paths, clean=not no_clean, strict=strict, text_field=text_field)
+            read = on_ray.read_documents(paths, clean=not no_clean, strict=strict, text_field=text_field)
             report_problems(read.problems)
-            sharded = engine.embed_to_shards(read, encoder, store, shards, batch_size=batch_size)
+            sharded = on_ray.embed_to_shards(read, encoder, store, shards, batch_size=batch_size)
         summary = {"texts": sharded.documents, "cached": sharded.cached, "encoded": sharded.encoded,
                    "shards": sharded.shards}
     else:
@@ -47,18 +48,11 @@ def embed_command(
                                    progress=update, engine=engine)
             summary = dict(stats.__dict__)
             if shards is not None:
-                summary["shards"] = _write_local_shards(corpus, encoder, vectors, store, shards)
+                summary["shards"] = write_corpus_shards(shards, corpus.ids, [doc.content for doc in corpus], vectors,
+                                                        encoder, store)
     if json:
         print_json({"model": encoder.name, "identity": encoder.identity, **summary})
         return
     written = f"; {summary['shards']} shard(s) in {shards}" if shards is not None else ""
     stdout().print(f"{summary['texts']} documents: {summary['cached']} from the cache, {summary['encoded']} "
                    f"encoded ({encoder.identity or encoder.name}){written}", markup=False)
-
-
-def _write_local_shards(corpus, encoder, vectors, store, out) -> int:
-    identity = shard_identity(encoder)
-    with replacing(out):
-        shards = write_vectors(out, corpus.ids, [text_hash(doc.content) for doc in corpus], vectors, identity)
-    store.add_shards(identity, out)
-    return shards

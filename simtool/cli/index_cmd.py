@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from simtool.ann import DTYPES, DEFAULT_DTYPE, SWITCH_OVER, build_index
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, stdout
+from simtool.vectors.ann import DEFAULT_DTYPE, DTYPES, SWITCH_OVER, build_index
 
 
 def index_command(

@@ -12,11 +12,11 @@ from rich.table import Table
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, safe_cell, stdout
-from simtool.document import Document
-from simtool.embed import embed
 from simtool.errors import InputError
-from simtool.prepare import prepare_corpus
-from simtool.related import nearest_documents, related
+from simtool.io.document import Document
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.related import nearest_documents, related
+from simtool.vectors.embed import embed
 
 
 def related_command(
@@ -56,14 +56,16 @@ def related_command(
         if not text.strip():
             raise InputError("--text is empty")
         query = Document(id="<text>", text=text)
-    else:
+    elif file is not None:
         query = prepare_corpus([file], clean=not no_clean, strict=True).documents[0]
+    else:
+        raise typer.BadParameter("give one of --doc, --text, --file or --all")
     encoder = session.encoder(model, pooling, cache, precision, device)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
         results = related(corpus, query, encoder, store, k=k, exact=exact, progress=update,
                           engine=session.engine(engine_name, ray_address, workers))
     if json:
-        print_json(results)
+        print_json(results.to_json())
         return
     console = stdout()
     table = Table(title=f"Related to {query.label}", title_justify="left")

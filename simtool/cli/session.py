@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from simtool.cli.output import report_problems
-from simtool.corpus import Corpus
 from simtool.encoders import Encoder, get_encoder
 from simtool.engines import Engine, get_engine
-from simtool.prepare import prepare_corpus
-from simtool.store import VectorStore
+from simtool.io.corpus import Corpus
+from simtool.io.prepare import prepare_corpus
+from simtool.vectors.store import VectorStore
 
 
 def load(paths: list[Path], no_clean: bool, strict: bool, text_field: str | None) -> Corpus:

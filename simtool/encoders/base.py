@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
-import scipy.sparse as sp
 
-Vectors = np.ndarray | sp.csr_matrix
+# A dense float32 array, or a scipy CSR matrix (TF-IDF). scipy ships no type information, so to the
+# type checker this is Any; `sp.issparse` tells the two apart at run time.
+Vectors: TypeAlias = Any
 
 
 @runtime_checkable
@@ -23,7 +24,9 @@ class Encoder(Protocol):
     """
 
     name: str
-    dim: int
+
+    @property
+    def dim(self) -> int: ...
 
     @property
     def identity(self) -> str | None: ...

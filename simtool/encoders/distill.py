@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from simtool.encoders.registry import BUILTIN, HUB_ALIASES, PROVENANCE, distilled_dir, minilm_dir
 from simtool.errors import InputError, UnknownModelError
@@ -54,7 +55,7 @@ def distill_static(teacher: str, name: str, *, pca_dims: int | None = 256, cache
         raise InputError(f"distillation needs model2vec's distill dependencies ({exc})") from None
     local = Path(source).is_dir() or os.environ.get("HF_HUB_OFFLINE") == "1"
     model = AutoModel.from_pretrained(source, local_files_only=local)
-    tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)
+    tokenizer: Any = AutoTokenizer.from_pretrained(source, local_files_only=local)  # a fast tokenizer, as distill needs
     static = distill_from_model(model, tokenizer, pca_dims=pca_dims, device="cpu")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simtool.encoders.base import Encoder
-from simtool.errors import UnknownModelError
-from simtool.state import read_json
-from simtool.store import default_cache_dir
+from simtool.errors import InputError, UnknownModelError
+from simtool.state import default_cache_dir, read_json
 
 PROVENANCE = "simtool.json"  # what `simtool models distill` made a model from
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "0_StaticEmbedding/model.safetensors")
@@ -140,7 +139,10 @@ def get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
     key = HUB_ALIASES.get(name.lower(), name.lower())
     if key in BUILTIN:
         factory = BUILTIN[key][0]
-        return factory(**options) if key == "minilm" else factory()  # only transformers take options
+        if key == "minilm":
+            return factory(**options)
+        _cpu_only(name, options)
+        return factory()
     path = Path(name).expanduser()
     distilled = distilled_dir(cache) / name
     if not path.is_dir() and "/" not in name and distilled.is_dir():
@@ -151,6 +153,22 @@ def get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
         raise UnknownModelError(f"unknown model {name!r}: no such folder, and not a model name "
                                 f"(built in: {', '.join(BUILTIN)})")
     return _from_hub(name, **options)
+
+
+def _cpu_only(name: str, options: dict) -> None:
+    """An encoder that runs on the CPU alone refuses another device rather than ignore it."""
+    device = options.get("device")
+    if device not in (None, "cpu"):
+        raise InputError(f"--device {device}: model {name!r} runs on the CPU only (a device applies to "
+                         f"sentence-transformers models such as minilm)")
+
+
+def resolve_encoder(model: Encoder | str, cache: Path | None = None, **options) -> Encoder:
+    """The one place a job's model argument is resolved: an `Encoder` as it is, a name through
+    `get_encoder`."""
+    if isinstance(model, str):
+        return get_encoder(model, cache=cache, **options)
+    return model
 
 
 def is_static_folder(path: Path) -> bool:
@@ -165,6 +183,7 @@ def _from_folder(path: Path, name: str, **options) -> Encoder:
     if is_static_folder(path):
         from simtool.encoders.static import StaticEncoder
 
+        _cpu_only(name, options)
         return StaticEncoder(path, revision=folder_revision(path))
     if (path / "modules.json").exists() or (path / "config_sentence_transformers.json").exists():
         from simtool.encoders.transformer import TransformerEncoder

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simtool.encoders.base import check_texts
-from simtool.store import text_hash
+from simtool.text.basics import text_hash
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -58,12 +58,14 @@ class TfidfEncoder:
 
     def encode(self, texts: Sequence[str]) -> sp.csr_matrix:
         texts = check_texts(texts)
-        if self.vectorizer_ is None:
-            self.fit(texts)
-        return self.vectorizer_.transform(texts).astype(np.float32).tocsr()
+        vectorizer = self.vectorizer_ if self.vectorizer_ is not None else self.fit(texts).vectorizer_
+        assert vectorizer is not None  # fit() sets it
+        return vectorizer.transform(texts).astype(np.float32).tocsr()
 
     def terms(self) -> np.ndarray:
         """The vocabulary, in column order."""
+        if self.vectorizer_ is None:
+            raise ValueError("the TF-IDF encoder is not fitted yet: call fit() or encode() first")
         return self.vectorizer_.get_feature_names_out()
 
 

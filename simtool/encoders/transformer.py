@@ -13,9 +13,17 @@ from pathlib import Path
 import numpy as np
 
 from simtool.encoders.base import check_texts, l2_normalize
-from simtool.encoders.precision import (MIN_COSINE, PrecisionChecks, PrecisionFallback, choose_precision,
-                                        encode_normalized, machine_key,
-                                        min_cosine_to_float32, probe_texts, reduced_precision)
+from simtool.encoders.precision import (
+    MIN_COSINE,
+    PrecisionChecks,
+    PrecisionFallback,
+    choose_precision,
+    encode_normalized,
+    machine_key,
+    min_cosine_to_float32,
+    probe_texts,
+    reduced_precision,
+)
 from simtool.errors import InputError
 from simtool.state import default_state_dir
 

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from simtool.analyze import Analysis
-from simtool.corpus import Corpus
+from simtool.io.corpus import Corpus
+from simtool.jobs.analyze import Analysis
 from simtool.report.charts import colour, map_points, timeline_chart
 from simtool.state import write_output
 
@@ -96,7 +96,7 @@ def render_report(analysis: Analysis, corpus: Corpus, *, title: str = "simtool r
     points = map_points(analysis.projection.xy, [assignments[doc.id] for doc in corpus],
                         [doc.label for doc in corpus], corpus.ids,
                         [doc.date.isoformat() if doc.date else "" for doc in corpus])
-    from simtool import __version__
+    from simtool._version import __version__
 
     return environment.get_template("template.html.j2").render(
         title=title, csp=content_security_policy(script, style), script=script, style=style,

@@ -1,0 +1,166 @@
+"""The Document record and the mapping from loose records (JSONL, CSV, Parquet rows,
+sidecar metadata) onto its fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from dateutil import parser as date_parser
+
+from simtool.text.basics import split_sentences
+
+# Field names people use for each Document field, in order of preference.
+ID_FIELDS = ("id", "doc_id", "document_id", "_id", "uuid", "guid")
+TEXT_FIELDS = ("text", "body", "content", "article", "full_text", "story", "maintext",
+               "description", "short_description", "summary")
+TITLE_FIELDS = ("title", "headline")
+DATE_FIELDS = ("date", "published", "published_at", "publish_date", "pubdate", "date_publish",
+               "datetime", "timestamp", "time", "created_at")
+SOURCE_FIELDS = ("source", "source_name", "site", "sitename", "publisher", "outlet", "domain")
+URL_FIELDS = ("url", "link", "href", "source_url")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article. `text` is the body (without the title); `meta` holds every other field."""
+
+    id: str
+    text: str
+    title: str = ""
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    origin: str = field(default="", compare=False)  # "path" or "path:line" it came from
+
+    @property
+    def content(self) -> str:
+        """What encoders see: the title, then the body."""
+        return content_of(self.title, self.text)
+
+    @cached_property
+    def sentences(self) -> tuple[str, ...]:
+        """The body split into sentences, once."""
+        return tuple(split_sentences(self.text))
+
+    @property
+    def label(self) -> str:
+        """A short human name: the title, else the id."""
+        return self.title or self.id
+
+
+def content_of(title: str | None, text: str | None) -> str:
+    """What encoders see of a document: the title, then the body (once, if the body repeats it)."""
+    title, text = title or "", text or ""
+    if title and not text.startswith(title):
+        return f"{title}\n\n{text}" if text else title
+    return text
+
+
+class MissingTextField(ValueError):
+    """A record with no field that could hold its text."""
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from the forms found in the wild; None for an empty value.
+
+    Raises ValueError for a value that is no date (the caller reports it and keeps the record).
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"date {value!r} is not a date string")
+    try:
+        return date_parser.parse(value.strip(), default=dt.datetime(1900, 1, 1)).date()
+    except (ValueError, OverflowError, date_parser.ParserError) as exc:
+        raise ValueError(f"date {value!r} is not a date") from exc
+
+
+def _pick(record: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str | None, Any]:
+    lowered = {str(k).lower(): k for k in record if k is not None}
+    for name in names:
+        key = lowered.get(name)
+        if key is not None and record[key] not in (None, ""):
+            return key, record[key]
+    return None, None
+
+
+def _as_str(value: Any, what: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return ""
+        return str(value)
+    raise ValueError(f"{what} is a {type(value).__name__}, not a string")
+
+
+def document_from_record(
+    record: Mapping[str, Any],
+    default_id: str,
+    origin: str,
+    text_field: str | None = None,
+) -> tuple[Document, list[str]]:
+    """Map a loose record onto a Document.
+
+    Returns the document and a list of warnings about fields that were dropped (a bad date).
+    Raises ValueError when the record has no usable text.
+    """
+    if not isinstance(record, Mapping):
+        raise ValueError(f"record is a {type(record).__name__}, not an object")
+    if text_field is not None:
+        text_key, text = (text_field, record.get(text_field)) if text_field in record else (None, None)
+        if text_key is None:
+            raise MissingTextField(f"no {text_field!r} field")
+    else:
+        text_key, text = _pick(record, TEXT_FIELDS)
+    title_key, title = _pick(record, TITLE_FIELDS)
+    if text_key is None and title_key is None:
+        fields = ", ".join(str(k) for k in list(record)[:8]) or "none"
+        raise MissingTextField(f"no text field (looked for {', '.join(TEXT_FIELDS[:5])}, ...; found {fields})")
+    if text is None and text_key is not None:
+        raise ValueError(f"field {text_key!r} is null")
+    if text_key is not None and not isinstance(text, str):  # a number is an id or a count, not an article
+        raise ValueError(f"field {text_key!r} is a {type(text).__name__}, not a string")
+    text = text if text_key and isinstance(text, str) else ""
+    title = _as_str(title, f"field {title_key!r}").strip() if title_key else ""
+    if not text.strip() and not title:
+        raise ValueError("empty text")
+
+    warnings: list[str] = []
+    id_key, doc_id = _pick(record, ID_FIELDS)
+    doc_id = _as_str(doc_id, "id").strip() if id_key else ""
+    date_key, raw_date = _pick(record, DATE_FIELDS)
+    try:
+        date = parse_date(raw_date)
+    except ValueError as exc:
+        warnings.append(f"{exc}; kept without a date")
+        date = None
+    if date is not None and date > dt.date.today() + dt.timedelta(days=1):
+        warnings.append(f"date {date.isoformat()} is in the future; kept as given")
+    source_key, source = _pick(record, SOURCE_FIELDS)
+    url_key, url = _pick(record, URL_FIELDS)
+    used = {text_key, title_key, id_key, date_key, source_key, url_key}
+    meta = {str(k): v for k, v in record.items() if k not in used and k is not None}
+    doc = Document(
+        id=doc_id or default_id,
+        text=text,
+        title=title,
+        date=date,
+        source=str(source).strip() if source is not None else None,
+        url=str(url).strip() if url is not None else None,
+        meta=meta,
+        origin=origin,
+    )
+    return doc, warnings

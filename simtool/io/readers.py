@@ -1,0 +1,209 @@
+"""Format readers: each turns one file into loose records (dicts) or reports what is wrong.
+
+A reader yields `(line_or_row, record)` pairs and, for a record it cannot read, a `Problem`;
+it raises `ValueError` only when the file as a whole is unreadable. Mapping records onto
+Documents is `document.document_from_record`'s job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from simtool.errors import Problem
+from simtool.io.decode import decode_text
+from simtool.io.document import TEXT_FIELDS
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm"}
+DATA_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet"}
+TEXT_COLUMNS = set(TEXT_FIELDS)  # a Parquet column of one of these names must hold strings
+SIDECAR_NAMES = {"metadata.jsonl", "metadata.csv"}
+# Files in a folder that document the folder rather than being articles.
+NOT_ARTICLES = {"readme", "license", "licence", "copying", "changelog", "notice"}
+
+Record = dict[str, Any]
+Item = tuple[int | None, Record] | Problem
+
+
+def read_bytes_as_text(path: Path) -> str:
+    """The file's text, decoded (see `decode.decode_text`)."""
+    text, _ = decode_text(path.read_bytes())
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- plain text, Markdown, HTML: one document per file -------------------------------------
+
+def _split_title(text: str) -> tuple[str, str]:
+    """A leading headline line (short, set off by a blank line, no final full stop) and the body."""
+    lines = text.lstrip("\n\ufeff").split("\n")
+    first = lines[0].strip()
+    rest_starts_blank = len(lines) > 1 and not lines[1].strip()
+    if first and rest_starts_blank and len(first.split()) <= 30 and not first.endswith("."):
+        return first, "\n".join(lines[1:]).strip("\n")
+    return "", text.strip("\n")
+
+
+def read_plain(path: Path) -> Record:
+    """A .txt file: the first line is the title when it looks like one (see `_split_title`)."""
+    title, body = _split_title(read_bytes_as_text(path))
+    return {"title": title, "text": body}
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(\*\*|__|`)")
+_MD_PREFIX = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+)", re.MULTILINE)
+
+
+def read_markdown(path: Path) -> Record:
+    """A .md file: YAML front matter becomes fields, the first `# ` heading the title."""
+    import yaml
+
+    text = read_bytes_as_text(path)
+    record: Record = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            front = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            raise ValueError(f"front matter is not YAML: {str(exc).splitlines()[0]}") from exc
+        if isinstance(front, dict):
+            record.update({str(k): v for k, v in front.items()})
+        text = text[match.end():]
+    heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+    if heading and not text[: heading.start()].strip():
+        record.setdefault("title", heading.group(1).strip())
+        text = text[heading.end():]
+    text = _MD_PREFIX.sub("", _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text)))
+    record["text"] = text.strip("\n")
+    if "title" not in record:
+        title, body = _split_title(record["text"])
+        record.update(title=title, text=body)
+    return record
+
+
+def read_html(path: Path) -> Record:
+    """An .html file through trafilatura's main-text extractor (menus, ads and comments dropped)."""
+    import trafilatura
+
+    html = read_bytes_as_text(path)
+    extracted: Any = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                                 include_tables=False)  # a Document, in trafilatura >= 1.9
+    if extracted is None or not (extracted.text or "").strip():
+        raise ValueError("no article text found in the HTML")
+    record: Record = {"title": extracted.title or "", "text": extracted.text}
+    for key, value in (("date", extracted.date), ("source", extracted.sitename),
+                       ("url", extracted.url), ("author", extracted.author)):
+        if value:
+            record[key] = value
+    return record
+
+
+# --- data files: many records per file ------------------------------------------------------
+
+def read_jsonl(path: Path) -> Iterator[Item]:
+    """JSON Lines (one object a line); a file holding one JSON array is read as its items."""
+    text = read_bytes_as_text(path)
+    stripped = text.lstrip()
+    if stripped.startswith("[") or path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if path.suffix == ".json":
+                raise ValueError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+        else:
+            items = data if isinstance(data, list) else [data]
+            for index, item in enumerate(items, start=1):
+                if isinstance(item, dict):
+                    yield index, item
+                else:
+                    yield Problem.at(path, f"item {index} is a {type(item).__name__}, not an object")
+            return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Problem.at(path, f"not valid JSON ({exc.msg})", number)
+            continue
+        if isinstance(item, dict):
+            yield number, item
+        else:
+            yield Problem.at(path, f"a JSON {type(item).__name__}, not an object", number)
+
+
+def read_csv(path: Path) -> Iterator[Item]:
+    """CSV (or TSV) with a header row; the delimiter is sniffed; quoted newlines are fine."""
+    text = read_bytes_as_text(path).lstrip("\ufeff")
+    sample = text[:65536]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel_tab if path.suffix == ".tsv" else csv.excel
+    csv.field_size_limit(1 << 30)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    if not reader.fieldnames:
+        raise ValueError("no header row")
+    try:
+        for row in reader:
+            if None in row:  # more cells than the header names
+                extra = row.pop(None)
+                yield Problem.at(path, f"{len(extra)} more cells than the header has; extra cells dropped",
+                                 reader.line_num)
+            yield reader.line_num, row
+    except csv.Error as exc:
+        yield Problem.at(path, f"CSV error: {exc}", reader.line_num)
+
+
+def read_parquet(path: Path, row_groups: tuple[int, int] | None = None) -> Iterator[Item]:
+    """Parquet, streamed a row group at a time; `row_groups` (start, stop): only those, rows
+    numbered as in the whole file."""
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise ValueError(f"not a readable Parquet file ({exc})") from exc
+    for column in parquet.schema_arrow:
+        if column.name.lower() in TEXT_COLUMNS and not _texty(column.type):
+            raise ValueError(f"column {column.name!r} holds {column.type}, not text")
+    start, stop = row_groups or (0, parquet.num_row_groups)
+    row = sum(parquet.metadata.row_group(g).num_rows for g in range(start))
+    for batch in parquet.iter_batches(batch_size=4096, row_groups=range(start, stop)):
+        for record in batch.to_pylist():
+            row += 1
+            yield row, record
+
+
+def _texty(arrow_type) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) or pa.types.is_null(arrow_type)
+
+
+def read_records(path: Path) -> Iterator[Item]:
+    """Records of a data file, by suffix."""
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson", ".json"}:
+        return read_jsonl(path)
+    if suffix in {".csv", ".tsv"}:
+        return read_csv(path)
+    if suffix == ".parquet":
+        return read_parquet(path)
+    raise ValueError(f"unsupported file type {suffix!r}")
+
+
+def read_document_file(path: Path) -> Record:
+    """The one record of a text-like file, by suffix."""
+    suffix = path.suffix.lower()
+    if suffix in {".html", ".htm"}:
+        return read_html(path)
+    if suffix in {".md", ".markdown"}:
+        return read_markdown(path)
+    return read_plain(path)

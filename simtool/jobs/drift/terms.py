@@ -1,0 +1,65 @@
+"""Distinctive words of one group of texts against another: the weighted log-odds ratio with an
+informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, "Fightin' Words").
+
+For word w, with counts y_a and y_b in the two groups (totals n_a, n_b) and prior counts alpha_w
+(the word's count in a background corpus, total alpha_0):
+    delta_w = log((y_a + alpha_w) / (n_a + alpha_0 - y_a - alpha_w))
+            - log((y_b + alpha_w) / (n_b + alpha_0 - y_b - alpha_w))
+    z_w = delta_w / sqrt(1 / (y_a + alpha_w) + 1 / (y_b + alpha_w))
+The prior shrinks rare words toward no difference, so a word said twice does not top the list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from simtool.text.basics import words
+
+_REPORTING = {"said", "says", "told", "added", "noted", "stated", "mr", "ms", "mrs"}
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words of three letters or more, without stop words, numbers or reporting verbs."""
+    return [w for w in words(text) if len(w) > 2 and not w.isdigit() and w not in ENGLISH_STOP_WORDS
+            and w not in _REPORTING]
+
+
+def log_odds_z(group: Mapping[str, int], others: Mapping[str, int], prior: Mapping[str, float]) -> dict[str, float]:
+    """z-score of each word of `group` against `others`, with `prior` as the Dirichlet prior counts."""
+    vocabulary = sorted(set(group) | set(others))
+    if not vocabulary:
+        return {}
+    y_a = np.array([group.get(w, 0) for w in vocabulary], float)
+    y_b = np.array([others.get(w, 0) for w in vocabulary], float)
+    alpha = np.array([prior.get(w, 0) for w in vocabulary], float) + 0.01  # every word some prior
+    n_a, n_b, alpha_0 = y_a.sum(), y_b.sum(), alpha.sum()
+    delta = (np.log((y_a + alpha) / (n_a + alpha_0 - y_a - alpha))
+             - np.log((y_b + alpha) / (n_b + alpha_0 - y_b - alpha)))
+    z = delta / np.sqrt(1.0 / (y_a + alpha) + 1.0 / (y_b + alpha))
+    return dict(zip(vocabulary, z.tolist()))
+
+
+def distinctive_terms(groups: Mapping[str, Iterable[str]], background: Iterable[str], top: int = 10,
+                      min_z: float = 0.0) -> dict[str, list[tuple[str, float]]]:
+    """For each group (e.g. a period) of texts, its words most over-represented against the others."""
+    counts = {name: Counter(w for text in texts for w in content_words(text)) for name, texts in groups.items()}
+    background_counts = Counter(w for text in background for w in content_words(text))
+    # The prior weighs as much as the data compared: a background of a whole corpus would
+    # otherwise swamp a few dozen statements and leave no word distinctive.
+    scale = sum(sum(c.values()) for c in counts.values()) / max(sum(background_counts.values()), 1)
+    prior = {w: n * scale for w, n in background_counts.items()}
+    result = {}
+    for name, own in counts.items():
+        others: Counter[str] = Counter()
+        for other, c in counts.items():
+            if other != name:
+                others.update(c)
+        z = log_odds_z(own, others, prior)
+        ranked = sorted(((w, s) for w, s in z.items() if own.get(w, 0) > 0 and s >= min_z),
+                        key=lambda ws: (-ws[1], ws[0]))
+        result[name] = [(w, round(s, 2)) for w, s in ranked[:top]]
+    return result

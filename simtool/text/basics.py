@@ -1,0 +1,107 @@
+"""Text primitives shared by several jobs: sentences, words and word shingles."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import blingfire
+
+WORD_PATTERN = r"\w+(?:['’]\w+)*"  # a word, with inner apostrophes: "don't", "O’Neill"
+_WORD = re.compile(WORD_PATTERN, re.UNICODE)
+_PARAGRAPH = "\u2029"
+SHINGLE_SIZE = 5  # words per shingle wherever simtool compares wording (compare, dedup)
+
+
+def text_hash(text: str) -> bytes:
+    """SHA-256 of the exact text: the content address of an encoder's input, in every cache."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def normalize_space(text: str) -> str:
+    """NFKC, with every run of whitespace (non-breaking spaces too) made one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def normalized_lines(text: str) -> list[str]:
+    """The non-empty lines of `text`, NFKC and whitespace-normalised."""
+    lines = (" ".join(line.split()) for line in unicodedata.normalize("NFKC", text).splitlines())
+    return [line for line in lines if line]
+
+
+def sentences_by_line(lines: list[str]) -> list[list[str]]:
+    """The sentences of each normalised line: lines never merge, and all go to blingfire at once.
+
+    blingfire's finite-state splitter ships its model in the wheel and handles abbreviations
+    ("Jan.", "U.S.") at millions of characters a second. It joins lines that lack a full stop
+    but always breaks after U+2029 (paragraph separator), which it leaves at the end of each
+    line's last sentence: joined by it (and a space, or "Mr." after it reads as a sentence),
+    the lines are split in one call and regrouped.
+    """
+    if not lines:
+        return []
+    grouped: list[list[str]] = [[]]
+    for piece in blingfire.text_to_sentences((_PARAGRAPH + " ").join(lines)).split("\n"):
+        sentence = piece.strip(_PARAGRAPH + " ")
+        if sentence:
+            grouped[-1].append(sentence)
+        if piece.rstrip(" ").endswith(_PARAGRAPH):
+            grouped.append([])
+    if len(grouped) != len(lines):  # not the layout expected: split line by line instead
+        return [[s for s in blingfire.text_to_sentences(line).split("\n") if s.strip()] for line in lines]
+    return grouped
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`, whitespace-normalised, each line split on its own so lines never merge."""
+    return [sentence for line in sentences_by_line(normalized_lines(text)) for sentence in line]
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return _WORD.findall(text.lower())
+
+
+def shingles(tokens: list[str], size: int = SHINGLE_SIZE) -> set[str]:
+    """Word n-grams of `size` (the whole text as one shingle when it is shorter): the one
+    definition of a shingle. `simtool.text.shingling` hashes these same shingles for speed."""
+    if len(tokens) < size:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def overlap_scores(common, size_a, size_b):
+    """(Jaccard, containment) from the count of shared items and the two set sizes: scalars or
+    numpy arrays. Jaccard is |A & B| / |A | B|; containment is the share of the smaller set
+    found in the larger (a short copy inside a long text); both 0 where undefined. Every
+    overlap in simtool (compare, dedup on either engine, the tests' ground truth) is this one."""
+    import numpy as np
+
+    if np.ndim(common) == 0 and np.ndim(size_a) == 0 and np.ndim(size_b) == 0:
+        union = size_a + size_b - common
+        smaller = min(size_a, size_b)
+        return (common / union if union else 0.0), (common / smaller if smaller else 0.0)
+    common, size_a, size_b = (np.asarray(x, dtype=np.float64) for x in (common, size_a, size_b))
+    union = size_a + size_b - common
+    smaller = np.minimum(size_a, size_b)
+    jaccard = np.divide(common, union, out=np.zeros(union.shape), where=union > 0)
+    containment = np.divide(common, smaller, out=np.zeros(smaller.shape), where=smaller > 0)
+    return jaccard, containment
+
+
+def overlap(a: Iterable[str], b: Iterable[str]) -> tuple[float, float]:
+    """(Jaccard, containment) of two sets, from one intersection (see `overlap_scores`)."""
+    a, b = set(a), set(b)
+    return overlap_scores(len(a & b), len(a), len(b))
+
+
+def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    """|A & B| / |A | B| (0 for two empty sets)."""
+    return overlap(a, b)[0]
+
+
+def containment(a: Iterable[str], b: Iterable[str]) -> float:
+    """Share of the smaller set found in the larger: catches a short copy inside a long text."""
+    return overlap(a, b)[1]
