@@ -90,6 +90,8 @@ def test_a_cpu_only_encoder_refuses_a_device_rather_than_ignore_it():
 
     with pytest.raises(InputError, match="runs on the CPU only"):
         simtool.get_encoder("static", device="cuda")
+    with pytest.raises(InputError, match="has one precision"):
+        simtool.get_encoder("tfidf", precision="int8")
     assert simtool.get_encoder("static", device="cpu").name == "static"
 
 

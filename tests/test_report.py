@@ -1,16 +1,14 @@
 """`simtool analyze` and its HTML report, opened in headless Chromium.
 
 The browser is Debian's `chromium`, driven by Playwright (its Python package, which downloads no
-browser of its own here): the fixture installs the package with apt-get when it is missing and
-the tests run as root, as on CI; elsewhere, without it, these tests are skipped with the reason.
+browser of its own here). `scripts/setup.sh` installs it where it is missing (Debian, as root, as
+on CI); a test never installs anything: without it, these tests are skipped with the reason.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,24 +27,12 @@ def invoke(*args) -> object:
     return runner.invoke(app, [str(a) for a in args])
 
 
-def _install_chromium() -> str | None:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found or not shutil.which("apt-get") or os.geteuid() != 0:
-        return found
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": {**os.environ,
-             "DEBIAN_FRONTEND": "noninteractive"}}
-    if subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], **quiet).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], **quiet)
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], **quiet)
-    return shutil.which("chromium")
-
-
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
-    executable = _install_chromium()
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
-        pytest.skip("no chromium, and apt-get cannot install it here (needs root and Debian)")
+        pytest.skip("no chromium on PATH: bash scripts/setup.sh installs Debian's chromium (as root)")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium

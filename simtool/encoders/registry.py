@@ -156,10 +156,14 @@ def get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
 
 
 def _cpu_only(name: str, options: dict) -> None:
-    """An encoder that runs on the CPU alone refuses another device rather than ignore it."""
-    device = options.get("device")
+    """An encoder that runs on the CPU in float32 alone refuses another device or precision rather
+    than ignore it."""
+    device, precision = options.get("device"), options.get("precision")
     if device not in (None, "cpu"):
         raise InputError(f"--device {device}: model {name!r} runs on the CPU only (a device applies to "
+                         f"sentence-transformers models such as minilm)")
+    if precision not in (None, "auto", "float32"):
+        raise InputError(f"--precision {precision}: model {name!r} has one precision (a precision applies to "
                          f"sentence-transformers models such as minilm)")
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from simtool.encoders.base import Encoder
-from simtool.engines.ray import actor_pool, cluster_cpus, limit_threads
+from simtool.engines.pool import actor_pool, cluster_cpus, limit_threads
 from simtool.errors import NoDocumentsError, Problem
 from simtool.io.corpus import plan_units, read_unit
 from simtool.io.document import content_of
