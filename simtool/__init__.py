@@ -39,12 +39,15 @@ _EXPORTS = {
     "VectorStore": "simtool.vectors.store",
     "build_index": "simtool.vectors.ann",
     "IndexStats": "simtool.vectors.ann",
+    "write_corpus_shards": "simtool.vectors.shards",
     "Engine": "simtool.engines",
     "get_engine": "simtool.engines",
+    "RayEngine": "simtool.engines.ray",
     # jobs
     "related": "simtool.jobs.related",
     "RelatedDocument": "simtool.jobs.related",
     "RelatedResult": "simtool.jobs.related",
+    "nearest_documents": "simtool.jobs.related",
     "compare": "simtool.jobs.compare",
     "Comparison": "simtool.jobs.compare",
     "find_duplicates": "simtool.jobs.dedup",
@@ -57,10 +60,13 @@ _EXPORTS = {
     "evaluate": "simtool.jobs.cluster",
     "cluster_files_on_ray": "simtool.jobs.cluster.ray",
     "find_drift": "simtool.jobs.drift",
+    "cluster_documents": "simtool.jobs.drift",
     "DriftResult": "simtool.jobs.drift",
     "analyze": "simtool.jobs.analyze",
     "Analysis": "simtool.jobs.analyze",
     "run_benchmark": "simtool.bench.runner",
+    "write_report": "simtool.report",
+    "plot_drift": "simtool.report.drift_plot",
     # errors
     "InputError": "simtool.errors",
     "NoDocumentsError": "simtool.errors",
@@ -75,6 +81,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from simtool.encoders import Encoder, get_encoder, list_models, resolve_encoder
     from simtool.encoders.distill import distill_static
     from simtool.engines import Engine, get_engine
+    from simtool.engines.ray import RayEngine
     from simtool.errors import (
         InputError,
         NoDocumentsError,
@@ -92,11 +99,14 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from simtool.jobs.compare import Comparison, compare
     from simtool.jobs.dedup import DedupResult, DuplicateGroup, deduplicated, find_duplicates
     from simtool.jobs.dedup.ray import find_duplicates_in_files
-    from simtool.jobs.drift import DriftResult, find_drift
-    from simtool.jobs.related import RelatedDocument, RelatedResult, related
+    from simtool.jobs.drift import DriftResult, cluster_documents, find_drift
+    from simtool.jobs.related import RelatedDocument, RelatedResult, nearest_documents, related
+    from simtool.report import write_report
+    from simtool.report.drift_plot import plot_drift
     from simtool.text.clean import Cleaner, clean_text
     from simtool.vectors.ann import IndexStats, build_index
     from simtool.vectors.embed import EmbedStats, embed
+    from simtool.vectors.shards import write_corpus_shards
     from simtool.vectors.store import VectorStore
 
 
@@ -115,10 +125,12 @@ def __dir__() -> list[str]:
 
 __all__ = [  # the names of _EXPORTS (a test checks they agree), defined lazily by __getattr__
     "__version__", "Cleaner", "clean_text", "Corpus", "corpus_from_texts", "load_corpus", "Document",
-    "clean_corpus", "prepare_corpus", "Encoder", "get_encoder", "list_models", "resolve_encoder", "distill_static", "embed",
-    "EmbedStats", "VectorStore", "build_index", "IndexStats", "Engine", "get_engine", "related",
-    "RelatedDocument", "RelatedResult", "compare", "Comparison", "find_duplicates", "deduplicated",
-    "DedupResult", "DuplicateGroup", "find_duplicates_in_files", "cluster_corpus", "ClusterResult", "evaluate",
-    "cluster_files_on_ray", "find_drift", "DriftResult", "analyze", "Analysis", "run_benchmark", "InputError",
-    "NoDocumentsError", "Problem", "SimtoolError", "UnknownDocumentError", "UnknownModelError",
+    "clean_corpus", "prepare_corpus", "Encoder", "get_encoder", "list_models", "resolve_encoder",
+    "distill_static", "embed", "EmbedStats", "VectorStore", "build_index", "IndexStats", "write_corpus_shards",
+    "Engine", "get_engine", "RayEngine", "related", "RelatedDocument", "RelatedResult", "nearest_documents",
+    "compare", "Comparison", "find_duplicates", "deduplicated", "DedupResult", "DuplicateGroup",
+    "find_duplicates_in_files", "cluster_corpus", "ClusterResult", "evaluate", "cluster_files_on_ray",
+    "find_drift", "cluster_documents", "DriftResult", "analyze", "Analysis", "run_benchmark", "write_report",
+    "plot_drift", "InputError", "NoDocumentsError", "Problem", "SimtoolError", "UnknownDocumentError",
+    "UnknownModelError",
 ]

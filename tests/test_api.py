@@ -18,10 +18,11 @@ runner = CliRunner()
 
 # Each command of the CLI and the public functions that do its work.
 COMMAND_FUNCTIONS = {
-    "analyze": ["analyze"], "related": ["related"], "compare": ["compare"],
+    "analyze": ["analyze", "write_report"], "related": ["related", "nearest_documents"], "compare": ["compare"],
     "dedup": ["find_duplicates", "deduplicated", "find_duplicates_in_files"],
-    "cluster": ["cluster_corpus", "evaluate", "cluster_files_on_ray"], "drift": ["find_drift"],
-    "clean": ["clean_text"], "embed": ["embed"], "index": ["build_index"], "bench": ["run_benchmark"],
+    "cluster": ["cluster_corpus", "evaluate", "cluster_files_on_ray"],
+    "drift": ["find_drift", "cluster_documents", "plot_drift"], "clean": ["clean_text"],
+    "embed": ["embed", "write_corpus_shards", "RayEngine"], "index": ["build_index"], "bench": ["run_benchmark"],
     "models": ["list_models", "distill_static"],
 }
 
@@ -134,3 +135,35 @@ def test_compare_and_dedup_agree_on_a_partial_overlap_below_both_thresholds():
     # by wording alone (no paraphrase evidence), compare's verdict is not a copy, and dedup groups nothing
     assert verdict(0.0, jaccard, containment, 0.0) != "near-duplicate"
     assert simtool.find_duplicates(corpus).groups == []
+
+
+def test_compare_takes_a_model_alias_on_the_command_line(tmp_path):
+    result = runner.invoke(app, ["compare", str(SEEDS), "--a", SEED_2015, "--b", SEED_2021, "--model", "FAKE",
+                                 "--json", "--cache", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert list(json.loads(result.stdout)["scores"])[:4] == ["tfidf", "static", "minilm", "fake"]
+
+
+def test_compare_aligns_sentences_with_the_tfidf_it_fitted_on_the_background(seeds):
+    from simtool.encoders.tfidf import TfidfEncoder
+    from simtool.jobs.compare import align
+
+    a, b = seeds.get(SEED_2015), seeds.get(SEED_2021)
+    background = ["Football results from the weekend.", "Markets fell on Monday."]
+    result = simtool.compare(a, b, ["tfidf"], sentence_encoder="tfidf", background=background)
+    fitted = TfidfEncoder().fit(background + [a.content, b.content])
+    expected, _, _ = align(list(a.sentences), list(b.sentences), fitted.encode(list(a.sentences)),
+                           fitted.encode(list(b.sentences)), 0.75)
+    assert [s.score for s in result.aligned] == [s.score for s in expected]
+
+
+def test_the_api_imports_without_the_ray_extra():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['ray'] = None\n"  # as if Ray were not installed
+            "import simtool\n"
+            "for name in simtool.__all__: getattr(simtool, name)\n"
+            "print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

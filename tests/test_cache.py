@@ -162,3 +162,26 @@ def test_a_cache_from_a_newer_simtool_is_refused_never_misread(tmp_path: Path):
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     result = CliRunner().invoke(app, ["embed", str(seeds), "--model", "fake", "--cache", str(tmp_path)])
     assert result.exit_code == 1 and "newer simtool" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_cache_another_process_is_writing_is_opened_or_waited_for_never_moved_aside(tmp_path: Path):
+    import sqlite3
+
+    import pytest
+
+    with VectorStore(tmp_path):
+        pass
+    writer = sqlite3.connect(tmp_path / "vectors.sqlite3", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another run holds the write lock
+    try:
+        with VectorStore(tmp_path, timeout=0.2) as store:  # a current cache: opened without the lock
+            assert store.count() == 0
+        writer.execute("PRAGMA user_version = 0")  # an old cache needs the lock to be upgraded
+        writer.execute("COMMIT")
+        writer.execute("BEGIN IMMEDIATE")
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            VectorStore(tmp_path, timeout=0.2)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert not list(tmp_path.glob("*.damaged-*"))

@@ -81,7 +81,7 @@ def test_a_precision_that_passes_is_used_and_keys_its_own_vectors(tmp_path):
     checks = PrecisionChecks(tmp_path / "state")
     float32 = TransformerEncoder(minilm_dir(), name="minilm", precision="float32", checks=checks)
     reduced = TransformerEncoder(minilm_dir(), name="minilm", precision="bfloat16", checks=checks)
-    assert reduced.identity.endswith("/bfloat16") and float32.identity.endswith("/float32")
+    assert reduced.identity.endswith("/bfloat16+unit32") and float32.identity.endswith("/float32")
     texts = probe_texts()
     with VectorStore(tmp_path / "cache") as store:
         exact, first = embed(texts, float32, store)

@@ -106,6 +106,7 @@ def test_report_on_the_seeds(browser, tmp_path, shared_cache):
     page.page.close()
 
 
+@pytest.mark.slow  # 2,225 articles through analyze and the browser (30 s); the seeds' report runs by default
 @needs_bbc
 def test_report_on_bbc(browser, tmp_path, shared_cache):
     out, data = _analyze(tmp_path, shared_cache, SHARED_DATA / "bbc", *FAST)

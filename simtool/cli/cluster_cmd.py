@@ -85,8 +85,8 @@ def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, eva
     encoder = session.encoder(model, cache=cache)
     with session.store(cache) as store:
         found = cluster_files_on_ray(paths, on_ray, encoder, directory, k=k if isinstance(k, int) else None,
-                                     seed=seed, store=store, clean=not no_clean, strict=strict, text_field=text_field)
-    report_problems(found.problems)
+                                     seed=seed, store=store, clean=not no_clean, strict=strict, text_field=text_field,
+                                     on_read=report_problems)
     summary = found.to_json()
     if json:
         print_json(summary)

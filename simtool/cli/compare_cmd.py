@@ -37,9 +37,10 @@ def compare_command(
         raise typer.BadParameter("give both --a and --b")
     else:
         doc_a, doc_b = corpus.get(a), corpus.get(b)
-    encoders = compared_encoders(model, cache, pooling=pooling, precision=precision, device=device)
+    chosen = session.encoder(model, pooling, cache, precision, device)
+    encoders = compared_encoders(chosen, cache, pooling=pooling, precision=precision, device=device)
     with session.store(cache) as store:
-        result = compare(doc_a, doc_b, encoders, store, sentence_encoder=model,
+        result = compare(doc_a, doc_b, encoders, store, sentence_encoder=chosen.name,
                          background=[d.content for d in corpus])
     if json:
         print_json(result.to_json())

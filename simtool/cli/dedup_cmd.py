@@ -13,9 +13,11 @@ import typer
 from rich.table import Table
 
 from simtool.cli import options, session
-from simtool.cli.output import print_json, report_problems, safe_cell, stderr, stdout, to_jsonable
+from simtool.cli.output import print_json, report_problems, safe_cell, stderr, stdout
 from simtool.errors import InputError
 from simtool.jobs.dedup import METHODS, deduplicated, find_duplicates
+from simtool.jobs.dedup.rules import CONTAINMENT, JACCARD
+from simtool.results import to_jsonable
 from simtool.state import claim_outputs, write_output
 
 
@@ -60,7 +62,7 @@ def dedup_command(
     if method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}; got {method!r}")
     if threshold is None:
-        threshold, containment = 0.5, containment if containment is not None else 0.8
+        threshold, containment = JACCARD, containment if containment is not None else CONTAINMENT
     if shards is not None:
         from simtool.engines import ray_engine
 
@@ -70,13 +72,11 @@ def dedup_command(
                              "--method minhash, and writes no --write-deduplicated corpus")
         from simtool.jobs.dedup.ray import find_duplicates_in_files
 
-        result, problems = find_duplicates_in_files(paths, on_ray, shards, threshold=threshold,
-                                                    containment_threshold=containment, clean=not no_clean,
-                                                    strict=strict, text_field=text_field)
-        report_problems(problems)
-        members = sum(len(group.members) for group in result.groups)
-        stderr().print(f"wrote {members} group members to {shards}", markup=False)
-        _show(result, json, csv_out)
+        found = find_duplicates_in_files(paths, on_ray, shards, threshold=threshold, containment_threshold=containment,
+                                         clean=not no_clean, strict=strict, text_field=text_field,
+                                         on_read=report_problems)
+        stderr().print(f"wrote {found.members} group members to {found.directory}", markup=False)
+        _show(found.result, json, csv_out)
         return
     claim_outputs([write_deduplicated, write_deduplicated and _mapping_path(write_deduplicated)], force)
     corpus = session.load(paths, no_clean, strict, text_field)

@@ -56,10 +56,9 @@ def related_command(
         if not text.strip():
             raise InputError("--text is empty")
         query = Document(id="<text>", text=text)
-    elif file is not None:
-        query = prepare_corpus([file], clean=not no_clean, strict=True).documents[0]
     else:
-        raise typer.BadParameter("give one of --doc, --text, --file or --all")
+        assert file is not None  # one of --doc/--text/--file was checked above
+        query = prepare_corpus([file], clean=not no_clean, strict=True).documents[0]
     encoder = session.encoder(model, pooling, cache, precision, device)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
         results = related(corpus, query, encoder, store, k=k, exact=exact, progress=update,

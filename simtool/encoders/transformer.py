@@ -112,7 +112,10 @@ class TransformerEncoder:
 
     @property
     def identity(self) -> str:
-        return f"st/{self.name}@{self.revision}/max={self.max_seq_length}/{self.pooling}/{self.precision}"
+        # Reduced precisions are made unit length in float32 ("unit32"): vectors cached before that
+        # (normalised in bfloat16, off unit length by up to 0.4%) are not mixed with these.
+        unit = "" if self.precision == "float32" else "+unit32"
+        return f"st/{self.name}@{self.revision}/max={self.max_seq_length}/{self.pooling}/{self.precision}{unit}"
 
     def _encode_raw(self, texts: list[str]) -> np.ndarray:
         return encode_normalized(self._model, texts, self.batch_size)

@@ -78,9 +78,8 @@ def compared_encoders(sentence_encoder: Encoder | str, cache: Path | None = None
     `options` (precision, device, pooling) go to MiniLM and the chosen one; TF-IDF and the static
     model run on the CPU as they are."""
     chosen = resolve_encoder(sentence_encoder, cache=cache, **options)
-    encoders = {name: get_encoder(name, cache=cache, **(options if name == "minilm" else {}))
-                for name in ("tfidf", "static", "minilm") if name != chosen.name}
-    return {**encoders, chosen.name: chosen}
+    return {name: chosen if name == chosen.name else get_encoder(name, cache=cache, **(options if name == "minilm" else {}))
+            for name in dict.fromkeys(["tfidf", "static", "minilm", chosen.name])}
 
 
 def verdict(semantic: float, jaccard_score: float, containment_score: float, matched_share: float) -> str:
@@ -123,19 +122,20 @@ def compare(
     default: `compared_encoders(sentence_encoder)`), with shingle overlap, sentence alignment and
     a verdict. A TF-IDF encoder is fitted afresh on `background` plus the pair (the caller's
     own is left as it was)."""
+    cache = store.directory if store is not None else None
     if encoders is None:
-        encoders = compared_encoders(sentence_encoder)
+        encoders = compared_encoders(sentence_encoder, cache)
     elif not isinstance(encoders, Mapping):
-        encoders = {e.name: e for e in (resolve_encoder(e) for e in encoders)}
-    resolved: dict[str, Encoder] = {name: resolve_encoder(e) for name, e in encoders.items()}
+        encoders = {e.name: e for e in (resolve_encoder(e, cache=cache) for e in encoders)}
+    resolved: dict[str, Encoder] = {name: resolve_encoder(e, cache=cache) for name, e in encoders.items()}
     if sentence_encoder not in resolved:
         raise ValueError(f"sentence_encoder {sentence_encoder!r} is not among the encoders "
                          f"({', '.join(resolved)})")
     scores: dict[str, float] = {}
     for name, encoder in resolved.items():
-        if isinstance(encoder, TfidfEncoder):
-            encoder = TfidfEncoder(encoder.max_features, encoder.min_df, encoder.max_df, encoder.ngram_range)
-            encoder.fit((background or []) + [a.content, b.content])
+        if isinstance(encoder, TfidfEncoder):  # fitted afresh here: the caller's stays as it was
+            encoder = resolved[name] = TfidfEncoder(encoder.max_features, encoder.min_df, encoder.max_df,
+                                                    encoder.ngram_range).fit((background or []) + [a.content, b.content])
         vectors, _ = embed([a.content, b.content], encoder, store)
         scores[name] = round(float(cosine_matrix(vectors[0:1], vectors[1:2])[0, 0]), 4)
     jaccard_score, containment_score = ShingleOverlap(hash_shingles([a.content, b.content], SHINGLE_SIZE))(0, 1)

@@ -57,6 +57,8 @@ class VectorStore:
         try:
             self._db = self._open()
         except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise  # another process holds it: not damage
             self._db = self._rebuild(exc)
 
     def _open(self) -> sqlite3.Connection:
@@ -71,15 +73,23 @@ class VectorStore:
             raise
         return db
 
+    def _version(self, db: sqlite3.Connection) -> int:
+        """The file's schema version; one from a newer simtool is refused, never misread."""
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise InputError(f"{self.path}: the vector cache was written by a newer simtool (schema "
+                             f"{version}, this one reads {SCHEMA_VERSION}); upgrade simtool or use another --cache")
+        return version
+
     def _migrate(self, db: sqlite3.Connection) -> None:
-        """Bring the file to SCHEMA_VERSION: create it, migrate an older one, refuse a newer one."""
+        """Bring the file to SCHEMA_VERSION: create it, migrate an older one, refuse a newer one.
+        A current cache is only read here; the write lock is taken when there is work to do."""
+        if self._version(db) == SCHEMA_VERSION:
+            return
         db.execute("BEGIN IMMEDIATE")  # two processes opening one old cache migrate it once
         try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
+            version = self._version(db)
             existed = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'vectors'").fetchone() is not None
-            if version > SCHEMA_VERSION:
-                raise InputError(f"{self.path}: the vector cache was written by a newer simtool (schema "
-                                 f"{version}, this one reads {SCHEMA_VERSION}); upgrade simtool or use another --cache")
             if not existed:
                 db.execute(_SCHEMA)
             elif version < SCHEMA_VERSION:

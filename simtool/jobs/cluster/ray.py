@@ -13,7 +13,7 @@ locally. Labels are c-TF-IDF terms (`ctfidf_terms`) of a sample of documents.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,15 +148,23 @@ class ShardClustering:
 def cluster_files_on_ray(paths: Sequence[str | os.PathLike[str]], engine: RayEngine, model: Encoder | str,
                          directory: str | os.PathLike[str], *, k: int | None = None, seed: int = 0,
                          store: VectorStore | None = None, clean: bool = True, strict: bool = False,
-                         text_field: str | None = None) -> ShardClustering:
+                         text_field: str | None = None,
+                         on_read: Callable[[list[Problem]], None] | None = None) -> ShardClustering:
     """The corpus in `paths` read, embedded and clustered on Ray past one machine's memory:
     vectors as Parquet shards in DIR/vectors, assignments (id, cluster, distance) in
-    DIR/clusters; k-means fitted on a sample of the shards (`cluster_shards`)."""
+    DIR/clusters; k-means fitted on a sample of the shards (`cluster_shards`). `store`: the
+    vector cache (default: the default cache, opened and closed here). `on_read` is told the
+    skipped records as soon as reading ends."""
+    if store is None:
+        with VectorStore() as default:
+            return cluster_files_on_ray(paths, engine, model, directory, k=k, seed=seed, store=default, clean=clean,
+                                        strict=strict, text_field=text_field, on_read=on_read)
     directory = Path(directory)
-    store = store if store is not None else VectorStore()
     encoder = resolve_encoder(model, cache=store.directory)
     identity = shard_identity(encoder)  # a corpus-fitted encoder (TF-IDF) has no vectors to shard
     read = engine.read_documents(paths, clean=clean, strict=strict, text_field=text_field)
+    if on_read is not None:
+        on_read(read.problems)
     engine.embed_to_shards(read, encoder, store, directory / "vectors")
     sample = read.dataset.take(LABEL_SAMPLE)
     contents = [content_of(row["title"], row["text"]) for row in sample]

@@ -18,22 +18,24 @@ from simtool.engines import Engine, ray_engine
 from simtool.io.corpus import Corpus
 from simtool.jobs.dedup import local
 from simtool.jobs.dedup.groups import DedupResult, DuplicatePair, grouped, lexical_confirmed
-from simtool.jobs.dedup.rules import DedupSettings, check_settings, dedup_text
+from simtool.jobs.dedup.rules import CONTAINMENT, JACCARD, DedupSettings, check_settings, dedup_text
 from simtool.text.basics import SHINGLE_SIZE
 from simtool.text.shingling import RowOverlap
 from simtool.vectors.embed import embed
 from simtool.vectors.store import VectorStore
 
-CONFIRM_SHINGLE_SIZE = 3  # a semantic pair must also share wording: 3-word shingle containment ...
-CONFIRM_CONTAINMENT = 0.3  # ... of at least this
+# A semantic pair must also share wording: containment of 3-word shingles (shorter than the
+# 5-word shingles copies are judged by, so a paraphrase that keeps phrases still counts) >= 0.3.
+CONFIRM_SHINGLE_SIZE = 3
+CONFIRM_CONTAINMENT = 0.3
 
 
 def find_duplicates(
     corpus: Corpus,
     *,
     method: str = "minhash",
-    threshold: float = 0.5,
-    containment_threshold: float | None = 0.8,
+    threshold: float = JACCARD,
+    containment_threshold: float | None = CONTAINMENT,
     semantic_threshold: float = 0.9,
     encoder: Encoder | str | None = None,
     store: VectorStore | None = None,
@@ -59,7 +61,8 @@ def find_duplicates(
     check_settings(method, threshold, containment_threshold)
     if method != "minhash" and encoder is None:
         raise ValueError(f"method {method!r} needs an encoder")
-    encoder = resolve_encoder(encoder) if encoder is not None else None
+    encoder = resolve_encoder(encoder, cache=store.directory if store is not None else None) \
+        if encoder is not None else None
     settings = DedupSettings(method, threshold, containment_threshold,
                              semantic_threshold if method != "minhash" else None, SHINGLE_SIZE, num_perm, seed,
                              all_pairs, encoder.name if encoder is not None and method != "minhash" else None)

@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from simtool.jobs.dedup.minhash import estimated_jaccard, lsh_candidate_pairs, minhash_signatures
 from simtool.jobs.dedup.rules import DedupSettings, accepted, could_reach, lowest_candidate_jaccard
-from simtool.text.basics import SHINGLE_SIZE, shingles, words
+from simtool.text.basics import SHINGLE_SIZE, overlap_scores, shingles, words
 from simtool.text.shingling import ShingleOverlap, hash_shingles
 from simtool.vectors.similarity import cosine_matrix
 
@@ -146,7 +146,7 @@ def exact_jaccard_pairs(texts: Sequence[str], threshold: float,
                            shape=(len(texts), len(vocabulary)))
     sizes = np.diff(matrix.indptr)  # sets: each shingle once per row
     shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
-    scores = shared.data / (sizes[shared.row] + sizes[shared.col] - shared.data)
+    scores, _ = overlap_scores(shared.data, sizes[shared.row], sizes[shared.col])
     keep = scores >= threshold
     return {(int(i), int(j)): float(v)
             for i, j, v in zip(shared.row[keep], shared.col[keep], scores[keep])}

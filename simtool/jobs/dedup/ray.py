@@ -10,13 +10,14 @@ The documents come as blocks (object references). Then, one Ray task per block o
    rules (`simtool.jobs.dedup.minhash.colliding_pairs`); each pair goes to the block of its first document.
 3. attach (per block): each pair takes its first document's signature and shingle set along to
    the block of its second document (a join, so no task reads another block whole).
-4. verify (per block): MinHash estimate and size bounds (`could_reach`), then exact Jaccard and
-   containment of the shingle sets, accepted by `accepted`: the local engine's rules, pair by
-   pair, so the accepted pairs are the pairs the local engine accepts with `all_pairs`.
+4. verify (per block): MinHash estimate and size bounds (`rules.could_reach`), then exact Jaccard
+   and containment of the shingle sets, accepted by `rules.accepted`: the rules the local path
+   applies, pair by pair, so the accepted pairs are the pairs `local.lexical_pairs` accepts with
+   `all_pairs`.
 5. connected components of the accepted pairs by alternating large-star and small-star steps
    (Kiveris et al., "Connected Components in MapReduce and Beyond", SoCC 2014): each step one
    shuffle of the edges by node, O(log n) rounds, ending in one star per group around its
-   smallest row. The groups therefore equal the local engine's exactly.
+   smallest row. The groups therefore equal the local path's exactly.
 
 The shuffles are numpy arrays split by a hash of their key, one object per (task, partition),
 rather than Ray Data's groupby, whose map_groups calls Python once per group: there are
@@ -26,12 +27,11 @@ millions of band buckets, nearly all of one document.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import ray
 
 from simtool.engines.ray import RayEngine
 from simtool.errors import Problem
@@ -39,7 +39,7 @@ from simtool.io.corpus import Corpus
 from simtool.io.document import Document, parse_date
 from simtool.jobs.dedup.groups import DedupResult, lexical_result
 from simtool.jobs.dedup.minhash import band_keys, colliding_pairs, minhash_signatures, sorted_unique
-from simtool.jobs.dedup.rules import DedupSettings, accepted, body_or_title, could_reach
+from simtool.jobs.dedup.rules import CONTAINMENT, JACCARD, DedupSettings, accepted, body_or_title, could_reach
 from simtool.text.basics import overlap_scores
 from simtool.text.shingling import hash_shingles
 
@@ -113,7 +113,7 @@ def _bucket(n: int, starts: np.ndarray, *pieces):
     found = []
     for b in np.unique(band):
         here = band == b
-        order = np.argsort(rows[here], kind="stable")  # members in row order, as the local engine has them
+        order = np.argsort(rows[here], kind="stable")  # members in row order, as the local path has them
         found.append(colliding_pairs(keys[here][order], rows[here][order], n))
     codes = sorted_unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
     first, second = codes // n, codes % n
@@ -179,10 +179,12 @@ def _verify(block: SignedBlock, settings: DedupSettings, *pieces):
     return first[ok], second[ok], jaccard[ok], containment[ok]
 
 
-def duplicate_pairs(blocks: Sequence[tuple[ray.ObjectRef, int]], n: int, settings: DedupSettings,
+def duplicate_pairs(blocks: Sequence[tuple[Any, int]], n: int, settings: DedupSettings,
                     parts: int) -> tuple[dict[tuple[int, int], tuple[float, float]], dict[str, int]]:
     """Accepted pairs (i < j) of the documents in `blocks` ((reference to a list of texts, first
     row)), with (Jaccard, containment), and counts of what each stage handled."""
+    import ray  # the `ray` extra: imported where a job runs on it
+
     starts = np.array([start for _, start in blocks], np.int64)
     sign = ray.remote(_sign).options(num_returns=parts + 1)
     signed: list[Any] = [sign.remote(texts, start, settings, parts) for texts, start in blocks]  # num_returns: lists
@@ -242,6 +244,8 @@ def _small_star(parts: int, *pieces):
 def connected_components(edges: np.ndarray, parts: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, label) for every row in `edges` ((m, 2) int64): label = the smallest row of its
     component, computed by large-star / small-star rounds on Ray."""
+    import ray
+
     if not len(edges):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     a, b = edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64)
@@ -300,8 +304,8 @@ def _rows_of(table, rows: list[int]) -> list[dict]:
     return table.take(rows).to_pylist()
 
 
-def find_duplicates_in_dataset(engine: RayEngine, corpus, *, threshold: float = 0.5,
-                               containment_threshold: float | None = 0.8, num_perm: int = 128, seed: int = 1,
+def find_duplicates_in_dataset(engine: RayEngine, corpus, *, threshold: float = JACCARD,
+                               containment_threshold: float | None = CONTAINMENT, num_perm: int = 128, seed: int = 1,
                                describe: bool = True) -> DedupResult:
     """`find_duplicates` (minhash) on a corpus read as a Ray Dataset
     (`simtool.engines.datasets.read_documents`): the pairs and groups found by the distributed
@@ -350,14 +354,32 @@ def write_member_shards(result: DedupResult, directory: str | os.PathLike[str]) 
     return len(members)
 
 
+@dataclass(frozen=True)
+class FileDuplicates:
+    """`find_duplicates_in_files`' result: the groups, how many members were written where, and
+    the records skipped while reading."""
+
+    result: DedupResult
+    members: int
+    directory: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> list[Any]:
+        """As `dedup --engine ray --shards DIR --json` prints it: the groups, as `dedup --json`."""
+        return self.result.to_json()
+
+
 def find_duplicates_in_files(paths: Sequence[str | os.PathLike[str]], engine: RayEngine,
-                             directory: str | os.PathLike[str], *, threshold: float = 0.5,
-                             containment_threshold: float | None = 0.8, clean: bool = True, strict: bool = False,
-                             text_field: str | None = None) -> tuple[DedupResult, list[Problem]]:
+                             directory: str | os.PathLike[str], *, threshold: float = JACCARD,
+                             containment_threshold: float | None = CONTAINMENT, clean: bool = True,
+                             strict: bool = False, text_field: str | None = None,
+                             on_read: Callable[[list[Problem]], None] | None = None) -> FileDuplicates:
     """`dedup --engine ray --shards DIR`: the corpus in `paths` read and compared on the cluster
     (`find_duplicates_in_dataset`), every group member written to `directory`
-    (`write_member_shards`); the result and the records skipped while reading."""
+    (`write_member_shards`). `on_read` is told the skipped records as soon as reading ends."""
     read = engine.read_documents(paths, clean=clean, strict=strict, text_field=text_field)
+    if on_read is not None:
+        on_read(read.problems)
     result = find_duplicates_in_dataset(engine, read, threshold=threshold, containment_threshold=containment_threshold)
-    write_member_shards(result, directory)
-    return result, read.problems
+    members = write_member_shards(result, directory)
+    return FileDuplicates(result, members, str(directory), read.problems)

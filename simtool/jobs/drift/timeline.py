@@ -4,8 +4,8 @@
    the query are kept: cosine to the query >= `RELEVANCE` (0.35 with MiniLM, where unrelated
    sentences score about 0.1), or a mention of every content word of the query.
 2. Per period: documents and statements, distinctive terms against the other periods
-   (fightin_words.py), and the statements nearest the period's centre.
-3. Actors: statements attributed to a named speaker (actors.py), grouped by actor and period.
+   (`terms`), and the statements nearest the period's centre.
+3. Actors: statements attributed to a named speaker (`speakers`), grouped by actor and period.
 4. Stance on an axis: similarity to the positive pole minus to the negative, with means and
    bootstrap 95% intervals per period and per actor.
 5. Drift: cosine distance between consecutive periods' centres, and its z-score against random
