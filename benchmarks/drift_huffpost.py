@@ -34,7 +34,9 @@ def main() -> None:
             seconds = time.perf_counter() - start
             last = result.periods[-1]
             table.add_row(label, f"{seconds:.1f}", str(sum(p.n_statements for p in result.periods)),
-                          f"{result.largest_change.before} -> {result.largest_change.after}",
+                          (f"{result.largest_change.before} -> {result.largest_change.after} "
+                           f"(effect {result.largest_change.effect:.2f})" if result.largest_change
+                           else "no significant step"),
                           ", ".join(t for t, _ in last.terms[:5]))
     Console(width=120).print(table)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -44,7 +45,11 @@ def test_seeds_show_who_said_what_in_2015_and_2021(minilm_store):
         assert p.terms and all(term in own for term, _ in p.terms), (p.period, p.terms)
         assert p.stance is not None and p.stance.low <= p.stance.mean <= p.stance.high
         assert p.statements and all(s.stance is not None for s in p.statements)
-    assert result.largest_change.before == "2015" and result.largest_change.after == "2021"
+    # Two articles, one a period, cannot show a trend: the step is tested on blocks of statements
+    # within them and is not significant, so no "largest change" is announced.
+    step = result.drift[0]
+    assert (step.before, step.after, step.unit) == ("2015", "2021", "block")
+    assert not step.significant and step.p > 0.05 and result.largest_change is None
 
 
 @needs_bbc
@@ -55,7 +60,10 @@ def test_state_of_the_union_names_2001_as_the_largest_change_on_terrorism(minilm
     assert [p.period for p in result.periods] == ["1998", "1999", "2000", "2001", "2002"]
     assert all(p.n_statements > 0 and p.terms for p in result.periods)
     assert result.dates["1998-Clinton"].how == "file name (year only)"
-    assert result.largest_change.after == "2001"
+    # After 9/11 the speeches talk about terrorism far more (0.4% of 2000's sentences, 10.8% of
+    # 2001's): the only step significant after Holm's correction, and so the largest change.
+    assert [s.after for s in result.drift if s.significant] == ["2001"]
+    assert result.largest_change.after == "2001" and result.largest_change.share_effect > 0.4
 
 
 def test_cli_json_and_the_bad_cases(tmp_path, cache_dir):
@@ -147,3 +155,31 @@ def test_drift_of_one_cluster(tmp_path, cache_dir):
     assert runner.invoke(app, ["drift", str(path), "--model", "static"]).exit_code == 2
     missing = runner.invoke(app, ["drift", str(path), "--cluster", "7", "--k", "2", "--model", "static"])
     assert missing.exit_code == 1 and "no cluster 7" in missing.stderr
+
+
+@pytest.fixture(scope="module")
+def huffpost_2019_statements():
+    """HuffPost's 2019 items: every sentence a statement (static vectors), flagged where it names Trump."""
+    from simtool.encoders import get_encoder
+    from simtool.text.basics import words
+
+    corpus = prepare_corpus([SHARED_DATA / "huffpost" / "news_category_10k.jsonl"])
+    docs = [doc for doc in corpus if doc.date is not None and doc.date.year == 2019]
+    texts, documents, flags = [], [], {}
+    for doc in docs:
+        sentences = [doc.title, *doc.sentences] if doc.title else list(doc.sentences)
+        texts += sentences
+        documents += [doc.id] * len(sentences)
+        flags[doc.id] = np.array(["trump" in words(s) for s in sentences], dtype=bool)
+    return get_encoder("static").encode(texts), documents, flags
+
+
+@needs_bbc
+def test_random_halves_of_one_period_are_no_change_at_the_promised_rate(huffpost_2019_statements):
+    """The null is calibrated: 100 seeded random splits of 2019's articles into two pseudo-periods
+    give a significant change in at most 10 (the level promises 5)."""
+    from simtool.jobs.drift.change import null_rejections
+
+    vectors, documents, flags = huffpost_2019_statements
+    assert len(flags) > 500
+    assert null_rejections(vectors, documents, flags, splits=100, seed=0) <= 10

@@ -82,6 +82,9 @@ def _print_summary(result) -> None:
     if s["biggest_shift"]:
         b = s["biggest_shift"]
         console.print(f"biggest shift: {b['topic']!r}, {b['before']} -> {b['after']} "
-                      f"(centre moved {b['distance']:.3f}; change {b['change']:.1f})", markup=False, soft_wrap=True)
+                      f"(effect {b['effect']:.2f}, p {b['p']:.3f} after correction)", markup=False, soft_wrap=True)
+    elif result.timelines:
+        console.print("no significant shift between periods (every step's p > 0.05 after correction)",
+                      markup=False, soft_wrap=True)
     for note in result.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)

@@ -88,8 +88,10 @@ def _print(result) -> None:
             who = f" [{s.actor}]" if s.actor else ""
             console.print(f"  - {s.text}{who}", markup=False)
     for step in result.drift:
-        console.print(f"\n{step.before} -> {step.after}: centre moved {step.distance:.3f} (z {step.z:+.1f}), "
-                      f"share of sentences on the topic z {step.salience_z:+.1f}; {len(step.new)} new, "
+        verdict = "significant" if step.significant else "not significant"
+        console.print(f"\n{step.before} -> {step.after}: effect {step.effect:.2f}, p {step.p:.3f} after "
+                      f"Holm correction ({verdict}; units: {step.unit}s); share of sentences on the topic "
+                      f"{step.share_before:.1%} -> {step.share_after:.1%}; {len(step.new)} new, "
                       f"{len(step.dropped)} dropped statements", markup=False)
         for text in step.new[:2]:
             console.print(f"  + {text}", markup=False)
@@ -97,4 +99,8 @@ def _print(result) -> None:
             console.print(f"  - {text}", markup=False)
     if result.largest_change:
         c = result.largest_change
-        console.print(f"\nlargest change: {c.before} -> {c.after} (change {c.change:.1f})", markup=False)
+        console.print(f"\nlargest change: {c.before} -> {c.after} (effect {c.effect:.2f}, p {c.p:.3f})",
+                      markup=False)
+    elif result.drift:
+        console.print("\nno significant change between periods (Holm-corrected p > 0.05 for every step)",
+                      markup=False)

@@ -98,7 +98,7 @@ class Analysis:
     def biggest_shift(self) -> tuple[Timeline, DriftStep] | None:
         """The largest change between consecutive periods over all timelines."""
         steps = [(t, t.drift.largest_change) for t in self.timelines if t.drift.largest_change]
-        return max(steps, key=lambda item: item[1].change) if steps else None
+        return max(steps, key=lambda item: item[1].effect) if steps else None
 
     def to_json(self) -> dict[str, Any]:
         """The analysis as `analyze --json` prints it, in the shapes the single commands print."""
@@ -131,7 +131,7 @@ class Analysis:
             "closest_pair": ({"a": self.related_pairs[0].a, "b": self.related_pairs[0].b,
                               "score": self.related_pairs[0].score} if self.related_pairs else None),
             "biggest_shift": ({"topic": shift[0].label, "cluster": shift[0].cluster, "before": shift[1].before,
-                               "after": shift[1].after, "change": shift[1].change, "distance": shift[1].distance}
+                               "after": shift[1].after, "effect": shift[1].effect, "p": shift[1].p}
                               if shift else None),
         }
 

@@ -31,8 +31,9 @@ def plot_drift(result: DriftResult, path: Path) -> Path:
         axes[1].axhline(0, color="grey", linewidth=0.8)
         axes[1].set_ylabel("stance (+ first pole)")
     steps = [f"{s.before}->{s.after}" for s in result.drift]
-    axes[-1].bar(steps, [s.change for s in result.drift], color="#55a868")
-    axes[-1].set_ylabel("change (z)")
+    axes[-1].bar(steps, [s.effect for s in result.drift],
+                 color=["#55a868" if s.significant else "#bbbbbb" for s in result.drift])
+    axes[-1].set_ylabel("change (effect; grey: not significant)")
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=120)

@@ -8,10 +8,10 @@
 3. Actors: statements attributed to a named speaker (`speakers`), grouped by actor and period.
 4. Stance on an axis: similarity to the positive pole minus to the negative, with means and
    bootstrap 95% intervals per period and per actor.
-5. Drift: cosine distance between consecutive periods' centres, and its z-score against random
-   splits of the same statements (a change in what is said); the change in the share of all
-   sentences that are about the query (how much is said); the largest change, by both z-scores
-   together, named; the
+5. Drift: between consecutive periods, an effect size and a permutation p-value with articles
+   as the units (`change`: statements of one article are not independent), Holm-corrected over
+   the steps; the share of all sentences that are about the query (how much is said); the
+   largest change is the largest effect among the significant steps (none when no step is); the
    statements of a period with no counterpart in the one before (and the reverse), aligned as
    `compare` aligns two articles.
 Periods are compared with each other only: nothing from one period is mixed into another.
@@ -31,6 +31,7 @@ from simtool.errors import InputError
 from simtool.io.corpus import Corpus
 from simtool.io.dates import DateInfo, period_of, resolve_date
 from simtool.jobs.compare import THRESHOLDS, align
+from simtool.jobs.drift.change import ALPHA, holm, share_test, shift_test
 from simtool.jobs.drift.speakers import actor_key, actor_names, speaker_of
 from simtool.jobs.drift.terms import content_words, distinctive_terms
 from simtool.results import to_jsonable
@@ -41,7 +42,6 @@ from simtool.vectors.store import VectorStore
 RELEVANCE = 0.35
 BY = ("year", "quarter", "month")
 BOOTSTRAP_SAMPLES = 2000
-PERMUTATIONS = 200
 
 
 @dataclass(frozen=True)
@@ -83,14 +83,22 @@ class Period:
 
 @dataclass(frozen=True)
 class DriftStep:
-    """From one period to the next: how far the centre moved, what is new and what was dropped."""
+    """From one period to the next: how far the centre moved, whether that is more than chance
+    (see `change`), how the share of sentences on the topic moved, what is new and what was dropped."""
 
     before: str
     after: str
-    distance: float  # 1 - cosine of the two periods' centres
-    z: float         # that distance against the distances of random splits of the same statements
-    salience_z: float  # change in the share of all sentences that are about the query (two-proportion z)
-    change: float    # the size of the change: sqrt(z^2 + salience_z^2)
+    distance: float        # 1 - cosine of the two periods' centres (descriptive; grows with noise)
+    content_effect: float  # what is said: standardised shift of the mean, corrected for sampling noise
+    content_p: float       # its permutation p-value, articles (or blocks) as the units
+    share_before: float    # how much is said: share of the period's sentences about the query
+    share_after: float
+    share_effect: float    # Cohen's h between the two shares
+    share_p: float         # its permutation p-value
+    effect: float          # the size of the change: the larger of the two effects
+    p: float               # the smaller of the two p-values, Holm-adjusted over every test of the timeline
+    significant: bool      # p <= 0.05
+    unit: str              # "document", or "block" where a period has fewer than 5 articles
     new: list[str]
     dropped: list[str]
 
@@ -208,16 +216,31 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
             {name: _stance([s.stance for s in said if s.stance is not None], rng) for name, said in actors.items()}
             if axis else {}))
 
-    steps = []
+    flags = np.zeros(len(texts), dtype=bool)
+    flags[keep] = True
+    sentence_rows: dict[str, dict[str, list[int]]] = defaultdict(dict)  # period -> document -> its sentences' rows
+    for row, doc in enumerate(owners):
+        sentence_rows[period_of(dates[doc.id].date, by)].setdefault(doc.id, []).append(row)  # type: ignore[arg-type]
+    tests, aligned = [], []
     for before, after in zip(order, order[1:]):
         a, b = by_period[before], by_period[after]
-        _, dropped, new = align([s.text for s in a], [s.text for s in b], matrices[before], matrices[after],
-                                THRESHOLDS["sentence_match"])
-        content_z = _shift_z(matrices[before], matrices[after], rng)
-        salience_z = _proportion_z(len(a), sentences[before], len(b), sentences[after])
-        steps.append(DriftStep(before, after, round(1.0 - float(centres[before] @ centres[after]), 4), content_z,
-                               salience_z, round(float(np.hypot(content_z, salience_z)), 2), new, dropped))
-    largest = max(steps, key=lambda s: s.change) if steps else None
+        aligned.append(align([s.text for s in a], [s.text for s in b], matrices[before], matrices[after],
+                             THRESHOLDS["sentence_match"]))
+        content = shift_test(matrices[before], [s.document for s in a], matrices[after], [s.document for s in b], rng)
+        share = share_test([(d, flags[rows]) for d, rows in sentence_rows[before].items()],
+                           [(d, flags[rows]) for d, rows in sentence_rows[after].items()], rng)
+        tests.append((content, share))
+    adjusted, _ = holm([t.p for pair in tests for t in pair])  # every test of the timeline, together
+    steps = []
+    for k, ((before, after), (content, share), (_, dropped, new)) in enumerate(zip(zip(order, order[1:]), tests, aligned)):
+        p_step = min(adjusted[2 * k], adjusted[2 * k + 1])
+        steps.append(DriftStep(before, after, round(1.0 - float(centres[before] @ centres[after]), 4),
+                               content.effect, content.p, round(len(by_period[before]) / sentences[before], 4),
+                               round(len(by_period[after]) / sentences[after], 4), share.effect, share.p,
+                               max(content.effect, share.effect), p_step, p_step <= ALPHA, content.unit, new,
+                               dropped))
+    # The largest change is the largest effect among the steps that are more than chance.
+    largest = max((s for s in steps if s.significant), key=lambda s: s.effect, default=None)
     settings = DriftSettings(encoder.name, relevance, by, list(axis) if axis else None, seed, len(corpus), len(dated))
     return DriftResult(query or "", by, periods, steps, largest, undated, dates, settings)
 
@@ -226,31 +249,6 @@ def _centre(matrix: np.ndarray) -> np.ndarray:
     """The unit-length mean of a period's statement vectors."""
     centre = matrix.mean(axis=0)
     return centre / (np.linalg.norm(centre) or 1.0)
-
-
-def _shift_z(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, permutations: int = PERMUTATIONS) -> float:
-    """How unusual the distance between the centres of `a` and `b` is: its z-score against the
-    same distance for random relabellings of the pooled statements (a permutation test). A few
-    statements have a noisy centre; this does not mistake that noise for a shift."""
-    pooled = np.vstack([a, b])
-
-    def distance(first: np.ndarray, second: np.ndarray) -> float:
-        return 1.0 - float(_centre(first) @ _centre(second))
-
-    observed = distance(a, b)
-    null = []
-    for _ in range(permutations):
-        order = rng.permutation(len(pooled))
-        null.append(distance(pooled[order[:len(a)]], pooled[order[len(a):]]))
-    spread = float(np.std(null)) or 1e-9
-    return round((observed - float(np.mean(null))) / spread, 2)
-
-
-def _proportion_z(k1: int, n1: int, k2: int, n2: int) -> float:
-    """Two-proportion z-test: did the share of sentences about the query change?"""
-    pooled = (k1 + k2) / (n1 + n2)
-    spread = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) or 1e-9
-    return round(float((k2 / n2 - k1 / n1) / spread), 2)
 
 
 def _stance(values: list[float], rng: np.random.Generator) -> Stance:
