@@ -183,3 +183,63 @@ def test_random_halves_of_one_period_are_no_change_at_the_promised_rate(huffpost
     vectors, documents, flags = huffpost_2019_statements
     assert len(flags) > 500
     assert null_rejections(vectors, documents, flags, splits=100, seed=0) <= 10
+
+
+needs_allsides = pytest.mark.skipif(not (SHARED_DATA / "allsides").is_dir(), reason="../shared/data/allsides is absent")
+
+
+@pytest.fixture(scope="module")
+def allsides_abortion(tmp_path_factory):
+    from simtool.vectors.store import VectorStore
+
+    corpus = prepare_corpus([SHARED_DATA / "allsides" / "allsides_3topics.jsonl"])
+    with VectorStore(tmp_path_factory.mktemp("cache")) as store:
+        return find_drift(corpus, query="abortion", encoder="static", store=store,
+                          axis_from="bias_text=left,right", groups="bias_text")
+
+
+@needs_allsides
+def test_outlets_rated_right_sit_right_of_those_rated_left_in_every_period_that_is_not_thin(allsides_abortion):
+    result = allsides_abortion
+    axis = result.axis
+    assert (axis.kind, axis.group_field, axis.negative, axis.positive) == ("reference", "bias_text", "left", "right")
+    assert axis.validity["folds_by"] == "source" and axis.validity["auc_low"] > 0.5 and axis.reliable
+    compared = 0
+    for period in result.periods:
+        for cell in period.groups.values():
+            assert cell.thin == (cell.documents < 10) and (cell.position is None) == cell.thin
+        left, right = period.groups.get("left"), period.groups.get("right")
+        if left and right and not left.thin and not right.thin:
+            assert right.position.mean > left.position.mean, period.period
+            compared += 1
+    assert compared >= 4
+    data = result.to_json(dates=False)
+    assert {"kind", "validity", "reliable"} <= set(data["axis"]) and "auc" in data["axis"]["validity"]
+    cell = next(iter(data["periods"][1]["groups"].values()))
+    assert {"documents", "statements", "thin", "position", "terms"} <= set(cell)
+    assert all({"before", "after", "effect", "p", "significant"} <= set(step) for step in data["drift"])
+
+
+def test_a_reference_axis_never_scores_a_source_with_a_model_that_saw_it():
+    """Each source writes one word no other source uses, and its side is the source's: a model that
+    saw a source's articles would score them perfectly. Folds by source leave it nothing to go on."""
+    from simtool.jobs.drift.positions import reference_positions
+
+    rng = np.random.default_rng(0)
+    common = [f"word{i}" for i in range(300)]
+    texts, labels, sources = [], [], []
+    for source in range(12):
+        for _ in range(15):
+            texts.append(" ".join([f"house{source}"] * 5 + list(rng.choice(common, 60))))
+            labels.append("right" if source % 2 else "left")
+            sources.append(f"outlet {source}")
+    positions, validity = reference_positions(texts, labels, "left", "right", sources)
+    assert validity["folds_by"] == "source" and not np.isnan(positions).any()
+    assert validity["auc"] < 0.7 and validity["auc_low"] < 0.5  # not a finding: the axis is not reliable
+
+
+def test_pole_statements_are_reported_as_an_unvalidated_axis(minilm_store):
+    encoder, store = minilm_store
+    result = find_drift(prepare_corpus([SEEDS]), query="counter-terrorism cooperation", encoder=encoder, store=store,
+                        axis=("cooperation", "conflict"))
+    assert result.axis.kind == "poles" and not result.axis.reliable and result.axis.validity["auc"] is None

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, stderr, stdout
+from simtool.jobs.drift.positions import THIN
 from simtool.jobs.drift.timeline import BY, RELEVANCE, cluster_documents, find_drift
 from simtool.report.drift_plot import plot_drift
 from simtool.state import claim_outputs
@@ -23,7 +24,14 @@ def drift_command(
     k: Annotated[str, typer.Option("--k", help="With --cluster: clusters to make, or auto.")] = "auto",
     by: Annotated[str, typer.Option("--by", help=f"Period: {', '.join(BY)}.")] = "year",
     axis: Annotated[tuple[str, str] | None, typer.Option(
-        "--axis", help="Two poles, positive then negative, for a stance score.")] = None,
+        "--axis", help="Two poles, positive then negative, for a stance score (not validated: shown as not "
+                       "reliable; prefer --axis-from).")] = None,
+    axis_from: Annotated[str | None, typer.Option(
+        "--axis-from", help="FIELD=A,B: positions learned from two reference groups of a metadata field "
+                            "(e.g. bias_text=left,right), scored out of fold, with their validity (AUC).")] = None,
+    groups: Annotated[str | None, typer.Option(
+        "--groups", help="A metadata field (source, a leaning, an author): each period split by its values, "
+                         "each group's documents, terms and position (thin groups flagged).")] = None,
     relevance: Annotated[float, typer.Option("--relevance", min=-1.0, max=1.0,
                                              help="Cosine to the query a statement needs.")] = RELEVANCE,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap and permutations.")] = 0,
@@ -56,6 +64,7 @@ def drift_command(
             stderr().print(f"cluster {cluster} ({label}): {len(members)} documents", markup=False)
         result = find_drift(corpus, query=query, encoder=encoder, by=by, axis=axis, store=store,
                             relevance=relevance, seed=seed, documents=members, progress=update,
+                            axis_from=axis_from, groups=groups,
                             engine=session.engine(engine_name, ray_address, workers))
     if result.undated:
         stderr().print(f"note: {len(result.undated)} documents have no date and are left out: "
@@ -82,6 +91,7 @@ def _print(result) -> None:
                       ", ".join(f"{t} {z:.1f}" for t, z in p.terms[:8]),
                       ", ".join(f"{name} ({len(said)})" for name, said in list(p.actors.items())[:5]), stance)
     console.print(table, markup=False)
+    _print_axis(result)
     for p in result.periods:
         console.print(f"\n{p.period}: representative statements", markup=False)
         for s in p.statements[:3]:
@@ -104,3 +114,36 @@ def _print(result) -> None:
     elif result.drift:
         console.print("\nno significant change between periods (Holm-corrected p > 0.05 for every step)",
                       markup=False)
+
+
+def _print_axis(result) -> None:
+    """The axis with its validity, then each period's groups and positions (or why there are none)."""
+    console, axis = stdout(), result.axis
+    if axis is not None:
+        if axis.kind == "reference":
+            auc = axis.validity["auc"]
+            verdict = ("reliable" if axis.reliable else
+                       f"NOT reliable (below {axis.validity['min_auc']}): the positions below are not findings")
+            console.print(f"\naxis: {axis.group_field} {axis.negative} (0) to {axis.positive} (1), learned from those "
+                          f"groups; out-of-fold AUC {auc:.3f} ({axis.validity['folds']} folds by "
+                          f"{axis.validity['folds_by']}): {verdict}", markup=False)
+        else:
+            console.print(f"\naxis: poles {axis.positive!r} (+) vs {axis.negative!r} (-), not validated: the stance is "
+                          f"descriptive, not a finding (use --axis-from FIELD=A,B for a validated axis)", markup=False)
+    if not any(p.groups for p in result.periods):
+        return
+    table = Table(title=f"groups by {result.settings.groups}" + (f"; position 0 = {axis.negative}, 1 = {axis.positive}"
+                  if axis is not None and axis.kind == "reference" else ""), title_justify="left")
+    for column in ("period", "group", "docs", "statements", "position (95% CI)", "terms that set it apart"):
+        table.add_column(column, overflow="fold")
+    for p in result.periods:
+        for name, cell in p.groups.items():
+            if cell.thin:
+                position = f"thin (< {THIN} docs)"
+            elif cell.position is None:
+                position = ""
+            else:
+                position = f"{cell.position.mean:.3f} ({cell.position.low:.3f} .. {cell.position.high:.3f})"
+            table.add_row(p.period, name, str(cell.documents), str(cell.statements), position,
+                          ", ".join(term for term, _ in cell.terms[:5]))
+    console.print(table, markup=False)

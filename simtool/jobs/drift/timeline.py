@@ -30,8 +30,19 @@ from simtool.encoders import Encoder, resolve_encoder
 from simtool.errors import InputError
 from simtool.io.corpus import Corpus
 from simtool.io.dates import DateInfo, period_of, resolve_date
+from simtool.jobs.cluster.local import classes_of
 from simtool.jobs.compare import THRESHOLDS, align
 from simtool.jobs.drift.change import ALPHA, holm, share_test, shift_test
+from simtool.jobs.drift.positions import (
+    MIN_AUC,
+    Axis,
+    GroupCell,
+    Position,
+    group_cells,
+    group_position,
+    parse_axis_from,
+    reference_positions,
+)
 from simtool.jobs.drift.speakers import actor_key, actor_names, speaker_of
 from simtool.jobs.drift.terms import content_words, distinctive_terms
 from simtool.results import to_jsonable
@@ -79,6 +90,8 @@ class Period:
     actors: dict[str, list[Statement]]   # actor -> their statements in this period
     stance: Stance | None = None
     actor_stance: dict[str, Stance] = field(default_factory=dict)
+    position: Position | None = None      # mean position of the period's documents on the axis
+    groups: dict[str, GroupCell] = field(default_factory=dict)  # with `groups=FIELD`: each group's cell
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,8 @@ class DriftSettings:
     seed: int
     documents: int
     dated: int
+    axis_from: list[str] | None = None  # [FIELD, A, B]
+    groups: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,10 +143,12 @@ class DriftResult:
     undated: list[str]
     dates: dict[str, DateInfo]
     settings: DriftSettings
+    axis: Axis | None = None
 
     def to_json(self, dates: bool = True) -> dict[str, Any]:
         """The result as `drift --json` prints it; `dates` adds every document's resolved date."""
-        return to_jsonable({"query": self.query, "by": self.by, "periods": self.periods, "drift": self.drift,
+        return to_jsonable({"query": self.query, "by": self.by, "axis": self.axis, "periods": self.periods,
+                            "drift": self.drift,
                             "largest_change": self.largest_change, "undated": self.undated,
                             **({"dates": self.dates} if dates else {}), "settings": self.settings})
 
@@ -139,11 +156,17 @@ class DriftResult:
 def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by: str = "year",
                axis: tuple[str, str] | None = None, store: VectorStore | None = None,
                relevance: float = RELEVANCE, seed: int = 0, top: int = 5, documents: Collection[str] | None = None,
-               progress=None, engine: Engine | None = None) -> DriftResult:
+               progress=None, engine: Engine | None = None, axis_from: str | tuple[str, str, str] | None = None,
+               groups: str | None = None) -> DriftResult:
     """The shift in what `corpus` says about `query`, period by period.
 
     documents: only these documents' statements (e.g. one cluster's, see `cluster_documents`);
         with no query, statements are then judged by their closeness to these documents' centre.
+    axis: two pole statements (positive, negative): each statement's stance is its cosine to the
+        first minus to the second. Not validated against labelled data: reported as not reliable.
+    axis_from: "FIELD=A,B" (or (FIELD, A, B)): positions learned from reference groups and scored
+        out of fold, with their validity (`positions`).
+    groups: a metadata field (`source`, a leaning, an author): every period split by its values.
     engine: where the statements are embedded (this process, or Ray).
     """
     if by not in BY:
@@ -200,6 +223,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     names = actor_names(s.actor for s in statements if s.actor)
     rng = np.random.default_rng(seed)
 
+    axis_info, positions = _axis(corpus, axis, axis_from, statements, seed)
+    group_of = {doc.id: str(v) for doc, v in zip(corpus, classes_of(corpus, groups)) if v is not None} if groups else None
+
     periods, centres = [], {}
     matrices = {p: statement_vectors[period_rows[p]] for p in order}
     for p in order:
@@ -214,7 +240,10 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
             p, len({s.document for s in own}), len(own), terms[p], [own[i] for i in nearest], dict(actors),
             _stance([s.stance for s in own if s.stance is not None], rng) if axis else None,
             {name: _stance([s.stance for s in said if s.stance is not None], rng) for name, said in actors.items()}
-            if axis else {}))
+            if axis else {},
+            group_position([positions[d] for d in sorted({s.document for s in own}) if d in positions], rng)
+            if positions else None,
+            group_cells([(s.document, s.text) for s in own], group_of, positions, rng, texts) if group_of else {}))
 
     flags = np.zeros(len(texts), dtype=bool)
     flags[keep] = True
@@ -241,8 +270,35 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
                                dropped))
     # The largest change is the largest effect among the steps that are more than chance.
     largest = max((s for s in steps if s.significant), key=lambda s: s.effect, default=None)
-    settings = DriftSettings(encoder.name, relevance, by, list(axis) if axis else None, seed, len(corpus), len(dated))
-    return DriftResult(query or "", by, periods, steps, largest, undated, dates, settings)
+    settings = DriftSettings(encoder.name, relevance, by, list(axis) if axis else None, seed, len(corpus), len(dated),
+                             [axis_info.group_field or "", axis_info.negative, axis_info.positive]
+                             if axis_info is not None and axis_info.kind == "reference" else None, groups)
+    return DriftResult(query or "", by, periods, steps, largest, undated, dates, settings, axis_info)
+
+
+def _axis(corpus: Corpus, poles: tuple[str, str] | None, axis_from: str | tuple[str, str, str] | None,
+          statements: list[Statement], seed: int) -> tuple[Axis | None, dict[str, float]]:
+    """The axis and each document's position on it: out of fold from reference groups, or (pole
+    statements, unvalidated) the mean stance of the document's statements."""
+    if axis_from is not None:
+        name, negative, positive = parse_axis_from(axis_from) if isinstance(axis_from, str) else axis_from
+        labels = classes_of(corpus, name)
+        values, validity = reference_positions([doc.content for doc in corpus], labels, negative, positive,
+                                               [doc.source for doc in corpus], seed)
+        positions = {doc.id: float(v) for doc, v in zip(corpus, values) if not np.isnan(v)}
+        auc, low = validity["auc"], validity["auc_low"]
+        reliable = isinstance(auc, float) and isinstance(low, float) and auc >= MIN_AUC and low > 0.5
+        return Axis("reference", negative, positive, name, validity, reliable), positions
+    if poles is not None:
+        said: dict[str, list[float]] = defaultdict(list)
+        for s in statements:
+            if s.stance is not None:
+                said[s.document].append(s.stance)
+        note = ("two pole statements, not checked against labelled data: stance follows which pole's words a "
+                "sentence uses as much as its position")
+        return Axis("poles", poles[1], poles[0], None, {"auc": None, "note": note}, False), \
+            {d: float(np.mean(v)) for d, v in said.items()}
+    return None, {}
 
 
 def _centre(matrix: np.ndarray) -> np.ndarray:

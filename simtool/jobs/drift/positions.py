@@ -1,0 +1,182 @@
+"""Positions on an axis learned from reference groups, validated before they are shown.
+
+`--axis-from FIELD=A,B` (e.g. `bias_text=left,right`): the documents whose FIELD is A or B teach
+a model to tell B from A by their words, in the manner of Wordscores (Laver, Benoit and Garry
+2003), which scores texts by their likeness to reference texts of known position: TF-IDF of
+words and word pairs, then a logistic regression. Every document is scored **out of fold**: the
+reference documents by a model (vocabulary included) fitted without them and without any
+document of their source (folds grouped by `source`, so an outlet's house style cannot stand in
+for its position), the others by a model fitted on all the reference documents. A document's
+position is the probability that it reads like B: 0 like A, 1 like B.
+
+Words, not sentence vectors: on AllSides (left vs right outlets, folds by outlet) the word model
+reaches an out-of-fold AUC of 0.62-0.65, MiniLM's document vectors 0.566: partisan vocabulary
+("pro-life", "unborn", "anti-abortion") carries the side, an embedding of the topic barely does.
+
+Validity: the out-of-fold AUC between the reference groups (0.5: no better than chance), with a
+95% interval from resampling the sources. The axis is reliable when the AUC is at least `MIN_AUC`
+and the interval's lower end is above 0.5; otherwise positions are marked as not findings
+wherever they show (the table, `--json`'s `axis.reliable`, the report).
+
+A group's position in a period is the mean of its documents' positions with a bootstrap 95%
+interval (documents as the units); a cell with fewer than `THIN` documents is thin, and no
+position is given for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simtool.errors import InputError
+
+MIN_AUC = 0.6     # out-of-fold AUC an axis needs to be reported as reliable (and its interval above 0.5)
+THIN = 10         # documents a group needs in a period for a position (at 10 the 95% interval spans ~0.07 on AllSides)
+FOLDS = 5
+BOOTSTRAP_SAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Axis:
+    """What positions are measured along, and whether the measure holds up."""
+
+    kind: str                    # "reference" (learned from groups) or "poles" (two statements)
+    negative: str                # the 0 end: reference group A, or the negative pole
+    positive: str                # the 1 end: reference group B, or the positive pole
+    group_field: str | None      # the metadata field of the reference groups
+    validity: dict[str, object] = field(default_factory=dict)
+    reliable: bool = False
+
+
+@dataclass(frozen=True)
+class Position:
+    """Mean position of some documents with a bootstrap 95% interval."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+
+def parse_axis_from(spec: str) -> tuple[str, str, str]:
+    """`FIELD=A,B` as (field, A, B)."""
+    name, _, values = spec.partition("=")
+    sides = [v.strip() for v in values.split(",")]
+    if not name.strip() or len(sides) != 2 or not all(sides) or sides[0] == sides[1]:
+        raise InputError(f"--axis-from takes FIELD=A,B (two different values of one field, e.g. "
+                         f"bias_text=left,right); got {spec!r}")
+    return name.strip(), sides[0], sides[1]
+
+
+def reference_positions(texts: Sequence[str], labels: Sequence[object], negative: str, positive: str,
+                        sources: Sequence[object], seed: int = 0) -> tuple[np.ndarray, dict[str, object]]:
+    """Every document's out-of-fold position (probability of reading like `positive`) and the
+    axis's validity: out-of-fold AUC between the two reference groups, its interval, the counts."""
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+    target = np.array([1 if str(v) == positive else 0 if str(v) == negative else -1 for v in labels])
+    reference = np.flatnonzero(target >= 0)
+    counts = {negative: int((target == 0).sum()), positive: int((target == 1).sum())}
+    if min(counts.values()) < FOLDS:
+        raise InputError(f"--axis-from needs at least {FOLDS} documents on each side; found {counts}")
+    texts = list(texts)
+    y = target[reference]
+    groups = np.array([str(s) if s is not None else f"<none {i}>" for i, s in enumerate(sources)])[reference]
+    by_source = len(set(groups[y == 0])) >= 2 and len(set(groups[y == 1])) >= 2
+    folds = min(FOLDS, len(set(groups))) if by_source else FOLDS
+    splitter = GroupKFold(folds).split(reference, y, groups) if by_source else \
+        StratifiedKFold(folds, shuffle=True, random_state=seed).split(reference, y)
+    positions = np.full(len(texts), np.nan)
+    for train, test in splitter:
+        if len(set(y[train])) < 2:  # a fold with one side only cannot be fitted: those stay unscored
+            continue
+        model = _word_model().fit([texts[i] for i in reference[train]], y[train])
+        positions[reference[test]] = model.predict_proba([texts[i] for i in reference[test]])[:, 1]
+    others = np.flatnonzero(target < 0)
+    if len(others):
+        model = _word_model().fit([texts[i] for i in reference], y)
+        positions[others] = model.predict_proba([texts[i] for i in others])[:, 1]
+    scored = ~np.isnan(positions[reference])
+    truth, predicted, owners = y[scored], positions[reference][scored], groups[scored]
+    auc = float(roc_auc_score(truth, predicted)) if len(set(truth)) == 2 else 0.5
+    low, high = _auc_interval(truth, predicted, owners, seed)
+    validity: dict[str, object] = {"auc": round(auc, 4), "auc_low": round(low, 4), "auc_high": round(high, 4),
+                                   "folds": folds, "folds_by": "source" if by_source else "document",
+                                   "documents": counts, "min_auc": MIN_AUC, "model": "tf-idf words and pairs, logistic"}
+    return positions, validity
+
+
+def _word_model():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=3, max_df=0.5,
+                                         stop_words="english", dtype=np.float32),
+                         LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced"))
+
+
+def _auc_interval(truth: np.ndarray, predicted: np.ndarray, owners: np.ndarray, seed: int,
+                  samples: int = 500) -> tuple[float, float]:
+    """95% interval of the AUC, resampling whole sources (their articles are not independent)."""
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(seed)
+    names = np.unique(owners)
+    rows = {name: np.flatnonzero(owners == name) for name in names}
+    values = []
+    for _ in range(samples):
+        picked = np.concatenate([rows[n] for n in rng.choice(names, len(names), replace=True)])
+        if len(set(truth[picked])) == 2:
+            values.append(roc_auc_score(truth[picked], predicted[picked]))
+    if not values:
+        return 0.5, 0.5
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def group_position(values: Sequence[float], rng: np.random.Generator) -> Position:
+    """Mean with a bootstrap 95% interval, the documents as the units."""
+    data = np.asarray([v for v in values if not np.isnan(v)], dtype=float)
+    if len(data) == 1:
+        value = round(float(data[0]), 4)
+        return Position(value, value, value, 1)
+    means = data[rng.integers(0, len(data), (BOOTSTRAP_SAMPLES, len(data)))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return Position(round(float(data.mean()), 4), round(float(low), 4), round(float(high), 4), len(data))
+
+
+@dataclass(frozen=True)
+class GroupCell:
+    """One group (an outlet, a leaning, a speaker) in one period."""
+
+    documents: int
+    statements: int
+    thin: bool                    # fewer than THIN documents: no position is given
+    position: Position | None
+    terms: list[tuple[str, float]]  # what sets the group apart from the others in this period
+
+
+def group_cells(statements: Sequence[tuple[str, str]], group_of: dict[str, str],
+                positions: dict[str, float] | None, rng: np.random.Generator,
+                background: Sequence[str]) -> dict[str, GroupCell]:
+    """Each group's cell in one period, from its statements ((document id, text) pairs)."""
+    from simtool.jobs.drift.terms import distinctive_terms
+
+    by_group: dict[str, list[tuple[str, str]]] = {}
+    for document, text in statements:
+        by_group.setdefault(group_of.get(document) or "(none)", []).append((document, text))
+    terms = distinctive_terms({g: [t for _, t in said] for g, said in by_group.items()}, background, top=8) \
+        if len(by_group) > 1 else {g: [] for g in by_group}
+    cells = {}
+    for group in sorted(by_group):
+        said = by_group[group]
+        documents = sorted({d for d, _ in said})
+        thin = len(documents) < THIN
+        values = [positions[d] for d in documents if positions is not None and d in positions]
+        position = group_position(values, rng) if values and not thin else None
+        cells[group] = GroupCell(len(documents), len(said), thin, position, terms.get(group, []))
+    return cells
