@@ -243,3 +243,23 @@ def test_pole_statements_are_reported_as_an_unvalidated_axis(minilm_store):
     result = find_drift(prepare_corpus([SEEDS]), query="counter-terrorism cooperation", encoder=encoder, store=store,
                         axis=("cooperation", "conflict"))
     assert result.axis.kind == "poles" and not result.axis.reliable and result.axis.validity["auc"] is None
+
+
+@pytest.mark.parametrize("opening, expected", [
+    ("WASHINGTON, Jan. 14, 2015 — Officials said talks resume.", "2015-01-14"),
+    ("Trade talks resume\nPublished: 14 January 2015\nOfficials said talks resume.", "2015-01-14"),
+    ("14 January 2015\nOfficials said talks resume.", "2015-01-14"),
+    ("Talks resume\nUpdated on May 3, 2019 10:00 GMT\nOfficials said.", "2019-05-03"),
+    ("The album, released on 12 May 1985, sold a million copies.", None),
+    ("Guatemalan men walk from a flight after being sent back from the United States on May 30, 2019, in "
+     "Guatemala City.", None),
+    ("Talks resume\nOfficials met.\nThey spoke.\nThey ate.\nThey left.\nPublished: 14 January 2015", None),
+])
+def test_a_date_in_the_text_is_taken_only_from_a_dateline(opening, expected):
+    info = resolve_date(Document(id="a", text=opening, origin="corpus.jsonl:1"))
+    assert (info.date.isoformat() if info.date else None) == expected
+
+
+@needs_bbc
+def test_bbc_has_no_dates_so_no_document_is_dated_from_a_year_it_mentions(bbc):
+    assert not [doc.id for doc in bbc if resolve_date(doc).date is not None]
