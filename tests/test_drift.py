@@ -263,3 +263,24 @@ def test_a_date_in_the_text_is_taken_only_from_a_dateline(opening, expected):
 @needs_bbc
 def test_bbc_has_no_dates_so_no_document_is_dated_from_a_year_it_mentions(bbc):
     assert not [doc.id for doc in bbc if resolve_date(doc).date is not None]
+
+
+def test_paraphrases_across_articles_are_one_claim_that_rises(minilm_store, tmp_path):
+    """Three articles in 2020 each report the ban being signed, in their own words; 2019's articles
+    talk about the bill in committee. The signing is one claim, made in 2020 only: it rises."""
+    encoder, store = minilm_store
+    rows = [
+        ("a1", "2019-03-01", "The abortion bill was debated in a state senate committee on Tuesday. Lawmakers heard testimony."),
+        ("a2", "2019-04-02", "A committee of the state senate held hearings on the abortion bill. Doctors testified."),
+        ("a3", "2019-05-03", "The abortion bill stayed in committee as senators argued about amendments."),
+        ("b1", "2020-03-01", "The governor signed the abortion ban into law on Friday. Clinics said they would sue."),
+        ("b2", "2020-04-02", "On Friday the governor signed the ban on abortion into law. Protesters gathered outside."),
+        ("b3", "2020-05-03", "The abortion ban was signed into law by the governor. The clinics plan to go to court."),
+    ]
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(json.dumps({"id": i, "date": d, "text": t}) for i, d, t in rows))
+    result = find_drift(prepare_corpus([path]), query="abortion law", encoder=encoder, store=store, relevance=0.2)
+    signed = [c for c in result.claims if "signed" in c.label]
+    assert len(signed) == 1 and signed[0].counts == {"2020": 3} and signed[0].documents == 3
+    assert signed[0].id in result.drift[0].rising
+    assert all(c.documents >= 2 for c in result.claims)

@@ -33,6 +33,7 @@ from simtool.io.dates import DateInfo, period_of, resolve_date
 from simtool.jobs.cluster.local import classes_of
 from simtool.jobs.compare import THRESHOLDS, align
 from simtool.jobs.drift.change import ALPHA, holm, share_test, shift_test
+from simtool.jobs.drift.claims import Claim, find_claims, rising_and_falling
 from simtool.jobs.drift.positions import (
     MIN_AUC,
     Axis,
@@ -51,6 +52,7 @@ from simtool.vectors.engine import Engine
 from simtool.vectors.store import VectorStore
 
 RELEVANCE = 0.35
+MAX_LISTED = 10  # new and dropped statements listed per step (the claims say what rose and fell)
 BY = ("year", "quarter", "month")
 BOOTSTRAP_SAMPLES = 2000
 
@@ -112,8 +114,10 @@ class DriftStep:
     p: float               # the smaller of the two p-values, Holm-adjusted over every test of the timeline
     significant: bool      # p <= 0.05
     unit: str              # "document", or "block" where a period has fewer than 5 articles
-    new: list[str]
-    dropped: list[str]
+    new: list[str]         # statements of the later period with no counterpart in the earlier (first MAX_LISTED)
+    dropped: list[str]     # and the reverse
+    rising: list[int] = field(default_factory=list)   # ids of the claims whose share grew most
+    falling: list[int] = field(default_factory=list)  # and fell most
 
 
 @dataclass(frozen=True)
@@ -144,11 +148,12 @@ class DriftResult:
     dates: dict[str, DateInfo]
     settings: DriftSettings
     axis: Axis | None = None
+    claims: list[Claim] = field(default_factory=list)  # statements that say the same across articles
 
     def to_json(self, dates: bool = True) -> dict[str, Any]:
         """The result as `drift --json` prints it; `dates` adds every document's resolved date."""
         return to_jsonable({"query": self.query, "by": self.by, "axis": self.axis, "periods": self.periods,
-                            "drift": self.drift,
+                            "drift": self.drift, "claims": self.claims,
                             "largest_change": self.largest_change, "undated": self.undated,
                             **({"dates": self.dates} if dates else {}), "settings": self.settings})
 
@@ -225,6 +230,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
 
     axis_info, positions = _axis(corpus, axis, axis_from, statements, seed)
     group_of = {doc.id: str(v) for doc, v in zip(corpus, classes_of(corpus, groups)) if v is not None} if groups else None
+    claims, _ = find_claims(statement_vectors[keep], [s.text for s in statements], [s.document for s in statements],
+                            [s.period for s in statements], [s.actor and names[actor_key(s.actor)] for s in statements],
+                            [group_of.get(s.document) for s in statements] if group_of else None)
 
     periods, centres = [], {}
     matrices = {p: statement_vectors[period_rows[p]] for p in order}
@@ -263,17 +271,18 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     steps = []
     for k, ((before, after), (content, share), (_, dropped, new)) in enumerate(zip(zip(order, order[1:]), tests, aligned)):
         p_step = min(adjusted[2 * k], adjusted[2 * k + 1])
+        rising, falling = rising_and_falling(claims, before, after, len(by_period[before]), len(by_period[after]))
         steps.append(DriftStep(before, after, round(1.0 - float(centres[before] @ centres[after]), 4),
                                content.effect, content.p, round(len(by_period[before]) / sentences[before], 4),
                                round(len(by_period[after]) / sentences[after], 4), share.effect, share.p,
-                               max(content.effect, share.effect), p_step, p_step <= ALPHA, content.unit, new,
-                               dropped))
+                               max(content.effect, share.effect), p_step, p_step <= ALPHA, content.unit,
+                               new[:MAX_LISTED], dropped[:MAX_LISTED], rising, falling))
     # The largest change is the largest effect among the steps that are more than chance.
     largest = max((s for s in steps if s.significant), key=lambda s: s.effect, default=None)
     settings = DriftSettings(encoder.name, relevance, by, list(axis) if axis else None, seed, len(corpus), len(dated),
                              [axis_info.group_field or "", axis_info.negative, axis_info.positive]
                              if axis_info is not None and axis_info.kind == "reference" else None, groups)
-    return DriftResult(query or "", by, periods, steps, largest, undated, dates, settings, axis_info)
+    return DriftResult(query or "", by, periods, steps, largest, undated, dates, settings, axis_info, claims)
 
 
 def _axis(corpus: Corpus, poles: tuple[str, str] | None, axis_from: str | tuple[str, str, str] | None,
