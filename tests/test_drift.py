@@ -284,3 +284,33 @@ def test_paraphrases_across_articles_are_one_claim_that_rises(minilm_store, tmp_
     assert len(signed) == 1 and signed[0].counts == {"2020": 3} and signed[0].documents == 3
     assert signed[0].id in result.drift[0].rising
     assert all(c.documents >= 2 for c in result.claims)
+
+
+@pytest.mark.parametrize("statement, name", [
+    ("November President Obama said the deal holds.", "Obama"),
+    ("New York Democratic Sen Chuck Schumer said the bill fails.", "Chuck Schumer"),
+    ("Fifteen said no.", None), ("Other said yes.", None), ("Read more said", None), ("I've said it before.", None),
+    ("Texas said the law stands.", None), ("December said nothing.", None),
+    ("Anatoly Antonov, the ambassador, said Russia is ready.", "Anatoly Antonov"),
+])
+def test_a_speaker_is_a_name_not_a_month_a_number_a_pronoun_or_a_title(statement, name):
+    assert speaker_of(statement) == name
+
+
+def test_roles_and_organisations_are_kept_apart_from_names():
+    from simtool.jobs.drift.speakers import attribution, describe_speaker
+
+    said = attribution("The two countries might cooperate, Deputy Spokesperson of US State Department Marie Harf said.")
+    assert (said.name, said.role, said.organisation) == ("Marie Harf", "deputy spokesperson", "US State Department")
+    schumer = describe_speaker("New York Democratic Sen Chuck Schumer")
+    assert (schumer.name, schumer.role, schumer.organisation) == ("Chuck Schumer", "democratic sen", "New York")
+
+
+def test_the_seeds_name_each_periods_speakers_most_quoted_first_with_their_roles(minilm_store):
+    encoder, store = minilm_store
+    result = find_drift(prepare_corpus([SEEDS]), query="counter-terrorism cooperation", encoder=encoder, store=store)
+    first = result.periods[0].speakers[0]
+    assert (first.name, first.role, first.organisation) == ("Marie Harf", "deputy spokesperson", "US State Department")
+    assert [s.statements for s in result.periods[0].speakers] == sorted(
+        (s.statements for s in result.periods[0].speakers), reverse=True)
+    assert result.periods[1].speakers[0].name == "Anatoly Antonov"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 REPORTING_VERBS = ("said", "says", "stated", "states", "noted", "notes", "added", "adds", "told", "tells",
                    "proposed", "proposes", "offered", "offers", "warned", "warns", "stressed", "stresses",
@@ -20,7 +21,7 @@ REPORTING_VERBS = ("said", "says", "stated", "states", "noted", "notes", "added"
                    "asked", "replied", "emphasized", "emphasised", "suggested", "confirmed", "denied")
 _VERB = r"(?:" + "|".join(REPORTING_VERBS) + r")"
 _WORD = r"[A-Z][\w'’.-]*"
-_NAME = rf"{_WORD}(?:\s+(?:of\s+|de\s+|van\s+)?{_WORD}){{0,4}}"
+_NAME = rf"{_WORD}(?:\s+(?:of\s+|de\s+|van\s+)?{_WORD}){{0,7}}"
 _BEFORE = re.compile(rf"(?P<name>{_NAME})\s*,?\s+{_VERB}\b")
 _APPOSITION = re.compile(rf"(?P<name>{_NAME})\s*,[^,]{{1,60}},\s+{_VERB}\b")  # "Antonov, the envoy, said"
 _AFTER = re.compile(rf"\b{_VERB}\s+(?:[a-z]+\s+){{0,4}}?(?P<name>{_NAME})")
@@ -33,25 +34,103 @@ _TITLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "minist
 _NOT_SPEAKERS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "there", "but", "and", "in", "on",
                  "at", "as", "when", "while", "if", "after", "before", "tonight", "today", "yesterday", "on friday",
                  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_NUMBERS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+            "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+            "forty", "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands", "many", "some",
+            "most", "few", "several", "both", "all", "none"}
+# Words a capitalised run picks up at a sentence's start or from site furniture, never a speaker.
+_JUNK = {"other", "others", "read", "more", "also", "here", "what", "why", "how", "who", "which", "where",
+         "i've", "i'm", "i'd", "we've", "we're", "they've", "they're", "you're", "it's", "that's", "there's",
+         "yes", "no", "not", "now", "then", "still", "so", "meanwhile", "however", "instead", "critics",
+         "supporters", "officials", "experts", "analysts", "sources", "people", "americans", "residents",
+         "advocates", "opponents", "democrats", "republicans", "lawmakers", "researchers", "studies", "reports",
+         "polls", "aides", "observers", "photo", "video", "watch", "related", "advertisement", "subscribe"}
+_US_STATES = {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware",
+              "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky",
+              "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri",
+              "montana", "nebraska", "nevada", "hampshire", "jersey", "mexico", "york", "carolina", "dakota", "ohio",
+              "oklahoma", "oregon", "pennsylvania", "rhode", "tennessee", "texas", "utah", "vermont", "virginia",
+              "washington", "wisconsin", "wyoming"}
+# Words of a role ("Deputy Spokesperson", "Democratic Sen."), kept apart from the name after them.
+_ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "minister", "ambassador", "secretary",
+          "spokesperson", "spokesman", "spokeswoman", "deputy", "senator", "sen", "rep", "representative", "gov",
+          "governor", "general", "gen", "chancellor", "chairman", "chairwoman", "chair", "chief", "mayor", "judge",
+          "justice", "king", "queen", "prince", "pope", "leader", "speaker", "director", "executive", "ceo",
+          "founder", "professor", "prof", "attorney", "lt", "lieutenant", "commissioner", "candidate", "former",
+          "acting", "senior", "assistant", "associate", "press", "majority", "minority", "whip", "head",
+          "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist"}
 _BODY_WORDS = {"department", "ministry", "embassy", "council", "office", "house", "kremlin", "government",
                "agency", "commission", "committee", "court", "parliament", "congress", "senate", "party",
                "police", "army", "military", "administration", "bank", "union", "organization",
                "organisation", "nations", "reuters", "pentagon", "duma", "cabinet"}
 
 
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker as the tool shows it: the name alone, the role and organisation apart."""
+
+    name: str
+    role: str | None
+    organisation: str | None
+
+
+def describe_speaker(raw: str) -> Speaker:
+    """"Deputy Spokesperson of US State Department Marie Harf" -> Marie Harf, deputy
+    spokesperson, US State Department; "New York Democratic Sen Chuck Schumer" -> Chuck Schumer,
+    democratic sen, New York."""
+    words = [w.strip(".,’'") for w in raw.split()]
+    words = [w for w in words if w]
+    if any(w.lower() in _BODY_WORDS for w in words) and not any(w.lower() in _ROLES for w in words):
+        return Speaker(" ".join(words), None, None)  # a body speaks: "Russian Foreign Ministry"
+    roles = [i for i, w in enumerate(words) if w.lower() in _ROLES or w.lower() == "of"]
+    if not roles or roles[-1] == len(words) - 1:
+        return Speaker(" ".join(words), None, None)
+    last = roles[-1]
+    first = last
+    while first > 0 and (words[first - 1].lower() in _ROLES or words[first - 1].lower() == "of"):
+        first -= 1
+    role_words = [w for w in words[first:last + 1] if w.lower() != "of"]
+    tail = words[last + 1:]
+    organisation = words[:first]
+    body_at = [i for i, w in enumerate(tail) if w.lower() in _BODY_WORDS]
+    if body_at and body_at[-1] < len(tail) - 1:  # "... of US State Department Marie Harf"
+        organisation, tail = tail[:body_at[-1] + 1], tail[body_at[-1] + 1:]
+    return Speaker(" ".join(tail), " ".join(role_words).lower() or None, " ".join(organisation) or None)
+
+
 def speaker_of(statement: str) -> str | None:
     """The name a statement is attributed to, as written (None when there is no named speaker)."""
+    found = attribution(statement)
+    return found.name if found else None
+
+
+def attribution(statement: str) -> Speaker | None:
+    """The speaker a statement is attributed to, with the role and organisation written beside
+    the name (None when there is no named speaker)."""
     for pattern in (_BEFORE, _APPOSITION, _AFTER, _ACCORDING):
         for found in pattern.finditer(statement):
             name = _clean(found["name"])
             if name:
-                return name
+                described = describe_speaker(_strip_leading(found["name"]))
+                return Speaker(name, described.role, described.organisation)
     return None
+
+
+def _strip_leading(raw: str) -> str:
+    words = raw.split()
+    while words and (words[0].lower().strip(".,") in _MONTHS | _NUMBERS | _JUNK | _NOT_SPEAKERS | {"the"}):
+        words.pop(0)
+    return " ".join(words)
 
 
 def _clean(name: str) -> str | None:
     words = [w.strip(".,’'") for w in name.split()]
     words = [w for w in words if w]
+    while words and (words[0].lower() in _MONTHS or words[0].lower() in _NUMBERS or words[0].lower() in _JUNK
+                     or words[0].lower() in _NOT_SPEAKERS):  # "November President Obama", "Read ..."
+        words.pop(0)
     if words and words[0].lower() == "the":
         words.pop(0)
     body_at = [i for i, w in enumerate(words) if w.lower() in _BODY_WORDS]
@@ -59,11 +138,22 @@ def _clean(name: str) -> str | None:
         words = words[body_at[-1] + 1:]
     elif body_at:
         return " ".join(words) or None  # a body speaks: "Russian Foreign Ministry"
+    name = describe_speaker(" ".join(words)).name
+    words = name.split()
     while words and (words[0].lower() in _TITLES or words[0].lower() in _NOT_SPEAKERS or words[0] == "of"):
         words.pop(0)
-    if not words or " ".join(words).lower() in _NOT_SPEAKERS:
+    if not words or _not_a_name(words):
         return None
     return " ".join(words)
+
+
+def _not_a_name(words: list[str]) -> bool:
+    """A single word that is a month, a number, a pronoun, furniture or a US state is not a speaker."""
+    if len(words) > 1:
+        return False
+    word = words[0].lower()
+    return (word in _NOT_SPEAKERS or word in _MONTHS or word in _NUMBERS or word in _JUNK or word in _US_STATES
+            or word in _ROLES or len(word) < 2)
 
 
 def actor_key(name: str) -> str:

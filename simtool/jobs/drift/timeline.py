@@ -44,7 +44,7 @@ from simtool.jobs.drift.positions import (
     parse_axis_from,
     reference_positions,
 )
-from simtool.jobs.drift.speakers import actor_key, actor_names, speaker_of
+from simtool.jobs.drift.speakers import actor_key, actor_names, attribution, speaker_of
 from simtool.jobs.drift.terms import content_words, distinctive_terms
 from simtool.results import to_jsonable
 from simtool.vectors.embed import embed
@@ -89,11 +89,23 @@ class Period:
     n_statements: int
     terms: list[tuple[str, float]]
     statements: list[Statement]          # the most representative, nearest the period's centre
-    actors: dict[str, list[Statement]]   # actor -> their statements in this period
+    actors: dict[str, list[Statement]]   # actor -> their statements in this period, most quoted first
     stance: Stance | None = None
     actor_stance: dict[str, Stance] = field(default_factory=dict)
     position: Position | None = None      # mean position of the period's documents on the axis
     groups: dict[str, GroupCell] = field(default_factory=dict)  # with `groups=FIELD`: each group's cell
+    speakers: list[ActorSummary] = field(default_factory=list)  # who was quoted, most first, with role
+
+
+@dataclass(frozen=True)
+class ActorSummary:
+    """An actor of one period: the name alone, the role and organisation written beside it, and
+    how many of the period's statements are theirs."""
+
+    name: str
+    role: str | None
+    organisation: str | None
+    statements: int
 
 
 @dataclass(frozen=True)
@@ -226,6 +238,11 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     order = sorted(by_period)
     terms = distinctive_terms({p: [s.text for s in by_period[p]] for p in order}, texts)
     names = actor_names(s.actor for s in statements if s.actor)
+    roles: dict[str, tuple[str | None, str | None]] = {}  # actor key -> the first role and organisation seen
+    for i in keep.tolist():
+        said = attribution(texts[i])
+        if said is not None and (said.role or said.organisation):
+            roles.setdefault(actor_key(said.name), (said.role, said.organisation))
     rng = np.random.default_rng(seed)
 
     axis_info, positions = _axis(corpus, axis, axis_from, statements, seed)
@@ -240,10 +257,13 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         own, matrix = by_period[p], matrices[p]
         centre = centres[p] = _centre(matrix)
         nearest = np.argsort(-(matrix @ centre), kind="stable")[:top]
-        actors: dict[str, list[Statement]] = defaultdict(list)
+        quoted: dict[str, list[Statement]] = defaultdict(list)
         for s in own:
             if s.actor:
-                actors[names[actor_key(s.actor)]].append(s)
+                quoted[names[actor_key(s.actor)]].append(s)
+        actors = dict(sorted(quoted.items(), key=lambda item: (-len(item[1]), item[0])))
+        speakers = [ActorSummary(name, *roles.get(actor_key(name), (None, None)), len(said))
+                    for name, said in actors.items()]
         periods.append(Period(
             p, len({s.document for s in own}), len(own), terms[p], [own[i] for i in nearest], dict(actors),
             _stance([s.stance for s in own if s.stance is not None], rng) if axis else None,
@@ -251,7 +271,8 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
             if axis else {},
             group_position([positions[d] for d in sorted({s.document for s in own}) if d in positions], rng)
             if positions else None,
-            group_cells([(s.document, s.text) for s in own], group_of, positions, rng, texts) if group_of else {}))
+            group_cells([(s.document, s.text) for s in own], group_of, positions, rng, texts) if group_of else {},
+            speakers))
 
     flags = np.zeros(len(texts), dtype=bool)
     flags[keep] = True
