@@ -314,3 +314,25 @@ def test_the_seeds_name_each_periods_speakers_most_quoted_first_with_their_roles
     assert [s.statements for s in result.periods[0].speakers] == sorted(
         (s.statements for s in result.periods[0].speakers), reverse=True)
     assert result.periods[1].speakers[0].name == "Anatoly Antonov"
+
+
+def test_the_findings_say_who_said_what_and_when_from_the_evidence(minilm_store):
+    encoder, store = minilm_store
+    result = find_drift(prepare_corpus([SEEDS]), query="counter-terrorism cooperation", encoder=encoder, store=store)
+    said = result.findings()
+    assert said[0].startswith("In 2015, Marie Harf (deputy spokesperson, US State Department) said: “")
+    assert said[1].startswith("In 2021, Anatoly Antonov said: “") and "cooperation" in said[1]
+    assert said[-1].startswith("No change between periods is significant")
+    assert result.to_json()["findings"] == said
+    for sentence, period in zip(said[:2], result.periods):  # each quote is a statement of its period
+        quote = sentence.split("“", 1)[1].removesuffix("”").removesuffix("…")
+        assert any(" ".join(s.text.split()).startswith(quote) for s in period.statements + [
+            x for said_by in period.actors.values() for x in said_by])
+
+
+@needs_bbc
+def test_the_findings_name_the_largest_significant_change_with_its_evidence(minilm_store):
+    encoder, store = minilm_store
+    result = find_drift(prepare_corpus([SHARED_DATA / "state_union"]), query="terrorism", encoder=encoder, store=store)
+    assert result.findings()[-1].startswith("The largest significant change is from 2000 to 2001")
+    assert "0.4% to 10.8%" in result.findings()[-1]

@@ -82,6 +82,9 @@ def drift_command(
 
 def _print(result) -> None:
     console = stdout()
+    for sentence in result.findings():
+        console.print(sentence, markup=False)
+    console.print("", markup=False)
     table = Table(title=f"{result.query or 'the cluster'!r} by {result.by}", title_justify="left")
     for column in ("period", "docs", "statements", "distinctive terms (z)", "actors", "stance (95% CI)"):
         table.add_column(column, overflow="fold")

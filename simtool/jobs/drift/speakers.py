@@ -25,6 +25,8 @@ _NAME = rf"{_WORD}(?:\s+(?:of\s+|de\s+|van\s+)?{_WORD}){{0,7}}"
 _BEFORE = re.compile(rf"(?P<name>{_NAME})\s*,?\s+{_VERB}\b")
 _APPOSITION = re.compile(rf"(?P<name>{_NAME})\s*,[^,]{{1,60}},\s+{_VERB}\b")  # "Antonov, the envoy, said"
 _AFTER = re.compile(rf"\b{_VERB}\s+(?:[a-z]+\s+){{0,4}}?(?P<name>{_NAME})")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|on|from|of|for|with|to|by|into|over|about|across|against|"
+                                 r"under|than|between|among)\s+(?:the\s+)?$")
 _ACCORDING = re.compile(rf"\baccording to\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}?(?P<name>{_NAME})")
 
 _TITLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "minister", "ambassador", "secretary",
@@ -111,6 +113,8 @@ def attribution(statement: str) -> Speaker | None:
     the name (None when there is no named speaker)."""
     for pattern in (_BEFORE, _APPOSITION, _AFTER, _ACCORDING):
         for found in pattern.finditer(statement):
+            if pattern is not _ACCORDING and _PREPOSITION_BEFORE.search(statement[:found.start("name")]):
+                continue  # "discoveries in Afghanistan confirmed": the object of a preposition, not a speaker
             name = _clean(found["name"])
             if name:
                 described = describe_speaker(_strip_leading(found["name"]))

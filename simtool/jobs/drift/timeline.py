@@ -162,9 +162,16 @@ class DriftResult:
     axis: Axis | None = None
     claims: list[Claim] = field(default_factory=list)  # statements that say the same across articles
 
+    def findings(self) -> list[str]:
+        """Two or three sentences from the evidence: who said what, when, and what changed."""
+        from simtool.jobs.drift.findings import findings
+
+        return findings(self)
+
     def to_json(self, dates: bool = True) -> dict[str, Any]:
         """The result as `drift --json` prints it; `dates` adds every document's resolved date."""
-        return to_jsonable({"query": self.query, "by": self.by, "axis": self.axis, "periods": self.periods,
+        return to_jsonable({"query": self.query, "by": self.by, "findings": self.findings(), "axis": self.axis,
+                            "periods": self.periods,
                             "drift": self.drift, "claims": self.claims,
                             "largest_change": self.largest_change, "undated": self.undated,
                             **({"dates": self.dates} if dates else {}), "settings": self.settings})

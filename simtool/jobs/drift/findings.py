@@ -1,0 +1,59 @@
+"""Findings in words: two or three sentences assembled from a drift result's evidence.
+
+Nothing is generated that the evidence does not carry: each sentence names a period, the speaker
+quoted most in it (with the role and organisation written beside the name), and that speaker's
+statement nearest the period's centre, quoted; then whether any change between periods is
+significant, and the largest one with the shares it rests on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_PERIODS = 3   # periods described: the first, the last, and the one after the largest change
+
+
+def findings(result: Any) -> list[str]:
+    """Sentences for the summary of `result` (a `DriftResult`)."""
+    periods = result.periods
+    if not periods:
+        return []
+    chosen = [periods[0], periods[-1]]
+    if result.largest_change is not None:
+        chosen.insert(1, next(p for p in periods if p.period == result.largest_change.after))
+    sentences, seen = [], set()
+    for period in chosen:
+        if period.period in seen:
+            continue
+        seen.add(period.period)
+        sentences.append(_period_sentence(period))
+        if len(seen) == MAX_PERIODS:
+            break
+    if result.largest_change is not None:
+        step = result.largest_change
+        sentences.append(f"The largest significant change is from {step.before} to {step.after} (effect {step.effect:.2f}, "
+                         f"p {step.p:.3f} after correction): the share of sentences on the topic went from "
+                         f"{step.share_before:.1%} to {step.share_after:.1%}.")
+    elif result.drift:
+        sentences.append("No change between periods is significant: the periods differ no more than random "
+                         "splits of their articles would.")
+    return sentences
+
+
+def _period_sentence(period: Any) -> str:
+    speakers = [s for s in period.speakers if s.name in period.actors]
+    if not speakers:
+        statement = period.statements[0].text if period.statements else ""
+        return f"In {period.period}, {period.documents} article(s) said, most centrally: \u201c{_short(statement)}\u201d"
+    top = speakers[0]
+    described = ", ".join(x for x in (top.role, top.organisation) if x)
+    who = f"{top.name} ({described})" if described else top.name
+    central = {s.text for s in period.statements}
+    said = period.actors[top.name]
+    quote = next((s.text for s in said if s.text in central), said[0].text)
+    return f"In {period.period}, {who} said: \u201c{_short(quote)}\u201d"
+
+
+def _short(text: str, limit: int = 220) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "\u2026"
