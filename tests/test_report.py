@@ -100,6 +100,9 @@ def test_report_on_the_seeds(browser, tmp_path, shared_cache):
     assert data["summary"]["documents"] == 2
     assert data["timelines"] and [p["period"] for p in data["timelines"][0]["drift"]["periods"]] == ["2015", "2021"]
     assert page.count("#timeline .chart rect.bar") == 2 and page.count("#timeline .chart circle.stance") == 2
+    # the report leads with who said what, when (from the evidence), and says no shift is significant
+    assert page.count("#findings p") == 3 == len(data["summary"]["findings"])
+    assert "Marie Harf (deputy spokesperson, US State Department) said" in page.page.inner_text("#findings")
     assert page.count("#compare article.comparison") == 1  # a small corpus: the articles compared
     text = page.page.text_content("#compare")
     assert "Verdict" in text and "only in A" in text

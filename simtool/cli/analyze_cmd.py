@@ -71,6 +71,8 @@ def analyze_command(
 def _print_summary(result) -> None:
     console = stdout()
     s = result.summary()
+    for sentence in s["findings"]:
+        console.print(sentence, markup=False, soft_wrap=True)
     console.print(f"{s['documents']} documents ({s['skipped_records']} records skipped); "
                   f"{s['duplicate_groups']} near-duplicate groups ({s['duplicate_copies']} copies); "
                   f"{len(s['clusters'])} clusters" + (f" and {s['noise']} noise" if s["noise"] else ""), markup=False, soft_wrap=True)

@@ -121,7 +121,10 @@ class Analysis:
     def summary(self) -> dict[str, object]:
         """The figures the CLI prints: counts, clusters with labels, the biggest shift."""
         shift = self.biggest_shift
+        lead = next((t for t in self.timelines if t.cluster is None), None) or (shift[0] if shift else None) \
+            or (self.timelines[0] if self.timelines else None)
         return {
+            "findings": lead.drift.findings() if lead is not None else [],
             "documents": self.n_documents,
             "skipped_records": self.n_problems,
             "duplicate_groups": len(self.duplicates.groups),
