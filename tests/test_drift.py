@@ -336,3 +336,16 @@ def test_the_findings_name_the_largest_significant_change_with_its_evidence(mini
     result = find_drift(prepare_corpus([SHARED_DATA / "state_union"]), query="terrorism", encoder=encoder, store=store)
     assert result.findings()[-1].startswith("The largest significant change is from 2000 to 2001")
     assert "0.4% to 10.8%" in result.findings()[-1]
+
+
+def test_a_period_where_no_article_speaks_of_the_query_is_kept_and_the_step_across_it_too(tmp_path, cache_dir):
+    rows = [("a", "2019-03-01", "The abortion bill was debated in committee."),
+            ("b", "2020-03-01", "The football club won the cup final after extra time."),
+            ("c", "2021-03-01", "The governor signed the abortion ban into law.")]
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(json.dumps({"id": i, "date": d, "text": t}) for i, d, t in rows))
+    result = find_drift(prepare_corpus([path]), query="abortion", encoder="static", relevance=0.99)
+    assert [p.period for p in result.periods] == ["2019", "2020", "2021"]
+    assert result.periods[1].n_statements == 0 and [(s.before, s.after) for s in result.drift] == [
+        ("2019", "2020"), ("2020", "2021")]
+    assert result.drift[0].share_after == 0.0

@@ -296,6 +296,6 @@ def classes_of(corpus: Corpus, field_name: str) -> list[object]:
         value = doc.meta.get(field_name, getattr(doc, field_name, None) if field_name in ("source", "title") else None)
         values.append(value)
     if all(v is None for v in values):
-        raise InputError(f"no document has a field {field_name!r} to evaluate against "
-                         f"(use a metadata field, or 'folder')")
+        raise InputError(f"no document has a field {field_name!r} (use a metadata field of the records, "
+                         f"source, title, or 'folder')")
     return values

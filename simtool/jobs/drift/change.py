@@ -13,10 +13,12 @@ Two things can change: what is said (the statements' vectors: `shift_test`) and 
 said (the share of all sentences that are about the query: `share_test`, effect Cohen's h). A
 step is tested both ways, and the p-values of all the steps' tests are corrected together.
 
-When a period has fewer than `MIN_DOCUMENTS` articles (two speeches, one per year) there are too
-few units to shuffle; the units are then blocks of consecutive statements (`BLOCK`) or sentences
-(`SHARE_BLOCK`) within each article, and the result says so (`unit: "block"`): it measures how
-different those articles are, not a trend across many.
+Articles are the units whenever the two periods' articles allow at least `MIN_SPLITS` distinct
+splits (4 articles against 64 do). Only when they do not (two speeches, one a year) are the
+units blocks of consecutive statements (`BLOCK`) or sentences (`SHARE_BLOCK`) within each
+article, and the step says so (`unit: "block"`): it then measures how different those few
+articles are, not a trend across many, and it rejects more often than its level (about twice,
+measured on AllSides with 2-4 articles against the rest).
 
 Effect size: the squared distance between the two periods' mean vectors, corrected for the
 sampling noise that inflates it in small periods (minus tr(S_a)/n_a + tr(S_b)/n_b, an unbiased
@@ -32,10 +34,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MIN_DOCUMENTS = 5    # articles a period needs for articles to be the units of the test
+MIN_SPLITS = 200     # distinct splits of the articles needed for articles to be the units
 BLOCK = 5            # consecutive statements per unit when a period has fewer articles
 SHARE_BLOCK = 25     # consecutive sentences per unit of the share test, likewise
-PERMUTATIONS = 999   # the smallest p-value a step can get is 1 / (PERMUTATIONS + 1)
+PERMUTATIONS = 999   # at least; more where many tests are corrected together (`permutations_for`)
+MAX_PERMUTATIONS = 9999
 ALPHA = 0.05
 
 
@@ -68,13 +71,14 @@ def _effect(a: np.ndarray, b: np.ndarray) -> float:
     vb = b.var(axis=0, ddof=1).sum() if len(b) > 1 else 0.0
     squared = float(((a.mean(axis=0) - b.mean(axis=0)) ** 2).sum()) - va / len(a) - vb / len(b)
     pooled = ((len(a) - 1) * va + (len(b) - 1) * vb) / max(len(a) + len(b) - 2, 1)
-    return float(np.sqrt(max(squared, 0.0) / pooled)) if pooled > 0 else 0.0
+    scale = float((np.vstack([a, b]) ** 2).sum(axis=1).mean())  # float32 noise must not read as a shift
+    return float(np.sqrt(max(squared, 0.0) / pooled)) if pooled > 1e-6 * max(scale, 1e-12) else 0.0
 
 
 def shift_test(a_vectors: np.ndarray, a_documents: Sequence[str], b_vectors: np.ndarray,
                b_documents: Sequence[str], rng: np.random.Generator, permutations: int = PERMUTATIONS) -> Shift:
     """Effect size and permutation p-value of the change between two periods' statements."""
-    by_document = min(len(set(a_documents)), len(set(b_documents))) >= MIN_DOCUMENTS
+    by_document = _enough_splits(len(set(a_documents)), len(set(b_documents)))
     a = units(a_vectors, a_documents, by_document)
     b = units(b_vectors, b_documents, by_document)
     unit = "document" if by_document else "block"
@@ -97,7 +101,7 @@ def share_test(a: Sequence[tuple[str, np.ndarray]], b: Sequence[tuple[str, np.nd
     """Did the share of sentences about the query change? `a`, `b`: each article of the period as
     (id, one flag per sentence in order, True where the sentence is about the query). Effect:
     Cohen's h between the two shares; p: articles (or blocks of sentences) shuffled."""
-    by_document = min(len(a), len(b)) >= MIN_DOCUMENTS
+    by_document = _enough_splits(len(a), len(b))
 
     def counts(side: Sequence[tuple[str, np.ndarray]]) -> np.ndarray:
         rows: list[tuple[float, float]] = []
@@ -122,6 +126,17 @@ def share_test(a: Sequence[tuple[str, np.ndarray]], b: Sequence[tuple[str, np.nd
     effect = abs(2 * np.arcsin(np.sqrt(share_b)) - 2 * np.arcsin(np.sqrt(share_a)))
     return Shift(round(float(effect), 4), round((exceed + 1) / (permutations + 1), 4), unit,
                  (len(units_a), len(units_b)))
+
+
+def _enough_splits(n_a: int, n_b: int) -> bool:
+    from math import comb
+
+    return min(n_a, n_b) >= 1 and comb(n_a + n_b, n_a) >= MIN_SPLITS
+
+
+def permutations_for(tests: int, alpha: float = ALPHA) -> int:
+    """Enough permutations that the smallest p-value survives Holm's correction over `tests`."""
+    return int(min(MAX_PERMUTATIONS, max(PERMUTATIONS, np.ceil(2 * tests / alpha))))
 
 
 def _distance(mean_a: np.ndarray, mean_b: np.ndarray) -> float:

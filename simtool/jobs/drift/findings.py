@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-MAX_PERIODS = 3   # periods described: the first, the last, and the one after the largest change
-
 
 def findings(result: Any) -> list[str]:
     """Sentences for the summary of `result` (a `DriftResult`)."""
@@ -19,29 +17,33 @@ def findings(result: Any) -> list[str]:
     if not periods:
         return []
     chosen = [periods[0], periods[-1]]
-    if result.largest_change is not None:
-        chosen.insert(1, next(p for p in periods if p.period == result.largest_change.after))
+    after = next((p for p in periods if result.largest_change and p.period == result.largest_change.after), None)
+    if after is not None:
+        chosen.insert(1, after)
     sentences, seen = [], set()
-    for period in chosen:
-        if period.period in seen:
-            continue
-        seen.add(period.period)
-        sentences.append(_period_sentence(period))
-        if len(seen) == MAX_PERIODS:
-            break
+    for period in chosen:  # the first, the one after the largest change, the last
+        if period.period not in seen:
+            seen.add(period.period)
+            sentences.append(_period_sentence(period))
     if result.largest_change is not None:
         step = result.largest_change
+        what = []
+        if step.share_significant:
+            what.append(f"the share of sentences on the topic went from {step.share_before:.1%} to {step.share_after:.1%}")
+        if step.content_significant:
+            what.append(f"what is said about it moved (effect {step.content_effect:.2f})")
         sentences.append(f"The largest significant change is from {step.before} to {step.after} (effect {step.effect:.2f}, "
-                         f"p {step.p:.3f} after correction): the share of sentences on the topic went from "
-                         f"{step.share_before:.1%} to {step.share_after:.1%}.")
+                         f"p {step.p:.3f} after correction): " + " and ".join(what) + ".")
     elif result.drift:
-        sentences.append("No change between periods is significant: the periods differ no more than random "
-                         "splits of their articles would.")
+        sentences.append("No change between periods is significant: the periods are not shown to differ more "
+                         "than random splits of their articles do.")
     return sentences
 
 
 def _period_sentence(period: Any) -> str:
     speakers = [s for s in period.speakers if s.name in period.actors]
+    if not period.statements:
+        return f"In {period.period}, no statement of the articles is about the topic."
     if not speakers:
         statement = period.statements[0].text if period.statements else ""
         return f"In {period.period}, {period.documents} article(s) said, most centrally: \u201c{_short(statement)}\u201d"

@@ -15,8 +15,10 @@ reaches an out-of-fold AUC of 0.62-0.65, MiniLM's document vectors 0.566: partis
 
 Validity: the out-of-fold AUC between the reference groups (0.5: no better than chance), with a
 95% interval from resampling the sources. The axis is reliable when the AUC is at least `MIN_AUC`
-and the interval's lower end is above 0.5; otherwise positions are marked as not findings
-wherever they show (the table, `--json`'s `axis.reliable`, the report).
+and the interval's lower end is above 0.5, and each side has at least `MIN_SOURCES` sources (with
+one outlet a side, folds cannot keep an outlet out of its own training data, and its house style
+passes for a position); otherwise positions are marked as not findings (the table, `--json`'s
+`axis.reliable`).
 
 A group's position in a period is the mean of its documents' positions with a bootstrap 95%
 interval (documents as the units); a cell with fewer than `THIN` documents is thin, and no
@@ -33,6 +35,7 @@ import numpy as np
 from simtool.errors import InputError
 
 MIN_AUC = 0.6     # out-of-fold AUC an axis needs to be reported as reliable (and its interval above 0.5)
+MIN_SOURCES = 3   # sources each side needs: with fewer, a side's house style can pass for its position
 THIN = 10         # documents a group needs in a period for a position (at 10 the 95% interval spans ~0.07 on AllSides)
 FOLDS = 5
 BOOTSTRAP_SAMPLES = 2000
@@ -85,7 +88,9 @@ def reference_positions(texts: Sequence[str], labels: Sequence[object], negative
     texts = list(texts)
     y = target[reference]
     groups = np.array([str(s) if s is not None else f"<none {i}>" for i, s in enumerate(sources)])[reference]
-    by_source = len(set(groups[y == 0])) >= 2 and len(set(groups[y == 1])) >= 2
+    real = np.array([s is not None for s in sources])[reference]
+    sources_per_side = [len(set(groups[(y == side) & real])) for side in (0, 1)]
+    by_source = min(sources_per_side) >= 2
     folds = min(FOLDS, len(set(groups))) if by_source else FOLDS
     splitter = GroupKFold(folds).split(reference, y, groups) if by_source else \
         StratifiedKFold(folds, shuffle=True, random_state=seed).split(reference, y)
@@ -105,6 +110,8 @@ def reference_positions(texts: Sequence[str], labels: Sequence[object], negative
     low, high = _auc_interval(truth, predicted, owners, seed)
     validity: dict[str, object] = {"auc": round(auc, 4), "auc_low": round(low, 4), "auc_high": round(high, 4),
                                    "folds": folds, "folds_by": "source" if by_source else "document",
+                                   "sources": dict(zip((negative, positive), sources_per_side)),
+                                   "unscored": int((~scored).sum()),
                                    "documents": counts, "min_auc": MIN_AUC, "model": "tf-idf words and pairs, logistic"}
     return positions, validity
 
@@ -138,9 +145,11 @@ def _auc_interval(truth: np.ndarray, predicted: np.ndarray, owners: np.ndarray, 
     return float(low), float(high)
 
 
-def group_position(values: Sequence[float], rng: np.random.Generator) -> Position:
-    """Mean with a bootstrap 95% interval, the documents as the units."""
+def group_position(values: Sequence[float], rng: np.random.Generator) -> Position | None:
+    """Mean with a bootstrap 95% interval, the documents as the units (None without values)."""
     data = np.asarray([v for v in values if not np.isnan(v)], dtype=float)
+    if not len(data):
+        return None
     if len(data) == 1:
         value = round(float(data[0]), 4)
         return Position(value, value, value, 1)

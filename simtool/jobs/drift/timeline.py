@@ -32,10 +32,11 @@ from simtool.io.corpus import Corpus
 from simtool.io.dates import DateInfo, period_of, resolve_date
 from simtool.jobs.cluster.local import classes_of
 from simtool.jobs.compare import THRESHOLDS, align
-from simtool.jobs.drift.change import ALPHA, holm, share_test, shift_test
+from simtool.jobs.drift.change import ALPHA, holm, permutations_for, share_test, shift_test
 from simtool.jobs.drift.claims import Claim, find_claims, rising_and_falling
 from simtool.jobs.drift.positions import (
     MIN_AUC,
+    MIN_SOURCES,
     Axis,
     GroupCell,
     Position,
@@ -125,11 +126,13 @@ class DriftStep:
     effect: float          # the size of the change: the larger of the two effects
     p: float               # the smaller of the two p-values, Holm-adjusted over every test of the timeline
     significant: bool      # p <= 0.05
-    unit: str              # "document", or "block" where a period has fewer than 5 articles
+    unit: str              # "document"; "block" where too few articles to shuffle; "mixed" when the tests differ
     new: list[str]         # statements of the later period with no counterpart in the earlier (first MAX_LISTED)
     dropped: list[str]     # and the reverse
     rising: list[int] = field(default_factory=list)   # ids of the claims whose share grew most
     falling: list[int] = field(default_factory=list)  # and fell most
+    content_significant: bool = False  # which test found the change (after the correction)
+    share_significant: bool = False
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     for s, row in zip(statements, keep.tolist()):
         by_period[s.period].append(s)
         period_rows[s.period].append(row)
-    order = sorted(by_period)
+    # Every period with dated articles, also one where none says anything about the query: the
+    # silence is part of the story, and the step across it is not skipped.
+    order = sorted(set(by_period) | set(sentences))
     terms = distinctive_terms({p: [s.text for s in by_period[p]] for p in order}, texts)
     names = actor_names(s.actor for s in statements if s.actor)
     roles: dict[str, tuple[str | None, str | None]] = {}  # actor key -> the first role and organisation seen
@@ -287,24 +292,31 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     for row, doc in enumerate(owners):
         sentence_rows[period_of(dates[doc.id].date, by)].setdefault(doc.id, []).append(row)  # type: ignore[arg-type]
     tests, aligned = [], []
+    permutations = permutations_for(2 * max(len(order) - 1, 1))  # enough to survive Holm over every test
+    test_rng = np.random.default_rng([seed, 1])  # its own stream: p-values do not move with --axis or --groups
     for before, after in zip(order, order[1:]):
         a, b = by_period[before], by_period[after]
         aligned.append(align([s.text for s in a], [s.text for s in b], matrices[before], matrices[after],
                              THRESHOLDS["sentence_match"]))
-        content = shift_test(matrices[before], [s.document for s in a], matrices[after], [s.document for s in b], rng)
+        content = shift_test(matrices[before], [s.document for s in a], matrices[after], [s.document for s in b],
+                             test_rng, permutations)
         share = share_test([(d, flags[rows]) for d, rows in sentence_rows[before].items()],
-                           [(d, flags[rows]) for d, rows in sentence_rows[after].items()], rng)
+                           [(d, flags[rows]) for d, rows in sentence_rows[after].items()], test_rng, permutations)
         tests.append((content, share))
-    adjusted, _ = holm([t.p for pair in tests for t in pair])  # every test of the timeline, together
+    adjusted, rejected = holm([t.p for pair in tests for t in pair])  # every test of the timeline, together
     steps = []
     for k, ((before, after), (content, share), (_, dropped, new)) in enumerate(zip(zip(order, order[1:]), tests, aligned)):
         p_step = min(adjusted[2 * k], adjusted[2 * k + 1])
+        # The size of the change is the effect of the test that found it (the larger, if both or neither did).
+        found = [t.effect for t, hit in ((content, rejected[2 * k]), (share, rejected[2 * k + 1])) if hit]
+        effect = max(found) if found else max(content.effect, share.effect)
         rising, falling = rising_and_falling(claims, before, after, len(by_period[before]), len(by_period[after]))
         steps.append(DriftStep(before, after, round(1.0 - float(centres[before] @ centres[after]), 4),
                                content.effect, content.p, round(len(by_period[before]) / sentences[before], 4),
                                round(len(by_period[after]) / sentences[after], 4), share.effect, share.p,
-                               max(content.effect, share.effect), p_step, p_step <= ALPHA, content.unit,
-                               new[:MAX_LISTED], dropped[:MAX_LISTED], rising, falling))
+                               effect, p_step, p_step <= ALPHA, content.unit if content.unit == share.unit else "mixed",
+                               new[:MAX_LISTED], dropped[:MAX_LISTED], rising, falling,
+                               rejected[2 * k], rejected[2 * k + 1]))
     # The largest change is the largest effect among the steps that are more than chance.
     largest = max((s for s in steps if s.significant), key=lambda s: s.effect, default=None)
     settings = DriftSettings(encoder.name, relevance, by, list(axis) if axis else None, seed, len(corpus), len(dated),
@@ -323,8 +335,9 @@ def _axis(corpus: Corpus, poles: tuple[str, str] | None, axis_from: str | tuple[
         values, validity = reference_positions([doc.content for doc in corpus], labels, negative, positive,
                                                [doc.source for doc in corpus], seed)
         positions = {doc.id: float(v) for doc, v in zip(corpus, values) if not np.isnan(v)}
-        auc, low = validity["auc"], validity["auc_low"]
-        reliable = isinstance(auc, float) and isinstance(low, float) and auc >= MIN_AUC and low > 0.5
+        auc, low, sides = validity["auc"], validity["auc_low"], validity["sources"]
+        reliable = (isinstance(auc, float) and isinstance(low, float) and auc >= MIN_AUC and low > 0.5
+                    and validity["folds_by"] == "source" and isinstance(sides, dict) and min(sides.values()) >= MIN_SOURCES)
         return Axis("reference", negative, positive, name, validity, reliable), positions
     if poles is not None:
         said: dict[str, list[float]] = defaultdict(list)
@@ -339,7 +352,9 @@ def _axis(corpus: Corpus, poles: tuple[str, str] | None, axis_from: str | tuple[
 
 
 def _centre(matrix: np.ndarray) -> np.ndarray:
-    """The unit-length mean of a period's statement vectors."""
+    """The unit-length mean of a period's statement vectors (zeros for a period without any)."""
+    if not len(matrix):
+        return np.zeros(matrix.shape[1], np.float32)
     centre = matrix.mean(axis=0)
     return centre / (np.linalg.norm(centre) or 1.0)
 
