@@ -55,7 +55,6 @@ from simtool.vectors.store import VectorStore
 RELEVANCE = 0.35
 MAX_LISTED = 10  # new and dropped statements listed per step (the claims say what rose and fell)
 BY = ("year", "quarter", "month")
-BOOTSTRAP_SAMPLES = 2000
 
 
 @dataclass(frozen=True)
@@ -71,14 +70,7 @@ class Statement:
     stance: float | None = None
 
 
-@dataclass(frozen=True)
-class Stance:
-    """Mean stance score with a bootstrap 95% interval over `n` statements."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
+Stance = Position  # a mean stance score with its bootstrap 95% interval over `n` statements
 
 
 @dataclass(frozen=True)
@@ -278,8 +270,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
                     for name, said in actors.items()]
         periods.append(Period(
             p, len({s.document for s in own}), len(own), terms[p], [own[i] for i in nearest], dict(actors),
-            _stance([s.stance for s in own if s.stance is not None], rng) if axis else None,
-            {name: _stance([s.stance for s in said if s.stance is not None], rng) for name, said in actors.items()}
+            group_position([s.stance for s in own if s.stance is not None], rng) if axis else None,
+            {name: stance for name, said in actors.items()
+             if (stance := group_position([s.stance for s in said if s.stance is not None], rng)) is not None}
             if axis else {},
             group_position([positions[d] for d in sorted({s.document for s in own}) if d in positions], rng)
             if positions else None,
@@ -357,15 +350,6 @@ def _centre(matrix: np.ndarray) -> np.ndarray:
         return np.zeros(matrix.shape[1], np.float32)
     centre = matrix.mean(axis=0)
     return centre / (np.linalg.norm(centre) or 1.0)
-
-
-def _stance(values: list[float], rng: np.random.Generator) -> Stance:
-    data = np.array(values, dtype=float)
-    if len(data) == 1:
-        return Stance(round(float(data[0]), 4), round(float(data[0]), 4), round(float(data[0]), 4), 1)
-    means = data[rng.integers(0, len(data), (BOOTSTRAP_SAMPLES, len(data)))].mean(axis=1)
-    low, high = np.percentile(means, [2.5, 97.5])
-    return Stance(round(float(data.mean()), 4), round(float(low), 4), round(float(high), 4), len(data))
 
 
 def cluster_documents(corpus: Corpus, cluster: int, *, model: str = "hybrid", k: int | str = "auto",
