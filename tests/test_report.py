@@ -321,3 +321,15 @@ def test_stage_progress_draws_a_bar_per_stage_on_a_terminal(monkeypatch):
     monkeypatch.setattr(output, "stderr", lambda: Console(file=io.StringIO(), force_terminal=False))
     with output.stage_progress() as update:
         assert update is None  # piped: quiet
+
+
+@pytest.mark.slow  # 1,148 AllSides articles through analyze (about 90 s)
+def test_the_report_shows_the_axis_validity_and_each_periods_groups(tmp_path, shared_cache):
+    corpus = SHARED_DATA / "allsides" / "allsides_3topics.jsonl"
+    out = tmp_path / "report.html"
+    run = invoke("analyze", corpus, *FAST, "--query", "abortion", "--axis-from", "bias_text=left,right",
+                 "--groups", "bias_text", "--out", out, "--cache", shared_cache)
+    assert run.exit_code == 0, run.output
+    html = out.read_text(encoding="utf-8")
+    assert "Axis: bias_text left (0) to right (1)" in html and "out-of-fold AUC" in html
+    assert 'class="groups"' in html and "thin (fewer than 10 documents)" in html
