@@ -174,7 +174,7 @@ def huffpost_2019_statements():
     return get_encoder("static").encode(texts), documents, flags
 
 
-@needs_bbc
+@pytest.mark.skipif(not (SHARED_DATA / "huffpost").is_dir(), reason="../shared/data/huffpost is absent")
 def test_random_halves_of_one_period_are_no_change_at_the_promised_rate(huffpost_2019_statements):
     """The null is calibrated: 100 seeded random splits of 2019's articles into two pseudo-periods
     give a significant change in at most 10 (the level promises 5)."""
