@@ -79,8 +79,8 @@ def claim_labels(vectors: np.ndarray, documents: Sequence[str]) -> np.ndarray:
 
 def find_claims(vectors: np.ndarray, texts: Sequence[str], documents: Sequence[str], periods: Sequence[str],
                 speakers: Sequence[str | None], groups: Sequence[str | None] | None = None
-                ) -> tuple[list[Claim], np.ndarray]:
-    """The claims (most made first) and each statement's claim id (-1: none)."""
+                ) -> list[Claim]:
+    """The claims, most made first."""
     labels = claim_labels(np.asarray(vectors, dtype=np.float32), documents)
     group_of = list(groups) if groups is not None else [None] * len(texts)
     found = [label for label, _ in Counter(int(x) for x in labels if x >= 0).most_common()]
@@ -95,8 +95,7 @@ def find_claims(vectors: np.ndarray, texts: Sequence[str], documents: Sequence[s
                             len({documents[r] for r in members}),
                             sorted({s for r in members if (s := speakers[r])}),
                             dict(sorted(Counter(g for r in members if (g := group_of[r])).items()))))
-    ids = np.array([number.get(int(x), -1) for x in labels], dtype=np.int64)
-    return claims, ids
+    return claims
 
 
 def rising_and_falling(claims: Sequence[Claim], before: str, after: str, statements_before: int,

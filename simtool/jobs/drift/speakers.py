@@ -67,6 +67,7 @@ _BODY_WORDS = {"department", "ministry", "embassy", "council", "office", "house"
                "agency", "commission", "committee", "court", "parliament", "congress", "senate", "party",
                "police", "army", "military", "administration", "bank", "union", "organization",
                "organisation", "nations", "reuters", "pentagon", "duma", "cabinet"}
+_LEADING_JUNK = _MONTHS | _NUMBERS | _JUNK | _NOT_SPEAKERS
 
 
 @dataclass(frozen=True)
@@ -117,26 +118,28 @@ def attribution(statement: str) -> Speaker | None:
                 continue  # "discoveries in Afghanistan confirmed": the object of a preposition, not a speaker
             name = _clean(found["name"])
             if name:
-                described = describe_speaker(_strip_leading(found["name"]))
+                described = describe_speaker(" ".join(_without_leading_junk(found["name"].split())))
                 return Speaker(name, described.role, described.organisation)
     return None
 
 
-def _strip_leading(raw: str) -> str:
-    words = raw.split()
-    while words and (words[0].lower().strip(".,") in _MONTHS | _NUMBERS | _JUNK | _NOT_SPEAKERS | {"the"}):
-        words.pop(0)
-    return " ".join(words)
+def _without_leading_junk(words: list[str]) -> list[str]:
+    """A capitalised run without what it picked up before the name ("November President Obama",
+    "Read ...", a pronoun), and without one leading "the"."""
+    start = 0
+    while start < len(words) and _bare(words[start]) in _LEADING_JUNK:
+        start += 1
+    if start < len(words) and _bare(words[start]) == "the":
+        start += 1
+    return words[start:]
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,’'").lower()
 
 
 def _clean(name: str) -> str | None:
-    words = [w.strip(".,’'") for w in name.split()]
-    words = [w for w in words if w]
-    while words and (words[0].lower() in _MONTHS or words[0].lower() in _NUMBERS or words[0].lower() in _JUNK
-                     or words[0].lower() in _NOT_SPEAKERS):  # "November President Obama", "Read ..."
-        words.pop(0)
-    if words and words[0].lower() == "the":
-        words.pop(0)
+    words = _without_leading_junk([w for w in (w.strip(".,’'") for w in name.split()) if w])
     body_at = [i for i, w in enumerate(words) if w.lower() in _BODY_WORDS]
     if body_at and body_at[-1] < len(words) - 1:  # "State Department Marie Harf": the person after the body
         words = words[body_at[-1] + 1:]

@@ -45,7 +45,7 @@ from simtool.jobs.drift.positions import (
     parse_axis_from,
     reference_positions,
 )
-from simtool.jobs.drift.speakers import actor_key, actor_names, attribution, speaker_of
+from simtool.jobs.drift.speakers import actor_key, actor_names, attribution
 from simtool.jobs.drift.terms import content_words, distinctive_terms
 from simtool.results import to_jsonable
 from simtool.vectors.embed import embed
@@ -223,12 +223,17 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         stance = statement_vectors @ positive - statement_vectors @ negative
 
     statements = []
+    roles: dict[str, tuple[str | None, str | None]] = {}  # actor key -> the first role and organisation seen
     for i in keep.tolist():
         doc = owners[i]
         date = dates[doc.id].date
         assert date is not None  # `owners` are the dated documents
+        said = attribution(texts[i])
+        if said is not None and (said.role or said.organisation):
+            roles.setdefault(actor_key(said.name), (said.role, said.organisation))
         statements.append(Statement(texts[i], doc.id, date.isoformat(), period_of(date, by), round(float(scores[i]), 4),
-                                    speaker_of(texts[i]), round(float(stance[i]), 4) if stance is not None else None))
+                                    said.name if said else None,
+                                    round(float(stance[i]), 4) if stance is not None else None))
     sentences: dict[str, int] = defaultdict(int)  # all sentences per period, about the query or not
     for doc in owners:
         sentences[period_of(dates[doc.id].date, by)] += 1  # type: ignore[arg-type]  # owners are dated
@@ -242,16 +247,11 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     order = sorted(set(by_period) | set(sentences))
     terms = distinctive_terms({p: [s.text for s in by_period[p]] for p in order}, texts)
     names = actor_names(s.actor for s in statements if s.actor)
-    roles: dict[str, tuple[str | None, str | None]] = {}  # actor key -> the first role and organisation seen
-    for i in keep.tolist():
-        said = attribution(texts[i])
-        if said is not None and (said.role or said.organisation):
-            roles.setdefault(actor_key(said.name), (said.role, said.organisation))
     rng = np.random.default_rng(seed)
 
     axis_info, positions = _axis(corpus, axis, axis_from, statements, seed)
     group_of = {doc.id: str(v) for doc, v in zip(corpus, classes_of(corpus, groups)) if v is not None} if groups else None
-    claims, _ = find_claims(statement_vectors[keep], [s.text for s in statements], [s.document for s in statements],
+    claims = find_claims(statement_vectors[keep], [s.text for s in statements], [s.document for s in statements],
                             [s.period for s in statements], [s.actor and names[actor_key(s.actor)] for s in statements],
                             [group_of.get(s.document) for s in statements] if group_of else None)
 
