@@ -10,7 +10,7 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 pip=(.venv/bin/python -m pip --quiet --disable-pip-version-check)
 "${pip[@]}" install torch==2.13.0
-"${pip[@]}" install -c scripts/constraints.txt -e '.[dev]'
+"${pip[@]}" install -c scripts/constraints.txt -e '.[dev,nlp]'
 # The report's browser tests drive Debian's chromium through Playwright (which downloads no
 # browser here). Installed where it is missing and this is Debian as root; elsewhere those tests
 # are skipped with the reason. SIMTOOL_NO_BROWSER=1 skips this step.

@@ -66,6 +66,17 @@ def test_state_of_the_union_names_2001_as_the_largest_change_on_terrorism(minilm
     assert result.largest_change.after == "2001" and result.largest_change.share_effect > 0.4
 
 
+@needs_bbc
+def test_state_of_the_union_findings_name_the_president_who_spoke(minilm_store):
+    encoder, store = minilm_store
+    result = find_drift(prepare_corpus([SHARED_DATA / "state_union"]), query="terrorism", encoder=encoder, store=store,
+                        speaker_field="file")
+    said = result.findings()
+    assert said[0].startswith("In 1998, Clinton (author) said: \u201c")
+    assert said[1].startswith("In 2001, GW Bush (author) said: \u201c") and said[-1].startswith("The largest")
+    assert result.settings.speaker_field == "file"
+
+
 def test_cli_json_and_the_bad_cases(tmp_path, cache_dir):
     undated = tmp_path / "undated.jsonl"
     undated.write_text(json.dumps({"id": "a", "text": "The minister spoke about the budget."}))
@@ -321,7 +332,7 @@ def test_the_findings_say_who_said_what_and_when_from_the_evidence(minilm_store)
     result = find_drift(prepare_corpus([SEEDS]), query="counter-terrorism cooperation", encoder=encoder, store=store)
     said = result.findings()
     assert said[0].startswith("In 2015, Marie Harf (deputy spokesperson, US State Department) said: “")
-    assert said[1].startswith("In 2021, Anatoly Antonov said: “") and "cooperation" in said[1]
+    assert said[1].startswith("In 2021, Anatoly Antonov (ambassador, Russian) said: “") and "cooperation" in said[1]
     assert said[-1].startswith("No change between periods is significant")
     assert result.to_json()["findings"] == said
     for sentence, period in zip(said[:2], result.periods):  # each quote is a statement of its period

@@ -32,7 +32,9 @@ def analyze_command(
         "--axis-from", help="FIELD=A,B: the timelines' positions learned from two reference groups "
                             "(e.g. bias_text=left,right), scored out of fold, with their validity.")] = None,
     groups: Annotated[str | None, typer.Option(
-        "--groups", help="A metadata field: each timeline period split by its values (documents, terms, position).")] = None,
+        "--groups", help="A metadata field, or actor (each speaker): each timeline period split by its values "
+                         "(documents, terms, position).")] = None,
+    speaker_field: options.SpeakerField = None,
     map_method: Annotated[str, typer.Option(
         "--map", help="How the map is drawn: auto (UMAP if umap-learn is installed, else PCA), umap or pca.")] = "auto",
     title: Annotated[str | None, typer.Option("--title", help="The report's title [default: the corpus paths].")] = None,
@@ -61,7 +63,7 @@ def analyze_command(
     with session.store(cache) as store, stage_progress() as progress:
         result = analyze(corpus, model=model, cluster_model=cluster_model, k=k_value, query=query,
                          axis=axis or DEFAULT_AXIS, by=by, store=store, seed=seed, precision=precision,
-                         axis_from=axis_from, groups=groups,
+                         axis_from=axis_from, groups=groups, speaker_field=speaker_field,
                          device=device, map_method=map_method, progress=progress,
                          engine=session.engine(engine_name, ray_address, workers))
     from simtool.report import write_report  # jinja2 only when a report is written

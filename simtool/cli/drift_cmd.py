@@ -30,8 +30,9 @@ def drift_command(
         "--axis-from", help="FIELD=A,B: positions learned from two reference groups of a metadata field "
                             "(e.g. bias_text=left,right), scored out of fold, with their validity (AUC).")] = None,
     groups: Annotated[str | None, typer.Option(
-        "--groups", help="A metadata field (source, a leaning, an author): each period split by its values, "
-                         "each group's documents, terms and position (thin groups flagged).")] = None,
+        "--groups", help="A metadata field (source, a leaning, an author), or actor (each speaker): each period "
+                         "split by its values, each group's documents, terms and position (thin groups flagged).")] = None,
+    speaker_field: options.SpeakerField = None,
     relevance: Annotated[float, typer.Option("--relevance", min=-1.0, max=1.0,
                                              help="Cosine to the query a statement needs.")] = RELEVANCE,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap and permutations.")] = 0,
@@ -64,7 +65,7 @@ def drift_command(
             stderr().print(f"cluster {cluster} ({label}): {len(members)} documents", markup=False)
         result = find_drift(corpus, query=query, encoder=encoder, by=by, axis=axis, store=store,
                             relevance=relevance, seed=seed, documents=members, progress=update,
-                            axis_from=axis_from, groups=groups,
+                            axis_from=axis_from, groups=groups, speaker_field=speaker_field,
                             engine=session.engine(engine_name, ray_address, workers))
     if result.undated:
         stderr().print(f"note: {len(result.undated)} documents have no date and are left out: "

@@ -40,3 +40,6 @@ def parse_k(value: str) -> int | str:
     return k
 ShardsOut = Annotated[Path | None, typer.Option("--shards", help="Also write results as Parquet shards in this folder; "
                                                "with --engine ray the corpus is read and the shards written on the cluster.")]
+SpeakerField = Annotated[str | None, typer.Option(
+    "--speaker-field", help="Who speaks in each document itself (speeches, interviews): a metadata field, or file "
+                            "(the file name without its date): its sentences that name no other speaker are theirs.")]

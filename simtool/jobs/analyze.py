@@ -143,7 +143,7 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
             query: str | None = None, axis: tuple[str, str] | None = DEFAULT_AXIS, by: str = "year",
             store: VectorStore | None = None, seed: int = 0, precision: str = "auto", device: str = "cpu",
             map_method: str = "auto", progress: StageProgress | None = None, engine: Engine | None = None,
-            axis_from: str | None = None, groups: str | None = None) -> Analysis:
+            axis_from: str | None = None, groups: str | None = None, speaker_field: str | None = None) -> Analysis:
     """Clusters, near-duplicates, related documents, timelines and a map of `corpus`.
 
     model: the encoder of related documents, timelines and comparisons (as `related`, `drift`
@@ -152,8 +152,8 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
     axis: the two poles of the stance score in the timelines (None: no stance).
     map_method: how the map is drawn: "umap", "pca", or "auto" (UMAP if installed).
     progress: told (stage, done, total) as each stage goes; embedding reports per batch.
-    axis_from, groups: the timelines' reference-group axis ("FIELD=A,B") and groups (a field), as
-        `find_drift` takes them.
+    axis_from, groups, speaker_field: the timelines' reference-group axis ("FIELD=A,B"), groups
+        (a field, or `actor`) and the field naming each document's own speaker, as `find_drift` takes them.
     """
     if not len(corpus):
         raise NoDocumentsError("no documents to analyze")
@@ -184,7 +184,7 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
     step("related documents", 1, 1)
 
     timelines, notes = _timelines(corpus, clusters, query, encoder, axis, by, store, seed, engine, step,
-                                  axis_from, groups)
+                                  axis_from, groups, speaker_field)
     comparisons = _comparisons(corpus, encoder, store, cache, precision, device) \
         if len(corpus) <= SMALL_CORPUS else []
     step("map", 0, 1)
@@ -216,8 +216,8 @@ def _related(corpus: Corpus, vectors, duplicates: DedupResult, encoder, store,
 
 
 def _timelines(corpus: Corpus, clusters: ClusterResult, query, encoder, axis, by, store, seed, engine,
-               step: StageProgress, axis_from: str | None = None,
-               groups: str | None = None) -> tuple[list[Timeline], list[str]]:
+               step: StageProgress, axis_from: str | None = None, groups: str | None = None,
+               speaker_field: str | None = None) -> tuple[list[Timeline], list[str]]:
     """A timeline for the query and for each of the largest clusters with dates in two periods."""
     periods = {doc.id: period_of(info.date, by) for doc in corpus if (info := resolve_date(doc)).date}
     notes = []
@@ -238,7 +238,7 @@ def _timelines(corpus: Corpus, clusters: ClusterResult, query, encoder, axis, by
         try:
             result = find_drift(corpus, query=query if cluster is None else None, encoder=encoder, by=by,
                                 axis=None if axis_from else axis, store=store, seed=seed, documents=members,
-                                engine=engine, axis_from=axis_from, groups=groups)
+                                engine=engine, axis_from=axis_from, groups=groups, speaker_field=speaker_field)
         except InputError as exc:  # e.g. no statement about the query
             notes.append(f"no timeline for {label!r}: {exc}")
             continue

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -73,8 +74,33 @@ def parse_axis_from(spec: str) -> tuple[str, str, str]:
     return name.strip(), sides[0], sides[1]
 
 
+@dataclass(frozen=True)
+class ReferenceFit:
+    """Positions learned from reference groups: every document's, out of fold, the axis's
+    validity, and the models to score other text of a document (a statement) out of fold too."""
+
+    positions: np.ndarray
+    validity: dict[str, object]
+    models: list[Any]            # one per fold, then the model fitted on every reference document
+    model_of: np.ndarray         # per document: the model that did not see it
+
+    def __iter__(self):  # positions, validity = reference_positions(...)
+        return iter((self.positions, self.validity))
+
+    def score(self, texts: Sequence[str], documents: Sequence[int]) -> np.ndarray:
+        """Each text's position, by the model that did not see its document (row in the corpus);
+        NaN where that document was left unscored."""
+        result = np.full(len(texts), np.nan)
+        rows = np.asarray(documents, dtype=int)
+        for k, model in enumerate(self.models):
+            picked = np.flatnonzero(self.model_of[rows] == k) if len(rows) else np.array([], dtype=int)
+            if len(picked):
+                result[picked] = model.predict_proba([texts[i] for i in picked])[:, 1]
+        return result
+
+
 def reference_positions(texts: Sequence[str], labels: Sequence[object], negative: str, positive: str,
-                        sources: Sequence[object], seed: int = 0) -> tuple[np.ndarray, dict[str, object]]:
+                        sources: Sequence[object], seed: int = 0) -> ReferenceFit:
     """Every document's out-of-fold position (probability of reading like `positive`) and the
     axis's validity: out-of-fold AUC between the two reference groups, its interval, the counts."""
     from sklearn.metrics import roc_auc_score
@@ -95,15 +121,21 @@ def reference_positions(texts: Sequence[str], labels: Sequence[object], negative
     splitter = GroupKFold(folds).split(reference, y, groups) if by_source else \
         StratifiedKFold(folds, shuffle=True, random_state=seed).split(reference, y)
     positions = np.full(len(texts), np.nan)
+    models: list[Any] = []
+    model_of = np.full(len(texts), -1)
     for train, test in splitter:
         if len(set(y[train])) < 2:  # a fold with one side only cannot be fitted: those stay unscored
             continue
         model = _word_model().fit([texts[i] for i in reference[train]], y[train])
         positions[reference[test]] = model.predict_proba([texts[i] for i in reference[test]])[:, 1]
+        model_of[reference[test]] = len(models)
+        models.append(model)
     others = np.flatnonzero(target < 0)
     if len(others):
         model = _word_model().fit([texts[i] for i in reference], y)
         positions[others] = model.predict_proba([texts[i] for i in others])[:, 1]
+        model_of[others] = len(models)
+        models.append(model)
     scored = ~np.isnan(positions[reference])
     truth, predicted, owners = y[scored], positions[reference][scored], groups[scored]
     auc = float(roc_auc_score(truth, predicted)) if len(set(truth)) == 2 else 0.5
@@ -113,7 +145,7 @@ def reference_positions(texts: Sequence[str], labels: Sequence[object], negative
                                    "sources": dict(zip((negative, positive), sources_per_side)),
                                    "unscored": int((~scored).sum()),
                                    "documents": counts, "min_auc": MIN_AUC, "model": "tf-idf words and pairs, logistic"}
-    return positions, validity
+    return ReferenceFit(positions, validity, models, model_of)
 
 
 def _word_model():
@@ -169,23 +201,35 @@ class GroupCell:
     terms: list[tuple[str, float]]  # what sets the group apart from the others in this period
 
 
-def group_cells(statements: Sequence[tuple[str, str]], group_of: dict[str, str],
-                positions: dict[str, float] | None, rng: np.random.Generator,
-                background: Sequence[str]) -> dict[str, GroupCell]:
-    """Each group's cell in one period, from its statements ((document id, text) pairs)."""
+def group_cells(statements: Sequence[tuple[str, str, str | None]], positions: dict[str, float] | None,
+                rng: np.random.Generator, background: Sequence[str],
+                statement_positions: Sequence[float | None] | None = None) -> dict[str, GroupCell]:
+    """Each group's cell in one period, from its statements ((document id, text, group); a
+    statement without a group is left out). A group's position is the mean of its documents'
+    positions, or, with `statement_positions` (groups of speakers, whose documents are other
+    people's), the mean over its documents of the mean position of its own statements there."""
     from simtool.jobs.drift.terms import distinctive_terms
 
-    by_group: dict[str, list[tuple[str, str]]] = {}
-    for document, text in statements:
-        by_group.setdefault(group_of.get(document) or "(none)", []).append((document, text))
-    terms = distinctive_terms({g: [t for _, t in said] for g, said in by_group.items()}, background, top=8) \
-        if len(by_group) > 1 else {g: [] for g in by_group}
+    by_group: dict[str, list[int]] = {}
+    for k, (_, _, group) in enumerate(statements):
+        if group is not None:
+            by_group.setdefault(group, []).append(k)
+    terms = distinctive_terms({g: [statements[k][1] for k in said] for g, said in by_group.items()}, background,
+                              top=8) if len(by_group) > 1 else {g: [] for g in by_group}
     cells = {}
     for group in sorted(by_group):
         said = by_group[group]
-        documents = sorted({d for d, _ in said})
+        documents = sorted({statements[k][0] for k in said})
         thin = len(documents) < THIN
-        values = [positions[d] for d in documents if positions is not None and d in positions]
+        if statement_positions is not None:
+            per_document: dict[str, list[float]] = {}
+            for k in said:
+                value = statement_positions[k]
+                if value is not None and not np.isnan(value):
+                    per_document.setdefault(statements[k][0], []).append(value)
+            values = [float(np.mean(v)) for v in per_document.values()]
+        else:
+            values = [positions[d] for d in documents if positions is not None and d in positions]
         position = group_position(values, rng) if values and not thin else None
         cells[group] = GroupCell(len(documents), len(said), thin, position, terms.get(group, []))
     return cells

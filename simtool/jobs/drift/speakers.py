@@ -77,6 +77,7 @@ class Speaker:
     name: str
     role: str | None
     organisation: str | None
+    how: str = "named"  # named in the sentence; or pronoun, description, quotation, author (see attribution)
 
 
 def describe_speaker(raw: str) -> Speaker:
@@ -179,3 +180,12 @@ def actor_names(names: Iterable[str]) -> dict[str, str]:
         if len(name) > len(display.get(key, "")):
             display[key] = name
     return display
+
+
+
+def not_a_speaker(name: str) -> bool:
+    """Whether a name found beside a reporting verb is no speaker: empty once its leading junk
+    (months, numbers, pronouns, furniture) is dropped, or one word that is a month, a number, a
+    pronoun, furniture, a US state or a bare title."""
+    words = _without_leading_junk([w for w in (w.strip(".,’'") for w in name.split()) if w])
+    return not words or _not_a_name(words)

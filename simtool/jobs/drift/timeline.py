@@ -32,6 +32,8 @@ from simtool.io.corpus import Corpus
 from simtool.io.dates import DateInfo, period_of, resolve_date
 from simtool.jobs.cluster.local import classes_of
 from simtool.jobs.compare import THRESHOLDS, align
+from simtool.jobs.drift.attribution import attribute_sentences, document_speakers
+from simtool.jobs.drift.attribution import method as attribution_method
 from simtool.jobs.drift.change import ALPHA, holm, permutations_for, share_test, shift_test
 from simtool.jobs.drift.claims import Claim, find_claims, rising_and_falling
 from simtool.jobs.drift.positions import (
@@ -40,12 +42,13 @@ from simtool.jobs.drift.positions import (
     Axis,
     GroupCell,
     Position,
+    ReferenceFit,
     group_cells,
     group_position,
     parse_axis_from,
     reference_positions,
 )
-from simtool.jobs.drift.speakers import actor_key, actor_names, attribution
+from simtool.jobs.drift.speakers import Speaker, actor_key, actor_names, attribution
 from simtool.jobs.drift.terms import content_words, distinctive_terms
 from simtool.results import to_jsonable
 from simtool.vectors.embed import embed
@@ -55,6 +58,7 @@ from simtool.vectors.store import VectorStore
 RELEVANCE = 0.35
 MAX_LISTED = 10  # new and dropped statements listed per step (the claims say what rose and fell)
 BY = ("year", "quarter", "month")
+ACTOR = "actor"  # `groups=ACTOR`: each period split by speaker instead of by a metadata field
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class Statement:
     relevance: float
     actor: str | None = None
     stance: float | None = None
+    attributed_by: str | None = None  # how the actor was found: named, pronoun, quotation, author (attribution)
 
 
 Stance = Position  # a mean stance score with its bootstrap 95% interval over `n` statements
@@ -140,6 +145,8 @@ class DriftSettings:
     dated: int
     axis_from: list[str] | None = None  # [FIELD, A, B]
     groups: str | None = None
+    speakers: str = "patterns"  # what attributed the statements: spaCy's pipeline (with its version) or patterns
+    speaker_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,7 +183,7 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
                axis: tuple[str, str] | None = None, store: VectorStore | None = None,
                relevance: float = RELEVANCE, seed: int = 0, top: int = 5, documents: Collection[str] | None = None,
                progress=None, engine: Engine | None = None, axis_from: str | tuple[str, str, str] | None = None,
-               groups: str | None = None) -> DriftResult:
+               groups: str | None = None, speaker_field: str | None = None) -> DriftResult:
     """The shift in what `corpus` says about `query`, period by period.
 
     documents: only these documents' statements (e.g. one cluster's, see `cluster_documents`);
@@ -185,7 +192,10 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         first minus to the second. Not validated against labelled data: reported as not reliable.
     axis_from: "FIELD=A,B" (or (FIELD, A, B)): positions learned from reference groups and scored
         out of fold, with their validity (`positions`).
-    groups: a metadata field (`source`, a leaning, an author): every period split by its values.
+    groups: a metadata field (`source`, a leaning, an author): every period split by its values;
+        `actor`: by speaker, each speaker's position from their own statements (out of fold).
+    speaker_field: who speaks in each document itself (speeches, interviews): a metadata field, or
+        `file` for the file name; a sentence naming no other speaker and quoting nobody is theirs.
     engine: where the statements are embedded (this process, or Ray).
     """
     if by not in BY:
@@ -198,11 +208,13 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     if not dated:
         raise InputError(f"none of the {len(corpus) if documents is None else len(documents)} documents has a date "
                          f"(metadata, file name or text); drift needs dated documents")
-    texts, owners = [], []
+    texts, owners, places = [], [], []  # each sentence, its document, and its place there (-1: the title)
     for doc in dated:
-        for sentence in ([doc.title] if doc.title else []) + list(doc.sentences):
+        for place, sentence in enumerate(([doc.title] if doc.title else []) + list(doc.sentences),
+                                         start=-1 if doc.title else 0):
             texts.append(sentence)
             owners.append(doc)
+            places.append(place)
     encoder = resolve_encoder(encoder, cache=store.directory if store is not None else None)
     vectors, _ = embed([query or "", *texts, *(axis or ())], encoder, store, progress=progress, engine=engine)
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -222,26 +234,31 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         positive, negative = vectors[1 + len(texts)], vectors[2 + len(texts)]
         stance = statement_vectors @ positive - statement_vectors @ negative
 
+    authors = document_speakers(corpus, speaker_field) if speaker_field else {}
+    attributed = _speakers(keep.tolist(), owners, places, texts, authors)
     statements = []
     roles: dict[str, tuple[str | None, str | None]] = {}  # actor key -> the first role and organisation seen
     for i in keep.tolist():
         doc = owners[i]
         date = dates[doc.id].date
         assert date is not None  # `owners` are the dated documents
-        said = attribution(texts[i])
+        said = attributed[i]
         if said is not None and (said.role or said.organisation):
             roles.setdefault(actor_key(said.name), (said.role, said.organisation))
         statements.append(Statement(texts[i], doc.id, date.isoformat(), period_of(date, by), round(float(scores[i]), 4),
                                     said.name if said else None,
-                                    round(float(stance[i]), 4) if stance is not None else None))
+                                    round(float(stance[i]), 4) if stance is not None else None,
+                                    said.how if said else None))
     sentences: dict[str, int] = defaultdict(int)  # all sentences per period, about the query or not
     for doc in owners:
         sentences[period_of(dates[doc.id].date, by)] += 1  # type: ignore[arg-type]  # owners are dated
     by_period: dict[str, list[Statement]] = defaultdict(list)
     period_rows: dict[str, list[int]] = defaultdict(list)  # each statement's row in statement_vectors
-    for s, row in zip(statements, keep.tolist()):
+    period_index: dict[str, list[int]] = defaultdict(list)  # each statement's index in `statements`
+    for k, (s, row) in enumerate(zip(statements, keep.tolist())):
         by_period[s.period].append(s)
         period_rows[s.period].append(row)
+        period_index[s.period].append(k)
     # Every period with dated articles, also one where none says anything about the query: the
     # silence is part of the story, and the step across it is not skipped.
     order = sorted(set(by_period) | set(sentences))
@@ -249,11 +266,18 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     names = actor_names(s.actor for s in statements if s.actor)
     rng = np.random.default_rng(seed)
 
-    axis_info, positions = _axis(corpus, axis, axis_from, statements, seed)
-    group_of = {doc.id: str(v) for doc, v in zip(corpus, classes_of(corpus, groups)) if v is not None} if groups else None
+    axis_info, positions, fit = _axis(corpus, axis, axis_from, statements, seed)
+    group_of = _groups(corpus, groups, statements, names)
+    statement_positions: list[float | None] | None = None
+    if groups == ACTOR and fit is not None:  # a speaker's own words, scored by the model that did not see them
+        row_of = {doc.id: n for n, doc in enumerate(corpus)}
+        statement_positions = [float(v) for v in fit.score([s.text for s in statements],
+                                                           [row_of[s.document] for s in statements])]
+    elif groups == ACTOR and axis:
+        statement_positions = [s.stance for s in statements]
     claims = find_claims(statement_vectors[keep], [s.text for s in statements], [s.document for s in statements],
-                            [s.period for s in statements], [s.actor and names[actor_key(s.actor)] for s in statements],
-                            [group_of.get(s.document) for s in statements] if group_of else None)
+                         [s.period for s in statements], [s.actor and names[actor_key(s.actor)] for s in statements],
+                         group_of)
 
     periods, centres = [], {}
     matrices = {p: statement_vectors[period_rows[p]] for p in order}
@@ -276,7 +300,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
             if axis else {},
             group_position([positions[d] for d in sorted({s.document for s in own}) if d in positions], rng)
             if positions else None,
-            group_cells([(s.document, s.text) for s in own], group_of, positions, rng, texts) if group_of else {},
+            group_cells([(s.document, s.text, group_of[k]) for s, k in zip(own, period_index[p])], positions, rng, texts,
+                        [statement_positions[k] for k in period_index[p]] if statement_positions is not None else None)
+            if group_of is not None else {},
             speakers))
 
     flags = np.zeros(len(texts), dtype=bool)
@@ -314,24 +340,59 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     largest = max((s for s in steps if s.significant), key=lambda s: s.effect, default=None)
     settings = DriftSettings(encoder.name, relevance, by, list(axis) if axis else None, seed, len(corpus), len(dated),
                              [axis_info.group_field or "", axis_info.negative, axis_info.positive]
-                             if axis_info is not None and axis_info.kind == "reference" else None, groups)
+                             if axis_info is not None and axis_info.kind == "reference" else None, groups,
+                             attribution_method(), speaker_field)
     return DriftResult(query or "", by, periods, steps, largest, undated, dates, settings, axis_info, claims)
 
 
+def _speakers(kept: list[int], owners: list, places: list[int], texts: list[str],
+              authors: dict[str, str]) -> dict[int, Speaker | None]:
+    """The speaker of each kept sentence (by its row in `texts`), each document attributed once,
+    with its sentences in order; a title by the patterns alone."""
+    wanted: dict[str, list[int]] = defaultdict(list)
+    rows: dict[str, dict[int, int]] = defaultdict(dict)
+    result: dict[int, Speaker | None] = {}
+    for i in kept:
+        if places[i] < 0:
+            result[i] = attribution(texts[i])
+        else:
+            wanted[owners[i].id].append(places[i])
+            rows[owners[i].id][places[i]] = i
+    documents = {owners[i].id: owners[i] for i in kept}
+    for doc_id, places_wanted in wanted.items():
+        found = attribute_sentences(list(documents[doc_id].sentences), places_wanted, authors.get(doc_id))
+        for place, speaker in found.items():
+            result[rows[doc_id][place]] = speaker
+    return result
+
+
+def _groups(corpus: Corpus, groups: str | None, statements: list[Statement],
+            names: dict[str, str]) -> list[str | None] | None:
+    """Each statement's group: its document's value of the field, or with `actor`, its speaker."""
+    if not groups:
+        return None
+    if groups == ACTOR:
+        return [names[actor_key(s.actor)] if s.actor else None for s in statements]
+    of = {doc.id: str(v) for doc, v in zip(corpus, classes_of(corpus, groups)) if v is not None}
+    return [of.get(s.document, "(none)") for s in statements]
+
+
 def _axis(corpus: Corpus, poles: tuple[str, str] | None, axis_from: str | tuple[str, str, str] | None,
-          statements: list[Statement], seed: int) -> tuple[Axis | None, dict[str, float]]:
+          statements: list[Statement], seed: int) -> tuple[Axis | None, dict[str, float], ReferenceFit | None]:
     """The axis and each document's position on it: out of fold from reference groups, or (pole
-    statements, unvalidated) the mean stance of the document's statements."""
+    statements, unvalidated) the mean stance of the document's statements; and the fitted models
+    of reference groups, which score a statement out of fold."""
     if axis_from is not None:
         name, negative, positive = parse_axis_from(axis_from) if isinstance(axis_from, str) else axis_from
         labels = classes_of(corpus, name)
-        values, validity = reference_positions([doc.content for doc in corpus], labels, negative, positive,
-                                               [doc.source for doc in corpus], seed)
-        positions = {doc.id: float(v) for doc, v in zip(corpus, values) if not np.isnan(v)}
+        fit = reference_positions([doc.content for doc in corpus], labels, negative, positive,
+                                  [doc.source for doc in corpus], seed)
+        validity = fit.validity
+        positions = {doc.id: float(v) for doc, v in zip(corpus, fit.positions) if not np.isnan(v)}
         auc, low, sides = validity["auc"], validity["auc_low"], validity["sources"]
         reliable = (isinstance(auc, float) and isinstance(low, float) and auc >= MIN_AUC and low > 0.5
                     and validity["folds_by"] == "source" and isinstance(sides, dict) and min(sides.values()) >= MIN_SOURCES)
-        return Axis("reference", negative, positive, name, validity, reliable), positions
+        return Axis("reference", negative, positive, name, validity, reliable), positions, fit
     if poles is not None:
         said: dict[str, list[float]] = defaultdict(list)
         for s in statements:
@@ -340,8 +401,8 @@ def _axis(corpus: Corpus, poles: tuple[str, str] | None, axis_from: str | tuple[
         note = ("two pole statements, not checked against labelled data: stance follows which pole's words a "
                 "sentence uses as much as its position")
         return Axis("poles", poles[1], poles[0], None, {"auc": None, "note": note}, False), \
-            {d: float(np.mean(v)) for d, v in said.items()}
-    return None, {}
+            {d: float(np.mean(v)) for d, v in said.items()}, None
+    return None, {}, None
 
 
 def _centre(matrix: np.ndarray) -> np.ndarray:

@@ -1,0 +1,110 @@
+"""Who said each sentence: the parser's speakers, pronouns, quotations, a document's own speaker."""
+
+from __future__ import annotations
+
+import pytest
+
+from simtool.io.document import Document
+from simtool.io.prepare import prepare_corpus
+from simtool.jobs.drift.attribution import attribute_sentences, document_speakers, pipeline
+
+needs_parser = pytest.mark.skipif(pipeline() is None, reason="spaCy's English pipeline (the nlp extra) is absent")
+
+
+def names(sentences: list[str], **options) -> list[str | None]:
+    found = attribute_sentences(sentences, **options)
+    return [found[i].name if found[i] else None for i in range(len(sentences))]
+
+
+@needs_parser
+def test_the_subject_of_the_reporting_verb_speaks_not_the_one_spoken_to():
+    assert names(["Sen. Tom Cotton (R-AR), one of many skeptical Republicans, told radio host Hugh Hewitt on "
+                  "Tuesday that the three-phase process is a myth."]) == ["Tom Cotton"]
+    found = attribute_sentences(["The United States and Russia might continue cooperation, Deputy Spokesperson of "
+                                 "US State Department Marie Harf said Tuesday."])[0]
+    assert (found.name, found.role, found.organisation) == ("Marie Harf", "deputy spokesperson", "US State Department")
+
+
+@needs_parser
+def test_a_pronoun_and_a_continued_quotation_are_the_speaker_before():
+    said = attribute_sentences([
+        "Tony Perkins, president of the Family Research Council, said the ruling was wrong.",
+        "He said the court had overreached.",
+        "\u201cWe will appeal.",
+        "It is not over.\u201d",
+    ])
+    assert [said[i].name for i in range(4)] == ["Tony Perkins"] * 4
+    assert [said[i].how for i in range(4)] == ["named", "pronoun", "quotation", "quotation"]
+
+
+@needs_parser
+def test_unnamed_speakers_and_mentions_are_not_guessed():
+    assert names(["Officials said the plan would fail.", "A spokesman said the company would appeal.",
+                  "The law was crafted by Sen. Chuck Grassley of Iowa.", "[Emphasis added.]"]) == [None] * 4
+
+
+@needs_parser
+def test_she_is_not_a_man_the_article_calls_mr():
+    assert names(["Mr. Jones said the bill would pass.", "She said it would not."]) == ["Jones", None]
+
+
+@needs_parser
+def test_a_quotation_whose_speaker_is_named_where_it_closes():
+    assert names(["\u201cThis policy separates the rooms.",
+                  "But the idea is much deeper,\u201d the board at Eastern Lancaster County School District wrote."]) \
+        == ["Eastern Lancaster County School District"] * 2
+
+
+@pytest.mark.parametrize("use_parser", [True, False])
+def test_a_speech_is_its_authors_except_what_it_quotes(use_parser):
+    if use_parser and pipeline() is None:
+        pytest.skip("spaCy's English pipeline is absent")
+    said = attribute_sentences(["We will never waver in the fight against terror.",
+                                "\u201cThe ship is sinking,\u201d a sailor told me.",
+                                "Tonight I ask the Congress to act."], author="George W. Bush", parser=use_parser)
+    assert said[0].name == said[2].name == "George W. Bush" and said[0].how == "author"
+    assert said[1] is None or said[1].name != "George W. Bush"
+
+
+def test_a_documents_speaker_from_a_field_or_its_file_name(tmp_path):
+    for name in ("1998-Clinton.txt", "2001-GWBush-1.txt", "2002.txt"):
+        (tmp_path / name).write_text("Title\n\nWe will act.\n", encoding="utf-8")
+    corpus = prepare_corpus([tmp_path])
+    assert sorted(document_speakers(corpus, "file").values()) == ["Clinton", "GW Bush"]
+    assert document_speakers([Document("a", "text", meta={"speaker": "Anatoly Antonov"})], "speaker") == \
+        {"a": "Anatoly Antonov"}
+    with pytest.raises(Exception, match="no document names its speaker"):
+        document_speakers(corpus, "speaker")
+
+
+def test_groups_by_actor_place_each_speaker_by_their_own_words_out_of_fold():
+    """Outlets of two sides each quote either speaker at random: an actor's position comes from
+    their own statements (read by the model learned from the outlets), not from who quotes them."""
+    import datetime as dt
+    import random
+
+    from simtool.io.corpus import Corpus
+    from simtool.jobs.drift import find_drift
+
+    rng = random.Random(0)
+    vocabulary = {"left": "fairness relief families equity compassion coverage dignity care".split(),
+                  "right": "burden freedom growth liberty taxes choice markets deficit".split()}
+    speakers = {"Anna Lopez": "left", "Brian Stone": "right"}
+    docs = []
+    for n in range(96):
+        side = "left" if n % 2 else "right"
+        speaker = rng.choice(sorted(speakers))
+        narrative = " ".join(rng.sample(vocabulary[side], 2))
+        said = " ".join(rng.sample(vocabulary[speakers[speaker]], 2))
+        text = (f"The tax plan came up again, with {narrative} in mind. "
+                f"{speaker} said the tax plan means {said} for everyone. The vote is next week.")
+        docs.append(Document(f"d{n}", text, title=f"Tax story {n}", date=dt.date(2019 + n % 4 // 2, 1, 1 + n // 4),
+                             source=f"{side} outlet {n % 6 // 2}", meta={"side": side}))
+    result = find_drift(Corpus(docs), query="tax plan", encoder="fake", axis_from="side=left,right", groups="actor")
+    assert result.settings.groups == "actor" and result.axis.reliable
+    for period in result.periods:
+        lopez, stone = period.groups["Anna Lopez"], period.groups["Brian Stone"]
+        assert not lopez.thin and not stone.thin and lopez.documents + stone.documents == 48
+        assert stone.position.mean > lopez.position.mean  # by their words, not by who quotes them
+    data = result.to_json(dates=False)
+    assert {"documents", "statements", "thin", "position", "terms"} <= set(data["periods"][0]["groups"]["Anna Lopez"])
