@@ -25,7 +25,8 @@ def analyze_command(
         "--cluster-model", help="What clusters are made from: hybrid (TF-IDF + minilm), tfidf, or an encoder.")] = HYBRID,
     k: Annotated[str, typer.Option("--k", help="Number of clusters, or auto (the most stable k in 2..15).")] = "auto",
     axis: Annotated[tuple[str, str] | None, typer.Option(
-        "--axis", help="Two poles, positive then negative, for the timelines' stance "
+        "--axis", help="Two poles, positive then negative (each a statement or paraphrases 'A | A2 | A3'), for the "
+                       "timelines' stance, with the poles' own test of validity "
                        f"[default: {DEFAULT_AXIS[0]!r} vs {DEFAULT_AXIS[1]!r}].")] = None,
     by: Annotated[str, typer.Option("--by", help=f"Timeline period: {', '.join(BY)}.")] = "year",
     axis_from: Annotated[str | None, typer.Option(

@@ -24,8 +24,8 @@ def drift_command(
     k: Annotated[str, typer.Option("--k", help="With --cluster: clusters to make, or auto.")] = "auto",
     by: Annotated[str, typer.Option("--by", help=f"Period: {', '.join(BY)}.")] = "year",
     axis: Annotated[tuple[str, str] | None, typer.Option(
-        "--axis", help="Two poles, positive then negative, for a stance score (not validated: shown as not "
-                       "reliable; prefer --axis-from).")] = None,
+        "--axis", help="Two poles, positive then negative, each a statement or paraphrases 'A | A2 | A3': a stance "
+                       "from -1 to +1, with the poles' own test of validity (prefer --axis-from).")] = None,
     axis_from: Annotated[str | None, typer.Option(
         "--axis-from", help="FIELD=A,B: positions learned from two reference groups of a metadata field "
                             "(e.g. bias_text=left,right), scored out of fold, with their validity (AUC).")] = None,
@@ -132,8 +132,13 @@ def _print_axis(result) -> None:
                           f"groups; out-of-fold AUC {auc:.3f} ({axis.validity['folds']} folds by "
                           f"{axis.validity['folds_by']}): {verdict}", markup=False)
         else:
-            console.print(f"\naxis: poles {axis.positive!r} (+) vs {axis.negative!r} (-), not validated: the stance is "
-                          f"descriptive, not a finding (use --axis-from FIELD=A,B for a validated axis)", markup=False)
+            v = axis.validity
+            auc = "n/a (one statement a pole)" if v["auc"] is None else f"{v['auc']:.3f}"
+            verdict = ("reliable" if axis.reliable else "NOT reliable: the stance is descriptive, not a finding (give "
+                       "paraphrases, 'A | A2 | A3', or use --axis-from FIELD=A,B)")
+            console.print(f"\naxis: poles {axis.positive!r} (+1) vs {axis.negative!r} (-1); the poles' own test: "
+                          f"left-out AUC {auc}, negations on their side {v['negations_on_their_side']:.0%}: {verdict}",
+                          markup=False)
     if not any(p.groups for p in result.periods):
         return
     table = Table(title=f"groups by {result.settings.groups}" + (f"; position 0 = {axis.negative}, 1 = {axis.positive}"

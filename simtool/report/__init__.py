@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from simtool.io.corpus import Corpus
 from simtool.jobs.analyze import Analysis
-from simtool.report.charts import colour, map_points, timeline_chart
+from simtool.report.charts import colour, group_chart, map_points, timeline_chart
 from simtool.state import write_output
 
 MAX_GROUPS = 30          # duplicate groups shown (all are in --json)
@@ -80,7 +80,12 @@ def _timeline_view(timeline) -> dict:
     chart = timeline_chart(periods, [p.n_statements for p in drift.periods],
                            [(p.stance.mean, p.stance.low, p.stance.high) if p.stance else None
                             for p in drift.periods])
-    return {"timeline": timeline, "chart": chart, "steps": {s.after: s for s in drift.drift},
+    names = sorted({name for p in drift.periods for name in p.groups})
+    sides = group_chart(periods, {name: [(c.position.mean, c.position.low, c.position.high)
+                                         if (c := p.groups.get(name)) is not None and c.position is not None else None
+                                         for p in drift.periods] for name in names},
+                        (0.0, 1.0) if drift.axis is not None and drift.axis.kind == "reference" else (-1.0, 1.0))
+    return {"timeline": timeline, "chart": chart, "sides": sides, "steps": {s.after: s for s in drift.drift},
             "largest": drift.largest_change}
 
 

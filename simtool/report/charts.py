@@ -102,3 +102,55 @@ def timeline_chart(periods: list[str], counts: list[int],
                         f"{s[0]:+.3f} ({s[1]:+.3f} .. {s[2]:+.3f})")
                 for i, s in enumerate(stances) if s is not None]
     return TimelineChart(bars, whiskers, y(0.0), (round(low, 3), round(high, 3)))
+
+
+@dataclass(frozen=True)
+class GroupSeries:
+    """One group's positions across the periods: points with 95% intervals, joined by a line."""
+
+    name: str
+    colour: str
+    points: list[Whisker]
+    line: str  # SVG polyline points, "x,y x,y ..."
+
+
+@dataclass(frozen=True)
+class GroupChart:
+    """Each group's position per period on the axis (thin cells have none and are left out)."""
+
+    series: list[GroupSeries]
+    labels: list[tuple[float, str]]   # x and period under the axis
+    ticks: list[tuple[float, str]]    # y and position on the left
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    margin: int = CHART_MARGIN
+
+
+def group_chart(periods: list[str], positions: dict[str, list[tuple[float, float, float] | None]],
+                scale: tuple[float, float] = (0.0, 1.0)) -> GroupChart | None:
+    """The chart of sides over time: `positions` holds, per group, (mean, low, high) per period or
+    None; `scale` is the axis's range. None when no group has a position."""
+    known = [p for values in positions.values() for p in values if p is not None]
+    if not known:
+        return None
+    top, bottom = 12, CHART_HEIGHT - 24
+    low = min(scale[0], min(p[1] for p in known))
+    high = max(scale[1], max(p[2] for p in known))
+    span = (high - low) or 1.0
+    slot = (CHART_WIDTH - 2 * CHART_MARGIN) / max(len(periods), 1)
+
+    def x(i: int) -> float:
+        return round(CHART_MARGIN + i * slot + slot / 2, 1)
+
+    def y(value: float) -> float:
+        return round(bottom - (value - low) / span * (bottom - top), 1)
+
+    series = []
+    for n, (name, values) in enumerate(positions.items()):
+        points = [Whisker(x(i), y(p[0]), y(p[1]), y(p[2]), f"{name}, {periods[i]}: {p[0]:.3f} ({p[1]:.3f} .. {p[2]:.3f})")
+                  for i, p in enumerate(values) if p is not None]
+        if points:
+            series.append(GroupSeries(name, PALETTE[n % len(PALETTE)], points,
+                                      " ".join(f"{w.x},{w.y}" for w in points)))
+    ticks = [(y(v), f"{v:g}") for v in (low, (low + high) / 2, high)]
+    return GroupChart(series, [(x(i), p) for i, p in enumerate(periods)], ticks)

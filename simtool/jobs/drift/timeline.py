@@ -6,8 +6,9 @@
 2. Per period: documents and statements, distinctive terms against the other periods
    (`terms`), and the statements nearest the period's centre.
 3. Actors: statements attributed to a named speaker (`speakers`), grouped by actor and period.
-4. Stance on an axis: similarity to the positive pole minus to the negative, with means and
-   bootstrap 95% intervals per period and per actor.
+4. Stance on an axis: the projection on the line between the pole statements (`poles`), with
+   means and bootstrap 95% intervals per period and per actor, and the axis's validity; or
+   positions learned from reference groups, out of fold (`positions`).
 5. Drift: between consecutive periods, an effect size and a permutation p-value with articles
    as the units (`change`: statements of one article are not independent), Holm-corrected over
    the steps; the share of all sentences that are about the query (how much is said); the
@@ -36,6 +37,7 @@ from simtool.jobs.drift.attribution import attribute_sentences, document_speaker
 from simtool.jobs.drift.attribution import method as attribution_method
 from simtool.jobs.drift.change import ALPHA, holm, permutations_for, share_test, shift_test
 from simtool.jobs.drift.claims import Claim, find_claims, rising_and_falling
+from simtool.jobs.drift.poles import PoleAxis, pole_axis, probes
 from simtool.jobs.drift.positions import (
     MIN_AUC,
     MIN_SOURCES,
@@ -188,8 +190,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
 
     documents: only these documents' statements (e.g. one cluster's, see `cluster_documents`);
         with no query, statements are then judged by their closeness to these documents' centre.
-    axis: two pole statements (positive, negative): each statement's stance is its cosine to the
-        first minus to the second. Not validated against labelled data: reported as not reliable.
+    axis: two poles (positive, negative), each a statement or paraphrases "A | A2 | A3": each
+        statement's stance is its projection on the line between the poles (+1 positive, -1
+        negative), with the poles' own test of validity (`poles`).
     axis_from: "FIELD=A,B" (or (FIELD, A, B)): positions learned from reference groups and scored
         out of fold, with their validity (`positions`).
     groups: a metadata field (`source`, a leaning, an author): every period split by its values;
@@ -216,7 +219,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
             owners.append(doc)
             places.append(place)
     encoder = resolve_encoder(encoder, cache=store.directory if store is not None else None)
-    vectors, _ = embed([query or "", *texts, *(axis or ())], encoder, store, progress=progress, engine=engine)
+    axis_probes = probes(*axis) if axis else []
+    vectors, _ = embed([query or "", *texts, *(p.text for p in axis_probes)], encoder, store, progress=progress,
+                       engine=engine)
     vectors = np.asarray(vectors, dtype=np.float32)
     query_vector, statement_vectors = vectors[0], vectors[1:1 + len(texts)]
     if not (query or "").strip():  # a cluster's statements: closeness to their own centre
@@ -229,10 +234,10 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     if not len(keep):
         raise InputError(f"no statement matches the query {query!r} (cosine >= {relevance} or a mention "
                          f"of every word); try a broader query or a lower --relevance")
-    stance = None
+    stance, poles = None, None
     if axis:
-        positive, negative = vectors[1 + len(texts)], vectors[2 + len(texts)]
-        stance = statement_vectors @ positive - statement_vectors @ negative
+        poles = pole_axis(axis_probes, vectors[1 + len(texts):])
+        stance = poles.score(statement_vectors)
 
     authors = document_speakers(corpus, speaker_field) if speaker_field else {}
     attributed = _speakers(keep.tolist(), owners, places, texts, authors)
@@ -266,7 +271,7 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     names = actor_names(s.actor for s in statements if s.actor)
     rng = np.random.default_rng(seed)
 
-    axis_info, positions, fit = _axis(corpus, axis, axis_from, statements, seed)
+    axis_info, positions, fit = _axis(corpus, axis, poles, axis_from, statements, seed)
     group_of = _groups(corpus, groups, statements, names)
     statement_positions: list[float | None] | None = None
     if groups == ACTOR and fit is not None:  # a speaker's own words, scored by the model that did not see them
@@ -295,8 +300,8 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         periods.append(Period(
             p, len({s.document for s in own}), len(own), terms[p], [own[i] for i in nearest], dict(actors),
             group_position([s.stance for s in own if s.stance is not None], rng) if axis else None,
-            {name: stance for name, said in actors.items()
-             if (stance := group_position([s.stance for s in said if s.stance is not None], rng)) is not None}
+            {name: mean for name, said in actors.items()
+             if (mean := group_position([s.stance for s in said if s.stance is not None], rng)) is not None}
             if axis else {},
             group_position([positions[d] for d in sorted({s.document for s in own}) if d in positions], rng)
             if positions else None,
@@ -377,11 +382,12 @@ def _groups(corpus: Corpus, groups: str | None, statements: list[Statement],
     return [of.get(s.document, "(none)") for s in statements]
 
 
-def _axis(corpus: Corpus, poles: tuple[str, str] | None, axis_from: str | tuple[str, str, str] | None,
-          statements: list[Statement], seed: int) -> tuple[Axis | None, dict[str, float], ReferenceFit | None]:
-    """The axis and each document's position on it: out of fold from reference groups, or (pole
-    statements, unvalidated) the mean stance of the document's statements; and the fitted models
-    of reference groups, which score a statement out of fold."""
+def _axis(corpus: Corpus, axis: tuple[str, str] | None, poles: PoleAxis | None,
+          axis_from: str | tuple[str, str, str] | None, statements: list[Statement],
+          seed: int) -> tuple[Axis | None, dict[str, float], ReferenceFit | None]:
+    """The axis and each document's position on it: out of fold from reference groups, or the
+    mean stance of the document's statements on the pole axis; and the fitted models of reference
+    groups, which score a statement out of fold."""
     if axis_from is not None:
         name, negative, positive = parse_axis_from(axis_from) if isinstance(axis_from, str) else axis_from
         labels = classes_of(corpus, name)
@@ -393,14 +399,17 @@ def _axis(corpus: Corpus, poles: tuple[str, str] | None, axis_from: str | tuple[
         reliable = (isinstance(auc, float) and isinstance(low, float) and auc >= MIN_AUC and low > 0.5
                     and validity["folds_by"] == "source" and isinstance(sides, dict) and min(sides.values()) >= MIN_SOURCES)
         return Axis("reference", negative, positive, name, validity, reliable), positions, fit
-    if poles is not None:
+    if axis is not None and poles is not None:
         said: dict[str, list[float]] = defaultdict(list)
         for s in statements:
             if s.stance is not None:
                 said[s.document].append(s.stance)
-        note = ("two pole statements, not checked against labelled data: stance follows which pole's words a "
-                "sentence uses as much as its position")
-        return Axis("poles", poles[1], poles[0], None, {"auc": None, "note": note}, False), \
+        validity = dict(poles.validity)
+        if not poles.reliable:
+            validity["note"] = ("the poles do not pass their own test (too few paraphrases, or the model puts a "
+                                "statement's negation on its side): stance follows which pole's words a sentence "
+                                "uses as much as its position")
+        return Axis("poles", axis[1], axis[0], None, validity, poles.reliable), \
             {d: float(np.mean(v)) for d, v in said.items()}, None
     return None, {}, None
 
