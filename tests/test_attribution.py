@@ -108,3 +108,16 @@ def test_groups_by_actor_place_each_speaker_by_their_own_words_out_of_fold():
         assert stone.position.mean > lopez.position.mean  # by their words, not by who quotes them
     data = result.to_json(dates=False)
     assert {"documents", "statements", "thin", "position", "terms"} <= set(data["periods"][0]["groups"]["Anna Lopez"])
+
+
+def test_speakers_found_once_are_read_back_not_found_again(tmp_path, monkeypatch):
+    from simtool.jobs.drift import attribution
+
+    sentences = ["Tony Perkins said the ruling was wrong.", "He said the court had overreached.", "Rain fell."]
+    cache = attribution.SpeakerCache(tmp_path)
+    first = attribute_sentences(sentences, [1], cache=cache)
+    monkeypatch.setattr(attribution, "_attribute", lambda *args: pytest.fail("found again"))
+    assert attribute_sentences(sentences, [1], cache=cache) == first
+    cache.close()
+    monkeypatch.undo()  # a folder that cannot hold the file: found, not kept
+    assert attribute_sentences(sentences, [1], cache=attribution.SpeakerCache(tmp_path / "no" / "such")) == first

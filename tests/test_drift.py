@@ -360,3 +360,13 @@ def test_a_period_where_no_article_speaks_of_the_query_is_kept_and_the_step_acro
     assert result.periods[1].n_statements == 0 and [(s.before, s.after) for s in result.drift] == [
         ("2019", "2020"), ("2020", "2021")]
     assert result.drift[0].share_after == 0.0
+
+
+def test_who_said_what_when_lists_each_actors_statements_with_period_and_outlet(minilm_store):
+    encoder, store = minilm_store
+    result = find_drift(prepare_corpus([SEEDS]), query="counter-terrorism cooperation", encoder=encoder, store=store)
+    records = result.to_json(dates=False)["who_said_what"]
+    assert [r["name"] for r in records[:2]] == ["Marie Harf", "Anatoly Antonov"]
+    assert records[0]["statements"] == len(records[0]["said"]) >= 2 and records[0]["role"] == "deputy spokesperson"
+    first = records[0]["said"][0]
+    assert first["period"] == "2015" and first["source"] and first["attributed_by"] == "named"

