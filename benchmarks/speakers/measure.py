@@ -75,9 +75,18 @@ def main() -> None:
     documents = {doc.id: doc for doc in corpus}
     sets = {name: load(name) for name in ("dev", "test")}
     wanted: dict[str, list[int]] = {}
+    place: dict[str, tuple[str, int]] = {}  # row id -> (document, the sentence's index there today)
     for rows in sets.values():
         for row in rows:
             doc_id, index = row["id"].rsplit("#", 1)
+            sentences = documents[doc_id].sentences
+            if int(index) >= len(sentences) or sentences[int(index)] != row["sentence"]:
+                # the cleaner or the splitter changed since the sample was drawn: find the sentence again
+                if row["sentence"] not in sentences:
+                    raise SystemExit(f"{row['id']}: the labelled sentence is no longer a sentence of its article; "
+                                     f"draw the sample again (sample.py) and label the new rows")
+                index = str(sentences.index(row["sentence"]))
+            place[row["id"]] = (doc_id, int(index))
             wanted.setdefault(doc_id, []).append(int(index))
     methods = [("patterns", False)] + ([(method(), True)] if pipeline() is not None else [])
     print(f"{'speakers by':<42}{'set':<6}{'sentences':>10}{'named':>7}{'given':>7}{'precision':>11}{'recall':>8}"
@@ -87,7 +96,7 @@ def main() -> None:
                       for doc_id, places in wanted.items()}
         predicted = {}
         for name, rows in sets.items():
-            found = [attributed[row["id"].rsplit("#", 1)[0]][int(row["id"].rsplit("#", 1)[1])] for row in rows]
+            found = [attributed[place[row["id"]][0]][place[row["id"]][1]] for row in rows]
             predicted[name] = [f.name if f else None for f in found]
             if args.show_errors == name and use_parser == (pipeline() is not None):
                 for row, f in zip(rows, found):
