@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +36,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp creates the file 0600; the file is the user's, so it gets the mode any tool gives
+        # a new file under their umask (a report on a shared drive is readable by the others).
+        os.chmod(temporary, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
@@ -60,21 +64,54 @@ def _ledger() -> Path:
     return default_state_dir() / LEDGER
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# What each claimed output path held when it was claimed (None: nothing), so that a file that
+# appears there while the job runs is not silently replaced at the end.
+_claimed: dict[str, tuple[int, int, int] | None] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
+
+
 def claim_outputs(paths: Iterable[Path | None], force: bool = False) -> None:
     """Refuse, before any work is done, to replace a file simtool did not write.
 
     A file may be replaced when `force` is set, or when simtool wrote it and it is unchanged
-    since (the ledger in the state folder holds the hash of what was written where).
+    since (the ledger in the state folder holds the hash of what was written where). Whatever
+    `force` says, only a regular file is ever replaced: not a device, a pipe or a socket, nor
+    what a link points to; a link, or a file with other hard links, is replaced only with `force`
+    (the other names keep the old content).
     """
-    if force:
-        return
     written = read_json(_ledger())
     for path in paths:
-        if path is None or not Path(path).exists():
+        if path is None:
             continue
         path = Path(path)
+        _claimed[str(path.absolute())] = _identity(path)
+        if not path.exists() and not path.is_symlink():
+            continue
         if path.is_dir():
             raise InputError(f"{path}: is a folder; give a file name")
+        if not path.exists() or not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError(f"{path}: is not a regular file (a device, a pipe, a socket or a broken link); "
+                             f"simtool writes only regular files")
+        if not force and path.is_symlink():
+            raise InputError(f"{path}: is a link; --force replaces the link itself with a file")
+        if not force and os.stat(path).st_nlink > 1:
+            raise InputError(f"{path}: has other hard links; --force writes a new file there (the other "
+                             f"names keep the old content)")
+        if force:
+            continue
         recorded = written.get(str(path.resolve()))
         if recorded is None or recorded != _digest(path.read_bytes()):
             raise InputError(f"{path}: exists and was not written by simtool (or was edited since); "
@@ -85,7 +122,16 @@ def write_output(path: Path, data: bytes | str) -> Path:
     """Write one of the user's output files atomically and note it in the ledger."""
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    key = str(path.absolute())
+    if key in _claimed and _identity(path) != _claimed[key]:  # it appeared or changed while the job ran
+        beside = path.with_name(f"{path.stem}.simtool-{os.getpid()}{path.suffix}")
+        write_atomically(beside, payload)
+        raise InputError(f"{path}: appeared or changed while simtool ran, so it was left as it is; the result "
+                         f"is in {beside}")
+    if path.exists() and not stat.S_ISREG(os.stat(path).st_mode):
+        raise InputError(f"{path}: is not a regular file; simtool writes only regular files")
     write_atomically(path, payload)
+    _claimed[key] = _identity(path)
     ledger = _ledger()
     written = read_json(ledger)
     written[str(path.resolve())] = _digest(payload)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -88,6 +89,10 @@ class _Loader:
     def problem(self, problem: Problem) -> None:
         if self.strict:
             raise problem.error()
+        self.problems.append(problem)
+
+    def note(self, problem: Problem) -> None:
+        """A file skipped by design (a PDF in a folder of articles): said, never fatal."""
         self.problems.append(problem)
 
     def add(self, doc: Document) -> None:
@@ -206,22 +211,45 @@ def max_document_bytes() -> int:
         return DEFAULT_MAX_FILE_MB * 2**20
 
 
-def _walk(root: Path, on_problem) -> Iterator[Path]:
-    """Files under `root` in sorted order; sidecars of a folder come first. Hidden files and a
-    folder's own README or LICENSE are skipped.
+def follow_links_out() -> bool:
+    """Whether links inside a corpus folder to files outside it are read: `$SIMTOOL_FOLLOW_LINKS=1`."""
+    return os.environ.get("SIMTOOL_FOLLOW_LINKS", "").strip().lower() in ("1", "true", "yes")
 
-    Symbolic links to folders are not followed (a link loop cannot trap the walk).
+
+def _walk(root: Path, on_problem, follow_links: bool = False) -> Iterator[Path]:
+    """Regular files under `root` in sorted order; sidecars of a folder come first. Hidden files
+    and a folder's own README or LICENSE are skipped.
+
+    Symbolic links to folders are not followed (a link loop cannot trap the walk); a link to a
+    file outside `root` is skipped and reported unless `follow_links` (a link to /etc/passwd is
+    not an article); pipes, devices and sockets are skipped and reported (opening a pipe waits
+    forever).
     """
     def onerror(exc: OSError) -> None:
         on_problem(Problem.at(exc.filename or root, _reason(exc)))
 
+    inside = root.resolve()
     for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         names = sorted((f for f in files
                         if not f.startswith(".") and Path(f).stem.lower() not in NOT_ARTICLES),
                        key=lambda f: (f not in SIDECAR_NAMES, f))
         for name in names:
-            yield Path(folder) / name
+            found = Path(folder) / name
+            try:
+                if found.is_symlink() and not follow_links and not found.resolve().is_relative_to(inside):
+                    on_problem(Problem.at(found, f"a link out of the corpus folder (to {found.resolve()}): not "
+                                                 f"read (SIMTOOL_FOLLOW_LINKS=1 reads such links)"))
+                    continue
+                mode = os.stat(found).st_mode
+            except (OSError, RuntimeError) as exc:  # a broken link, or a loop of links
+                on_problem(Problem.at(found, "a broken link or a loop of links: skipped"
+                                      if isinstance(exc, RuntimeError) or found.is_symlink() else _reason(exc)))
+                continue
+            if not stat.S_ISREG(mode):
+                on_problem(Problem.at(found, "not a regular file (a pipe, a device or a socket): skipped"))
+                continue
+            yield found
 
 
 def _files(paths: Iterable[str | os.PathLike[str]],
@@ -232,7 +260,7 @@ def _files(paths: Iterable[str | os.PathLike[str]],
         path = Path(raw)
         if path.is_dir():
             sidecars: dict[Path, dict[str, Any]] = {}
-            for found in _walk(path, loader.problem):
+            for found in _walk(path, loader.problem, follow_links_out()):
                 if found.name in SIDECAR_NAMES:
                     sidecars.update(loader.sidecar(found))
                     continue
@@ -242,6 +270,10 @@ def _files(paths: Iterable[str | os.PathLike[str]],
                     yield "text", found, rel_id, sidecars.get(found.resolve())
                 elif suffix in DATA_SUFFIXES:
                     yield "data", found, rel_id, None
+                else:
+                    loader.note(Problem.at(found, f"skipped: {suffix or 'a file without a suffix'} is not "
+                                                     f"read (text: {', '.join(sorted(TEXT_SUFFIXES))}; data: "
+                                                     f"{', '.join(sorted(DATA_SUFFIXES))})"))
         elif path.is_file():
             yield ("data" if path.suffix.lower() in DATA_SUFFIXES else "text"), path, path.stem, None
         elif path.exists() or path.is_symlink():

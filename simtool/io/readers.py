@@ -8,7 +8,6 @@ Documents is `document.document_from_record`'s job.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -128,9 +127,15 @@ def read_jsonl(path: Path) -> Iterator[Item]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = json.loads(line, parse_int=_int_or_digits)
         except json.JSONDecodeError as exc:
             yield Problem.at(path, f"not valid JSON ({exc.msg})", number)
+            continue
+        except RecursionError:
+            yield Problem.at(path, "JSON nested too deeply to read", number)
+            continue
+        except ValueError as exc:  # any other value JSON allows but Python refuses
+            yield Problem.at(path, f"not readable JSON ({exc})", number)
             continue
         if isinstance(item, dict):
             yield number, item
@@ -138,27 +143,47 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             yield Problem.at(path, f"a JSON {type(item).__name__}, not an object", number)
 
 
+def _int_or_digits(digits: str) -> int | str:
+    """A JSON integer; one too long for Python to convert (> 4,300 digits) is kept as its digits."""
+    return int(digits) if len(digits) <= 4000 else digits
+
+
 def read_csv(path: Path) -> Iterator[Item]:
-    """CSV (or TSV) with a header row; the delimiter is sniffed; quoted newlines are fine."""
+    """CSV (or TSV) with a header row, read as Excel, pandas and Python's csv module write it:
+    quotes doubled inside quoted cells, quoted newlines. Only the delimiter is guessed, from the
+    header line (sniffing the whole dialect misreads the doubled quote). A row whose quote is
+    never closed is reported and skipped, and reading resumes on the next line, instead of the
+    rest of the file vanishing into one cell."""
     text = read_bytes_as_text(path).lstrip("\ufeff")
-    sample = text[:65536]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel_tab if path.suffix == ".tsv" else csv.excel
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
+    delimiter = "\t" if path.suffix == ".tsv" else max(counts, key=lambda d: (counts[d], d == ","))
     csv.field_size_limit(1 << 30)
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    if not reader.fieldnames:
+    lines = [line for line in re.split(r"(?<=\n)", text) if line]  # only \n ends a line: not \u2028 inside a cell
+    reader = csv.reader(lines[:1], delimiter=delimiter, strict=True)
+    fieldnames = next(reader, None)
+    if not fieldnames:
         raise ValueError("no header row")
-    try:
-        for row in reader:
-            if None in row:  # more cells than the header names
-                extra = row.pop(None)
-                yield Problem.at(path, f"{len(extra)} more cells than the header has; extra cells dropped",
-                                 reader.line_num)
-            yield reader.line_num, row
-    except csv.Error as exc:
-        yield Problem.at(path, f"CSV error: {exc}", reader.line_num)
+    start = 1
+    while start < len(lines):
+        rows = csv.reader(lines[start:], delimiter=delimiter, strict=True)
+        first_line = start
+        try:
+            for cells in rows:
+                line = first_line + 1
+                first_line = start + rows.line_num
+                if not cells:
+                    continue
+                if len(cells) > len(fieldnames):
+                    yield Problem.at(path, f"{len(cells) - len(fieldnames)} more cells than the header has; "
+                                           f"row skipped (a delimiter or quote inside an unquoted cell?)", line)
+                    continue
+                yield line, dict(zip(fieldnames, cells))
+            return
+        except csv.Error as exc:
+            yield Problem.at(path, f"a row that cannot be read ({exc}): skipped, reading resumes on the next line",
+                             first_line + 1)
+            start = first_line + 1
 
 
 def read_parquet(path: Path, row_groups: tuple[int, int] | None = None) -> Iterator[Item]:

@@ -9,6 +9,7 @@ the shards when SQLite lacks it, so nothing is embedded twice whichever engine r
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from simtool.errors import InputError
+from simtool.state import write_atomically
 from simtool.text.basics import text_hash
 
 ENCODER_KEY = b"simtool.encoder"
@@ -61,16 +63,39 @@ def write_vectors(directory: str | os.PathLike[str], ids: Sequence[str], hashes:
 
 
 PREFIXES = ("part", "cached", "clusters", "duplicates")
+MANIFEST = "simtool-shards.json"  # the shards simtool wrote in a folder: only those are ever replaced
 
 
 @contextmanager
 def replacing(directory: str | os.PathLike[str]) -> Iterator[None]:
-    """Shards written within replace those a previous run wrote in `directory` (known by their
-    names), which are removed only once the new ones are all written: a failed run loses nothing."""
-    previous = [path for prefix in PREFIXES for path in sorted(Path(directory).glob(f"{prefix}-*.parquet"))]
+    """Shards written within replace those simtool wrote in `directory` before (listed in its
+    manifest), which are removed only once the new ones are all written: a failed run loses
+    nothing. A folder holding anything else (a Parquet corpus, someone's exports) is refused
+    before anything is written: simtool never deletes what it did not write."""
+    directory = Path(directory)
+    ours = _manifest(directory)
+    before = {p.name for p in directory.iterdir()} if directory.is_dir() else set()
+    others = sorted(name for name in before - ours - {MANIFEST} if not name.endswith(".parquet.partial"))
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise InputError(f"--shards {directory}: the folder holds files simtool did not write ({shown}); "
+                         f"give a new or empty folder")
     yield
-    for path in previous:
-        path.unlink(missing_ok=True)
+    written = {p.name for p in directory.iterdir() if p.name.endswith(".parquet")} - before
+    write_atomically(directory / MANIFEST, json.dumps(sorted(written), indent=0).encode("utf-8"))
+    for name in ours - written:
+        (directory / name).unlink(missing_ok=True)
+    for name in before:
+        if name.endswith(".parquet.partial"):  # left by a run that died: ours by its name
+            (directory / name).unlink(missing_ok=True)
+
+
+def _manifest(directory: Path) -> set[str]:
+    try:
+        names = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {str(n) for n in names if isinstance(n, str) and "/" not in n} if isinstance(names, list) else set()
 
 
 def shard_identity(encoder) -> str:

@@ -1,0 +1,136 @@
+"""simtool never destroys what it did not write, and writes files as any tool does."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simtool.errors import InputError
+from simtool.state import claim_outputs, write_output
+from simtool.vectors.shards import MANIFEST, replacing, write_vectors
+
+
+def _shards(folder, n=3):
+    ids = [f"d{i}" for i in range(n)]
+    write_vectors(folder, ids, [bytes(32)] * n, np.ones((n, 4), np.float32), "test-encoder")
+
+
+def test_shards_replace_only_what_simtool_wrote_and_refuse_a_folder_holding_others(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "part-00000-spark.parquet").write_bytes(b"somebody's data")
+    with pytest.raises(InputError, match="did not write"):
+        with replacing(corpus):
+            _shards(corpus)
+    assert sorted(p.name for p in corpus.iterdir()) == ["part-00000-spark.parquet"]
+
+    mine = tmp_path / "mine"
+    with replacing(mine):
+        _shards(mine)
+    first = {p.name for p in mine.glob("*.parquet")}
+    with replacing(mine):
+        _shards(mine)
+    second = {p.name for p in mine.glob("*.parquet")}
+    assert len(first) == len(second) == 1 and not first & second and (mine / MANIFEST).exists()
+    (mine / "exports.parquet").write_bytes(b"added by hand")
+    with pytest.raises(InputError, match="exports.parquet"):
+        with replacing(mine):
+            _shards(mine)
+    assert (mine / "exports.parquet").read_bytes() == b"added by hand" and {p.name for p in mine.glob("part-*")} == second
+
+
+def test_only_regular_files_are_written_and_links_need_force(tmp_path):
+    with pytest.raises(InputError, match="not a regular file"):
+        claim_outputs([os.devnull], force=True)
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        claim_outputs([fifo], force=True)
+    target = tmp_path / "target.html"
+    target.write_text("theirs")
+    link = tmp_path / "link.html"
+    link.symlink_to(target)
+    with pytest.raises(InputError, match="is a link"):
+        claim_outputs([link])
+    claim_outputs([link], force=True)
+    write_output(link, "ours")
+    assert target.read_text() == "theirs" and not link.is_symlink() and link.read_text() == "ours"
+    shared = tmp_path / "shared.html"
+    shared.write_text("theirs")
+    os.link(shared, tmp_path / "other-name.html")
+    with pytest.raises(InputError, match="hard links"):
+        claim_outputs([shared])
+
+
+def test_a_file_that_appears_during_the_run_is_left_alone(tmp_path):
+    out = tmp_path / "report.html"
+    claim_outputs([out])
+    out.write_text("written by someone else meanwhile")
+    with pytest.raises(InputError, match="appeared or changed"):
+        write_output(out, "the report")
+    assert out.read_text() == "written by someone else meanwhile"
+    assert [p.read_text() for p in tmp_path.glob("report.simtool-*.html")] == ["the report"]
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_outputs_get_the_mode_the_umask_gives(tmp_path, umask, mode):
+    old = os.umask(umask)
+    try:
+        path = write_output(tmp_path / "report.html", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_a_corpus_folder_reads_no_link_out_of_it_no_pipe_and_says_what_it_skipped(tmp_path, monkeypatch):
+    from simtool.io.corpus import load_corpus
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Title A\n\nA real article about the council budget.\n")
+    (folder / "inside.txt").symlink_to(folder / "a.txt")
+    (folder / "passwd.txt").symlink_to(outside)
+    os.mkfifo(folder / "pipe.jsonl")
+    (folder / "paper.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    corpus = load_corpus([folder])
+    assert sorted(doc.id for doc in corpus) == ["a", "inside"]
+    said = {Path(p.path).name: p.message for p in corpus.problems}
+    assert "link out of the corpus folder" in said["passwd.txt"] and "regular file" in said["pipe.jsonl"]
+    assert "not read" in said["paper.pdf"] and "loop" in said["loop.txt"]
+    monkeypatch.setenv("SIMTOOL_FOLLOW_LINKS", "1")
+    assert "passwd" in {doc.id for doc in load_corpus([folder])}
+
+
+def test_records_are_not_lost_to_a_huge_number_a_doubled_quote_or_an_unclosed_one(tmp_path):
+    import csv
+    import json
+
+    from simtool.io.corpus import load_corpus
+
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("\n".join([json.dumps({"id": "1", "text": "First article."}),
+                                '{"id": "2", "text": "Second article.", "n": ' + "9" * 5000 + "}",
+                                "[" * 100_000 + "]" * 100_000,
+                                json.dumps({"id": "3", "text": "Third article."})]) + "\n")
+    corpus = load_corpus([jsonl])
+    assert corpus.ids == ["1", "2", "3"] and [p.line for p in corpus.problems] == [3]
+    written = tmp_path / "b.csv"
+    with open(written, "w", newline="") as out:  # as csv.writer, pandas and Excel write it
+        rows = csv.writer(out)
+        rows.writerow(["id", "text", "source"])
+        for i in range(300):
+            rows.writerow([f"s{i}", f'The mayor said "no way" to plan {i}, again.', "Daily"])
+    corpus = load_corpus([written])
+    assert len(corpus) == 300 and not corpus.problems
+    assert corpus.get("s7").text == 'The mayor said "no way" to plan 7, again.' and corpus.get("s7").source == "Daily"
+    broken = tmp_path / "c.csv"
+    broken.write_text('id,text\n1,First article\n2,"An unclosed quote\n3,Third article\n4,Fourth article\n')
+    corpus = load_corpus([broken])
+    assert corpus.ids == ["1", "3", "4"] and [p.line for p in corpus.problems] == [3]
