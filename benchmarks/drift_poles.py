@@ -1,4 +1,4 @@
-"""Pole axes against statements labelled by reading: the cosine difference and the contrast axis.
+"""Pole axes against statements labelled by reading: what paraphrases change, and the axis's own test.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/drift_poles.py [--model minilm]
 
@@ -6,13 +6,13 @@ For two topics (`poles/immigration.jsonl`, `poles/abortion.jsonl`: 24 statements
 labelled by reading; several use the other side's words, as "Anyone who has entered the United
 States illegally is subject to deportation" uses a welcoming pole's), an axis is given as a user
 gives it, once with one statement per pole and once with three paraphrases per pole, and each
-labelled statement is scored:
-- cosine difference: cosine to the positive pole minus cosine to the negative (the old `--axis`),
-  with several paraphrases the mean over them;
-- contrast axis (`jobs/drift/poles.py`): the paraphrases and their negations, the axis from the
-  mean of one side to the other.
-Printed: AUC between the sides (1.0: every statement on its side; 0.5: chance), and the axis's own
-left-out validity (what `drift` reports) with its verdict. Nothing here is tuned on these labels.
+labelled statement is scored by drift's stance (`jobs/drift/poles.py`: the projection between the
+poles' means, which ranks exactly as the mean cosine to one pole minus the other). Printed: the
+AUC between the labelled sides (1.0: every statement on its side; 0.5: chance), and the axis's own
+test as drift reports it (leave-pair-out AUC among the pole statements, share of negated pole
+statements put on the side of their meaning) with its verdict. The paraphrases were written
+before scoring; one design was chosen on these labels: negations are probes of the axis, not part
+of it (counted on the other side of the axis they lowered the AUC to 0.35 and 0.53).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from simtool.encoders import get_encoder
-from simtool.jobs.drift.poles import pole_axis, pole_statements, probes
+from simtool.jobs.drift.poles import pole_axis, probes
 
 HERE = Path(__file__).parent / "poles"
 AXES = {
@@ -56,23 +56,17 @@ def main() -> None:
     parser.add_argument("--model", default="minilm")
     args = parser.parse_args()
     encoder = get_encoder(args.model)
-    print(f"{'topic':<12}{'poles':<7}{'method':<20}{'AUC on labels':>14}{'  axis validity (left-out AUC, negations)':>44}")
+    print(f"{'topic':<12}{'poles':<7}{'AUC on labels':>14}   axis's own test (leave-pair-out AUC, negations on their side)")
     for topic, axes in AXES.items():
         rows = [json.loads(line) for line in open(HERE / f"{topic}.jsonl", encoding="utf-8")]
         labels = np.array([row["side"] > 0 for row in rows])
         statements = np.asarray(encoder.encode([row["text"] for row in rows]), dtype=np.float64)
         for name, (positive, negative) in axes.items():
-            pos = np.asarray(encoder.encode(pole_statements(positive)), dtype=np.float64)
-            neg = np.asarray(encoder.encode(pole_statements(negative)), dtype=np.float64)
-            cosine = (statements @ pos.T).mean(axis=1) - (statements @ neg.T).mean(axis=1)
-            print(f"{topic:<12}{name:<7}{'cosine difference':<20}{roc_auc_score(labels, cosine):>14.3f}"
-                  f"{'(not measured: always reported unreliable before)':>44}")
             found = probes(positive, negative)
             axis = pole_axis(found, np.asarray(encoder.encode([p.text for p in found]), dtype=np.float64))
             v = axis.validity
-            print(f"{topic:<12}{name:<7}{'contrast axis':<20}{roc_auc_score(labels, axis.score(statements)):>14.3f}"
-                  f"{'':>6}{v['auc']!s:>8}, {v['negations_on_their_side']!s:>6}, "
-                  f"{'reliable' if axis.reliable else 'NOT reliable':<13}")
+            print(f"{topic:<12}{name:<7}{roc_auc_score(labels, axis.score(statements)):>14.3f}   "
+                  f"{v['auc']!s:>6}, {v['negations_on_their_side']:.0%}: {'reliable' if axis.reliable else 'NOT reliable'}")
 
 
 if __name__ == "__main__":

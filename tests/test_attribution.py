@@ -121,3 +121,32 @@ def test_speakers_found_once_are_read_back_not_found_again(tmp_path, monkeypatch
     cache.close()
     monkeypatch.undo()  # a folder that cannot hold the file: found, not kept
     assert attribute_sentences(sentences, [1], cache=attribution.SpeakerCache(tmp_path / "no" / "such")) == first
+
+
+@pytest.mark.parametrize("verb", sorted(__import__("simtool.jobs.drift.attribution", fromlist=["x"]).SPEECH_VERBS))
+def test_every_form_of_a_reporting_verb_is_a_cue(verb):
+    from simtool.jobs.drift.attribution import _CUE
+
+    doubled = verb + verb[-1] if verb[-1] in "tpg" and verb[-2] in "aeiou" and verb[-3:-2] not in "aeiou" else verb
+    stem = verb[:-1] if verb.endswith("e") else verb
+    forms = [verb + ("es" if verb.endswith("s") else "s"), stem + "ing", (verb[:-1] + "ied") if verb.endswith("y")
+             and verb[-2] not in "aeiou" else (stem + "ed" if not verb.endswith("e") else verb + "d"), doubled + "ed"]
+    for form in forms:
+        assert _CUE.search(f"Sen. John Smith {form} the bill was flawed."), form
+
+
+def test_a_statement_is_scored_by_the_model_that_did_not_see_its_article():
+    import numpy as np
+
+    from simtool.jobs.drift.positions import ReferenceFit
+
+    class Constant:
+        def __init__(self, value):
+            self.value = value
+
+        def predict_proba(self, texts):
+            return np.array([[1 - self.value, self.value]] * len(texts))
+
+    fit = ReferenceFit(np.zeros(3), {}, [Constant(0.1), Constant(0.9)], np.array([1, 0, -1]))
+    scored = fit.score(["from article 0", "from article 1", "again 0", "from the unscored article 2"], [0, 1, 0, 2])
+    assert scored[:3].tolist() == [0.9, 0.1, 0.9] and np.isnan(scored[3])

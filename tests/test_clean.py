@@ -174,3 +174,10 @@ def test_cleaner_is_linear_on_adversarial_lines():
     evil = ("a - " * 50_000) + "\n" + ("((((" * 50_000) + "\n" + ("word " * 200_000)
     result = Cleaner().clean(evil)
     assert isinstance(result.text, str)
+
+
+def test_a_chinese_article_keeps_its_body():
+    text = ("北京市政府周一宣布了一项新的空气污染治理计划。该计划将在未来五年内投入大量资金，用于减少工业排放和机动车尾气。\n"
+            "市长表示，政府将加强对重点企业的监管。专家认为，这一计划有望显著改善首都的空气质量。\n分享到微信")
+    kept = clean_text(text).splitlines()
+    assert len(kept) == 2 and kept[0].startswith("北京市政府") and kept[1].endswith("空气质量。")

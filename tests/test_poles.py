@@ -53,3 +53,21 @@ def test_an_axis_passes_its_own_test_only_when_the_model_reads_negation_and_the_
     scores = reads.score(_vectors(sides, negated, True, seed=1))
     own = ~np.array(negated)
     assert np.all(np.sign(scores[own]) == np.array(sides)[own])  # +1 near the positive pole, -1 near the negative
+
+
+def test_without_signal_the_poles_own_auc_is_chance_not_an_artefact():
+    from simtool.jobs.drift.poles import Probe
+
+    rng = np.random.default_rng(3)
+    found = [Probe(f"p{i}", 1, False) for i in range(12)] + [Probe(f"n{i}", -1, False) for i in range(12)]
+    aucs = [pole_axis(found, rng.normal(size=(24, 32))).validity["auc"] for _ in range(20)]
+    assert 0.35 < float(np.mean(aucs)) < 0.65  # leaving one statement out alone gave about 0.01
+
+
+def test_a_pole_without_statements_or_poles_that_coincide_are_refused():
+    from simtool.errors import InputError
+
+    with pytest.raises(InputError, match="each pole"):
+        pole_axis(probes("a", " | "), np.eye(4)[:2])
+    with pytest.raises(InputError, match="say the same"):
+        pole_axis(probes("a", "b"), np.array([[1.0, 0, 0], [1.0, 0, 0], [1.0, 0, 0], [1.0, 0, 0]]))

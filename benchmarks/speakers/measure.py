@@ -1,25 +1,26 @@
 """Speaker attribution against sentences labelled by reading: precision and recall.
 
-    .venv/bin/python benchmarks/speakers/measure.py [--show-errors dev|test]
+    .venv/bin/python benchmarks/speakers/measure.py [--show-errors]
 
 The sample (`sample.py`): 600 sentences of AllSides articles, 300 to tune the rules on (dev)
 and 300 from other articles to report on (test), each labelled by reading with its speaker
 (the person or organisation the sentence reports as saying it, pronouns resolved from the
-sentences before), or none, or "unnamed" (officials said, a spokesman said). Each sentence is
-attributed as drift attributes it: with the sentences of its article before it.
+sentences around), or none, or "unnamed" (officials said, a spokesman said). Each sentence is
+attributed as drift attributes it: with the sentences of its article around it.
 
 - precision: of the sentences the tool gives a speaker, the share whose speaker is the labelled
   one (a speaker given to a sentence labelled none or unnamed is wrong);
 - recall: of the sentences labelled with a named speaker, the share the tool gives that speaker.
 
 Labels: two readers, one per half, who saw each sentence with the three before it and never the
-tool's output; rows they marked as cut short by that window were then read again with more of
-the article (8 sentences before, 3 after) by a third reader or by us from the whole article:
-27 rows gained a named speaker that way (each carries a `note`). Both methods are scored on the
-same labels, side by side: the patterns alone, and spaCy's parse where it is installed.
+tool's output. Rows cut short by that window were read again with more of the article: 16 by a
+third reader (8 sentences before, 3 after) who never saw the tool's output, 15 by us from the
+whole article, after we had seen some of the tool's answers; 31 rows in all carry a `note`
+(22 dev, 9 test). The test figures are also printed without the 9 relabelled test rows.
 
-Names match when they are the same actor: a person by the last word of the name ("Ted Cruz" =
-"Cruz"), an organisation by its words without "the" (either contained in the other).
+Names match when they are the same actor: a labelled person by the last word of the name ("Ted
+Cruz" = "Cruz"), a labelled organisation by its words without "the" (either contained in the
+other). Only the dev half's errors can be shown (`--show-errors`): the test half is for reporting.
 """
 
 from __future__ import annotations
@@ -37,16 +38,16 @@ HERE = Path(__file__).parent
 GOAL = {"precision": 0.9, "recall": 0.8}
 
 
-def same_actor(predicted: str, gold: str) -> bool:
-    """Whether a predicted speaker names the labelled one."""
+def same_actor(predicted: str, gold: str, kind: str = "organisation") -> bool:
+    """Whether a predicted speaker names the labelled one (of `kind`: person or organisation)."""
     def words(name: str) -> list[str]:
         return [w for w in re.findall(r"[\w'’]+", name.lower().replace("’s", "").replace("'s", "")) if w != "the"]
     p, g = words(predicted), words(gold)
     if not p or not g:
         return False
-    if p[-1] == g[-1]:
-        return True
-    return set(p) <= set(g) or set(g) <= set(p)
+    if kind == "person":
+        return p[-1] == g[-1]
+    return p[-1] == g[-1] or set(p) <= set(g) or set(g) <= set(p)
 
 
 def load(name: str) -> list[dict]:
@@ -58,18 +59,18 @@ def load(name: str) -> list[dict]:
 def score(rows: list[dict], predicted: list[str | None]) -> dict[str, float | int]:
     given = [(row, p) for row, p in zip(rows, predicted) if p]
     named = [(row, p) for row, p in zip(rows, predicted) if row["speaker"]]
-    right_given = sum(bool(row["speaker"]) and same_actor(p, row["speaker"]) for row, p in given)
-    right_named = sum(bool(p) and same_actor(p, row["speaker"]) for row, p in named)
+    right_given = sum(bool(row["speaker"]) and same_actor(p, row["speaker"], row["kind"]) for row, p in given)
+    right_named = sum(bool(p) and same_actor(p, row["speaker"], row["kind"]) for row, p in named)
     in_sentence = [(row, p) for row, p in named if row["in_sentence"]]
     return {"sentences": len(rows), "named": len(named), "given": len(given),
             "precision": right_given / max(len(given), 1), "recall": right_named / max(len(named), 1),
-            "recall_in_sentence": sum(bool(p) and same_actor(p, row["speaker"]) for row, p in in_sentence)
+            "recall_in_sentence": sum(bool(p) and same_actor(p, row["speaker"], row["kind"]) for row, p in in_sentence)
             / max(len(in_sentence), 1)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show-errors", choices=("dev", "test"))
+    parser.add_argument("--show-errors", action="store_true", help="List the dev half's errors.")
     args = parser.parse_args()
     corpus = prepare_corpus([data_dir() / "allsides" / "allsides_3topics.jsonl"])
     documents = {doc.id: doc for doc in corpus}
@@ -97,19 +98,33 @@ def main() -> None:
         predicted = {}
         for name, rows in sets.items():
             found = [attributed[place[row["id"]][0]][place[row["id"]][1]] for row in rows]
+            if name == "test":
+                found_test = found
             predicted[name] = [f.name if f else None for f in found]
-            if args.show_errors == name and use_parser == (pipeline() is not None):
+            if args.show_errors and name == "dev" and use_parser == (pipeline() is not None):
                 for row, f in zip(rows, found):
                     p = f.name if f else None
-                    if not ((p is None and not row["speaker"]) or (p and row["speaker"] and same_actor(p, row["speaker"]))):
+                    if not ((p is None and not row["speaker"])
+                            or (p and row["speaker"] and same_actor(p, row["speaker"], row["kind"]))):
                         print(f"  {row['id']:24} gold={row['speaker']!s:28} ({row['kind']}) tool={p!s:24} "
                               f"({f.how if f else '-'}) | {row['sentence'][:120]}")
+        unrelabelled = [(row, p) for row, p in zip(sets["test"], predicted["test"]) if "note" not in row]
         for name, rows, found in (("dev", sets["dev"], predicted["dev"]), ("test", sets["test"], predicted["test"]),
+                                  ("test*", [r for r, _ in unrelabelled], [p for _, p in unrelabelled]),
                                   ("all", sets["dev"] + sets["test"], predicted["dev"] + predicted["test"])):
             s = score(rows, found)
             print(f"{label:<42}{name:<6}{s['sentences']:>10}{s['named']:>7}{s['given']:>7}{s['precision']:>11.3f}"
                   f"{s['recall']:>8.3f}{s['recall_in_sentence']:>27.3f}")
-    print(f"goal: precision >= {GOAL['precision']}, recall >= {GOAL['recall']} (reported on test, tuned on dev)")
+        if use_parser:
+            routes: dict[str, list[int]] = {}
+            for row, f in zip(sets["test"], found_test):
+                if f is not None:
+                    right = bool(row["speaker"]) and same_actor(f.name, row["speaker"], row["kind"])
+                    routes.setdefault(f.how, []).append(int(right))
+            print("  precision on test by how the speaker was found: " + ", ".join(
+                f"{how} {sum(r) / len(r):.3f} ({len(r)})" for how, r in sorted(routes.items())))
+    print(f"goal: precision >= {GOAL['precision']}, recall >= {GOAL['recall']} (reported on test, tuned on dev; "
+          f"test*: without the test rows we relabelled)")
 
 
 if __name__ == "__main__":

@@ -4,12 +4,11 @@
 
 Writes `dev_unlabelled.jsonl` and `test_unlabelled.jsonl` beside this file: 300 sentences each,
 from disjoint articles (dev to tune the rules on, test to report on). Two of every three are
-drawn from sentences that may report speech, found by a criterion broader than the tool's own
-rules (a quotation mark, or one of many speech verbs, most of which the rules do not use), so
-that the sample does not favour what the rules already catch; the third is any sentence. Each
-row carries the three sentences before it, which a reader needs for "he said". The labels
-(`dev.jsonl`, `test.jsonl`) were added by reading each row; `benchmarks/speakers/measure.py`
-scores the rules against them.
+drawn from sentences that may report speech (a quotation mark, or one of 47 speech verbs; the
+parser's own list has since grown to include nearly all of them, so speech reported with other
+verbs is under-represented); the third is any sentence. Each row carries the three sentences
+before it, which a reader needs for "he said". The labels (`dev_labels.jsonl`,
+`test_labels.jsonl`) were added by reading each row; `measure.py` scores the rules against them.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,5 @@ def clean_command(
             console.print(f"        why: {line.reason}", markup=False, style="dim")
         console.print(f"{len(result.removed)} line(s) removed", markup=False)
         return
-    if doc.title:
-        console.print(doc.title + "\n", markup=False)
-    console.print(result.text, markup=False)
+    # The text as simtool keeps it, byte for byte: no wrapping, whatever stdout is.
+    sys.stdout.write((doc.title + "\n\n" if doc.title else "") + result.text + "\n")

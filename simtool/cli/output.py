@@ -17,8 +17,15 @@ from simtool.results import to_jsonable
 MAX_PROBLEMS_SHOWN = 20
 
 
+PIPED_WIDTH = 200  # columns for tables when stdout is not a terminal
+
+
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """The console for results: on a terminal, rich and its width; piped, no line is wrapped and
+    tables get room enough not to break words (what is saved is what simtool found)."""
+    if sys.stdout.isatty():
+        return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=True, width=PIPED_WIDTH)
 
 
 def stderr() -> Console:

@@ -160,8 +160,10 @@ def read_csv(path: Path) -> Iterator[Item]:
     delimiter = "\t" if path.suffix == ".tsv" else max(counts, key=lambda d: (counts[d], d == ","))
     csv.field_size_limit(1 << 30)
     lines = [line for line in re.split(r"(?<=\n)", text) if line]  # only \n ends a line: not \u2028 inside a cell
-    reader = csv.reader(lines[:1], delimiter=delimiter, strict=True)
-    fieldnames = next(reader, None)
+    try:
+        fieldnames = next(csv.reader(lines[:1], delimiter=delimiter, strict=True), None)
+    except csv.Error as exc:
+        raise ValueError(f"the header row cannot be read ({exc})") from exc
     if not fieldnames:
         raise ValueError("no header row")
     start = 1

@@ -35,8 +35,11 @@ from simtool.text.basics import normalize_space, words
 
 GOOD, JUNK, SHORT, UNCERTAIN, LIST = "good", "junk", "short", "uncertain", "list"
 
-_CLOSERS = "\"'”’»)]"
-_SENTENCE_END = ".!?…"
+_CLOSERS = "\"'”’»)]」』）"
+_SENTENCE_END = ".!?…。！？"  # with the full stops of Chinese and Japanese
+# Scripts written without spaces between words: a line's words are counted from its characters
+# (about two a word in Chinese) so that a Chinese paragraph is not "a single word".
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SITE_SEPARATORS = (" - ", " – ", " — ", " | ", " :: ")
 _CREDIT_MARKS = ("©", "(c) ", "(C) ", "Ⓒ")
 # Interface words of web pages: a weight per word; strong ones alone mark a short line.
@@ -184,7 +187,7 @@ class Cleaner:
     def _classify(self, number: int, line: str, script: str, seen: list[str], title: str) -> _Line:
         tokens = line.split()
         lowered = words(line)
-        n_words = len(lowered)
+        n_words = max(len(lowered), len(_UNSPACED.findall(line)) // 2)
         sentence_like = _ends_sentence(line)
 
         def junk(reason: str) -> _Line:

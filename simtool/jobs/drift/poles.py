@@ -1,19 +1,17 @@
-"""An axis from pole statements (`--axis POS NEG`), made to follow meaning rather than wording.
+"""An axis from pole statements (`--axis POS NEG`), and whether it holds.
 
-The cosine to one pole minus the cosine to the other tracks which pole's words a sentence uses:
-"Anyone who entered illegally is subject to deportation" leans toward a "welcome immigrants"
-pole that shares its words. Two changes, measured on labelled statements in
-`benchmarks/drift_poles.py`:
-- Each pole may be several paraphrases ("A | A2 | A3"), and each is also negated ("immigrants
-  should not be welcomed"), the negation counted on the other side. The axis is the direction from
-  the mean of one side to the mean of the other, so words both sides share cancel out.
-- Scores are projections on that direction, scaled so that the positive pole's statements sit
-  near +1 and the negative pole's near -1.
+Each pole may be several paraphrases ("A | A2 | A3"). A statement's stance is its projection on
+the line from the mean of the negative pole's statements to the mean of the positive's, scaled
+so that they sit near -1 and +1: for unit vectors that ranks statements exactly as the mean
+cosine to one pole minus the other, so the scale is what changes, and paraphrases are what make
+the axis better (measured on labelled statements in `benchmarks/drift_poles.py`).
 
-Validity is measured on the poles themselves, each statement scored by the axis made without it
-(leave one out): the AUC between the two sides and the share of negations put on the side of their
-meaning. The axis is reliable only with enough statements and both figures high; with two pole
-statements it never is.
+The axis tests itself before its stances are shown as findings: (1) leave-pair-out AUC: for every
+pair of one positive and one negative pole statement, the axis made without the two must order
+them rightly; (2) each pole statement is negated ("should be welcomed" -> "should not be
+welcomed") and the axis must put the negation on the side of its meaning. A model that reads
+words rather than negation fails (2): the cosine to a pole tracks which pole's words a sentence
+uses. With one statement a pole, (1) cannot be measured and the axis is never reliable.
 """
 
 from __future__ import annotations
@@ -24,7 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simtool.errors import InputError
+
 MIN_STATEMENTS = 6      # pole statements (paraphrases, both poles together) a reliable axis needs
+MIN_GAP = 1e-3          # half the distance between the poles' means, below which they are the same
 MIN_AGREEMENT = 0.75    # share of negations the left-out axis must put on their meaning's side
 MIN_POLE_AUC = 0.9      # left-out AUC between the two sides' statements
 _AUXILIARY = re.compile(r"\b(is|are|was|were|should|must|will|would|can|could|may|might|do|does|did|has|have|had)\b",
@@ -85,18 +86,19 @@ class PoleAxis:
 
 def pole_axis(found: Sequence[Probe], vectors: np.ndarray) -> PoleAxis:
     """The axis through the pole statements' vectors (one row per probe; negations are probes of
-    the axis, not part of it), with its validity: the left-out AUC between the poles' statements,
-    and the share of negations the axis puts on the side of their meaning."""
-    from sklearn.metrics import roc_auc_score
-
+    the axis, not part of it), with its validity: the leave-pair-out AUC between the poles'
+    statements, and the share of negations the axis puts on the side of their meaning."""
     vectors = np.asarray(vectors, dtype=np.float64)
     sides = np.array([p.side for p in found])
     negated = np.array([p.negated for p in found])
     own = ~negated
+    if not (sides[own] > 0).any() or not (sides[own] < 0).any():
+        raise InputError("--axis needs at least one statement on each pole")
     direction, centre, half_gap = _fit(vectors[own], sides[own])
-    rows = np.flatnonzero(own)
-    left_out = np.array([_left_out_score(vectors[own], sides[own], k) for k in range(len(rows))])
-    auc = float(roc_auc_score(sides[own] > 0, left_out)) if len(set(sides[own])) == 2 and len(rows) > 2 else None
+    if half_gap < MIN_GAP:
+        raise InputError("--axis: the two poles say the same to this model (their statements' vectors "
+                         "nearly coincide); give poles that differ")
+    auc = _leave_pair_out_auc(vectors[own], sides[own])
     negation_scores = (vectors[negated] @ direction - centre) / half_gap
     agreement = float((np.sign(negation_scores) == sides[negated]).mean()) if negated.any() else None
     validity: dict[str, object] = {
@@ -104,7 +106,7 @@ def pole_axis(found: Sequence[Probe], vectors: np.ndarray) -> PoleAxis:
         "negations_on_their_side": round(agreement, 4) if agreement is not None else None,
         "statements": int(own.sum()), "min_statements": MIN_STATEMENTS, "min_auc": MIN_POLE_AUC,
         "min_negations": MIN_AGREEMENT,
-        "method": "mean difference of the poles' paraphrases, each scored left out; negations as probes"}
+        "method": "mean difference of the poles' paraphrases; leave-pair-out AUC; negations as probes"}
     reliable = (int(own.sum()) >= MIN_STATEMENTS and auc is not None and auc >= MIN_POLE_AUC
                 and agreement is not None and agreement >= MIN_AGREEMENT)
     return PoleAxis(direction, centre, half_gap, validity, reliable)
@@ -115,12 +117,23 @@ def _fit(vectors: np.ndarray, sides: np.ndarray) -> tuple[np.ndarray, float, flo
     direction = positive - negative
     direction /= np.linalg.norm(direction) or 1.0
     high, low = float(positive @ direction), float(negative @ direction)
-    return direction, (high + low) / 2, max((high - low) / 2, 1e-9)
+    return direction, (high + low) / 2, (high - low) / 2
 
 
-def _left_out_score(vectors: np.ndarray, sides: np.ndarray, k: int) -> float:
-    keep = np.arange(len(sides)) != k
-    if len(set(sides[keep])) < 2:
-        return 0.0
-    direction, centre, half_gap = _fit(vectors[keep], sides[keep])
-    return float((vectors[k] @ direction - centre) / half_gap)
+def _leave_pair_out_auc(vectors: np.ndarray, sides: np.ndarray) -> float | None:
+    """For each pair of a positive and a negative statement, whether the axis fitted without both
+    orders them rightly (ties count half). Leaving one statement out alone biases the AUC far
+    below 0.5 (its side's mean moves away from it); leaving a pair out does not. None when a side
+    has a single statement."""
+    positive, negative = np.flatnonzero(sides > 0), np.flatnonzero(sides < 0)
+    if len(positive) < 2 or len(negative) < 2:
+        return None
+    right = 0.0
+    for i in positive:
+        for j in negative:
+            keep = np.ones(len(sides), dtype=bool)
+            keep[[i, j]] = False
+            direction, _, _ = _fit(vectors[keep], sides[keep])
+            a, b = float(vectors[i] @ direction), float(vectors[j] @ direction)
+            right += 1.0 if a > b else 0.5 if a == b else 0.0
+    return right / (len(positive) * len(negative))

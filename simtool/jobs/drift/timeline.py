@@ -311,6 +311,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         scored = fit.score([s.text for s in statements], [row_of[s.document] for s in statements])
         statements = [replace(s, position=None if np.isnan(v) else round(float(v), 4))
                       for s, v in zip(statements, scored)]
+        if axis_info is not None:  # the axis is validated on documents; its statements are scored too
+            axis_info = replace(axis_info, validity={**axis_info.validity,
+                                                     "statement_auc": statement_auc(corpus, axis_info, statements)})
     statement_positions: list[float | None] | None = None
     if groups == ACTOR and fit is not None:  # a speaker placed by their own words, not by who quotes them
         statement_positions = [s.position for s in statements]
@@ -341,7 +344,8 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
             if axis else {},
             group_position([positions[d] for d in sorted({s.document for s in own}) if d in positions], rng)
             if positions else None,
-            group_cells([(s.document, s.text, group_of[k]) for s, k in zip(own, period_index[p])], positions, rng, texts,
+            group_cells([(s.document, s.text, group_of[k] if group_of[k] is not None or groups == ACTOR else "(none)")
+                         for s, k in zip(own, period_index[p])], positions, rng, texts,
                         [statement_positions[k] for k in period_index[p]] if statement_positions is not None else None)
             if group_of is not None else {},
             speakers))
@@ -386,6 +390,19 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     return DriftResult(query or "", by, periods, steps, largest, undated, dates, settings, axis_info, claims)
 
 
+def statement_auc(corpus: Corpus, axis: Axis, statements: list[Statement]) -> float | None:
+    """Out-of-fold AUC of the statements' own positions between the two reference groups (the
+    validity of positions given to speakers, whose statements are sentences, not documents)."""
+    from sklearn.metrics import roc_auc_score
+
+    labels = dict(zip(corpus.ids, (str(v) for v in classes_of(corpus, axis.group_field or ""))))
+    pairs = [(labels.get(s.document) == axis.positive, s.position) for s in statements
+             if s.position is not None and labels.get(s.document) in (axis.positive, axis.negative)]
+    if len({side for side, _ in pairs}) < 2:
+        return None
+    return round(float(roc_auc_score([side for side, _ in pairs], [value for _, value in pairs])), 4)
+
+
 def _speakers(kept: list[int], owners: list, places: list[int], texts: list[str],
               authors: dict[str, str], cache: SpeakerCache) -> dict[int, Speaker | None]:
     """The speaker of each kept sentence (by its row in `texts`), each document attributed once,
@@ -416,7 +433,7 @@ def _groups(corpus: Corpus, groups: str | None, statements: list[Statement],
     if groups == ACTOR:
         return [names[actor_key(s.actor)] if s.actor else None for s in statements]
     of = {doc.id: str(v) for doc, v in zip(corpus, classes_of(corpus, groups)) if v is not None}
-    return [of.get(s.document, "(none)") for s in statements]
+    return [of.get(s.document) for s in statements]
 
 
 def _axis(corpus: Corpus, axis: tuple[str, str] | None, poles: PoleAxis | None,
