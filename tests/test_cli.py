@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from simtool.cli import app
@@ -131,3 +133,31 @@ def test_the_command_reference_is_generated_from_the_cli():
     spec.loader.exec_module(generator)
     assert (ROOT / "docs" / "commands.md").read_text(encoding="utf-8") == generator.reference(), \
         "docs/commands.md is out of date: run .venv/bin/python scripts/gen_commands.py"
+
+
+def test_a_model_typo_is_answered_at_once_with_the_close_name():
+    from simtool.encoders import get_encoder
+    from simtool.errors import UnknownModelError
+
+    with pytest.raises(UnknownModelError, match="did you mean minilm"):
+        get_encoder("minlm")
+    assert "fake" not in {m.name for m in __import__("simtool.encoders", fromlist=["x"]).list_models()}
+
+
+def test_version_short_help_home_paths_and_a_closed_pipe(tmp_path):
+    import subprocess
+    import sys
+
+    from simtool.cli import _expand_home
+
+    assert _expand_home(["analyze", "~/c", "--out=~/r.html", "--query", "~x"]) == \
+        ["analyze", os.path.expanduser("~/c"), f"--out={os.path.expanduser('~/r.html')}", "--query", "~x"]
+    simtool = [sys.executable, "-c", "from simtool.cli import main; main()"]
+    assert subprocess.run([*simtool, "--version"], capture_output=True, text=True).stdout.startswith("simtool ")
+    assert "Usage" in subprocess.run([*simtool, "dedup", "-h"], capture_output=True, text=True).stdout
+    big = tmp_path / "big.txt"
+    big.write_text("Title\n\n" + "A long enough sentence about the council and its budget plans. " * 40000)
+    run = subprocess.run(" ".join([*(f"'{a}'" for a in simtool), "clean", str(big), "| head -c 100 > /dev/null"]),
+                         shell=True, capture_output=True, text=True, executable="/bin/bash",
+                         env={**os.environ, "SHELLOPTS": "pipefail"})
+    assert run.returncode == 0 and run.stderr == ""

@@ -129,3 +129,20 @@ def test_ctfidf_prefers_what_is_distinctive():
     assert set(terms) == {0, 1}
     assert "goal" in terms[0] and "bank" in terms[1]
     assert "said" not in terms[0][:2]
+
+
+def test_k_clusters_are_returned_or_the_reason_is_given():
+    from simtool.io.corpus import Corpus
+    from simtool.io.document import Document
+
+    topics = ["election vote ballot", "football match goal", "bank interest rate", "film actor award",
+              "storm flood rain", "school teacher exam"]
+    docs = [Document(f"d{i}", f"{topics[i % 6]} story {i} about {topics[(i * 7) % 6].split()[0]} and more words")
+            for i in range(60)]
+    result = cluster_corpus(Corpus(docs), model="tfidf", k=9)
+    assert len(result.clusters) == result.settings.k == 9 and result.settings.k_requested == 9
+    same = Corpus([Document(f"s{i}", "the same text every time, word for word") for i in range(3)]
+                  + [Document("t", "a different article about the harbour and its ships")])
+    few = cluster_corpus(same, model="tfidf", k=3)
+    assert few.settings.k == len(few.clusters) == 2 and "only 2 distinct documents" in few.settings.k_note
+    assert few.to_json()["settings"]["k_requested"] == 3

@@ -134,3 +134,32 @@ def test_records_are_not_lost_to_a_huge_number_a_doubled_quote_or_an_unclosed_on
     broken.write_text('id,text\n1,First article\n2,"An unclosed quote\n3,Third article\n4,Fourth article\n')
     corpus = load_corpus([broken])
     assert corpus.ids == ["1", "3", "4"] and [p.line for p in corpus.problems] == [3]
+
+
+def test_epoch_times_are_dates_and_a_stray_date_is_not_a_period(tmp_path):
+    import json
+
+    from simtool.io.corpus import load_corpus
+
+    path = tmp_path / "items.jsonl"
+    rows = [{"id": f"a{i}", "text": f"Article {i} about the port.", "timestamp": "1.39E+12"} for i in range(25)]
+    rows += [{"id": "s", "text": "Seconds since 1970.", "timestamp": 1420070400},
+             {"id": "old", "text": "A placeholder date.", "date": "1900-01-01"},
+             {"id": "far", "text": "A typo of a date.", "date": "9999-12-31"},
+             {"id": "greg", "text": "Before any news.", "date": "1582-10-15"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    corpus = load_corpus([path])
+    assert corpus.get("a0").date.isoformat() == "2014-01-17" and corpus.get("s").date.isoformat() == "2015-01-01"
+    assert corpus.get("old").date is None and corpus.get("far").date is None and corpus.get("greg").date is None
+    assert len(corpus.problems) == 3 and all("date" in p.message for p in corpus.problems)
+
+
+def test_forty_thousand_records_of_one_id_load_in_linear_time(tmp_path):
+    import json
+
+    from simtool.io.corpus import load_corpus
+
+    path = tmp_path / "same.jsonl"
+    path.write_text("".join(json.dumps({"id": "x", "text": f"Text {i}."}) + "\n" for i in range(40_000)))
+    corpus = load_corpus([path])  # probing "#2, #3, ..." from 2 each time took 459 s: quadratic
+    assert len(corpus) == 40_000 and corpus.ids[-1] == "x#40000"

@@ -26,6 +26,22 @@ def _quiet_libraries() -> None:
     os.environ.setdefault("TQDM_DISABLE", "1")  # model2vec's bars; simtool draws its own
 
 
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from simtool._version import __version__
+
+        print(f"simtool {__version__}")
+        raise typer.Exit()
+
+
+def _version_option(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                                 help="Print the version and exit.")) -> None:
+    """Related articles, near-duplicates, stories and shifts in a news corpus."""
+
+
 def _build_app() -> typer.Typer:
     from simtool.cli.analyze_cmd import analyze_command
     from simtool.cli.bench_cmd import bench_command
@@ -40,7 +56,9 @@ def _build_app() -> typer.Typer:
     from simtool.cli.related_cmd import related_command
 
     app = typer.Typer(help="Related articles, near-duplicates, stories and shifts in a news corpus.",
-                      no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                      no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                      context_settings=HELP)
+    app.callback()(_version_option)
     for name, command in (("analyze", analyze_command), ("related", related_command), ("compare", compare_command),
                           ("dedup", dedup_command), ("cluster", cluster_command),
                           ("drift", drift_command), ("bench", bench_command),
@@ -48,7 +66,7 @@ def _build_app() -> typer.Typer:
                           ("index", index_command)):
         app.command(name)(_reporting_errors(command))
     models = typer.Typer(help="List the models; distil a static one.", add_completion=False,
-                         pretty_exceptions_enable=False)
+                         pretty_exceptions_enable=False, context_settings=HELP)
     models.callback(invoke_without_command=True)(_reporting_errors(models_command))
     models.command("distill")(_reporting_errors(distill_command))
     app.add_typer(models, name="models")
@@ -104,6 +122,24 @@ warnings.showwarning = _show_warning
 app = _build_app()
 
 
+def _expand_home(args: list[str]) -> list[str]:
+    """`~/x` as the shell would have expanded it had it not been quoted ("--out=~/r.html" too):
+    never a folder named `~` in the working directory."""
+    expanded = []
+    for arg in args:
+        option, equals, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+        if value == "~" or value.startswith("~/"):
+            value = os.path.expanduser(value)
+        expanded.append(f"{option}{equals}{value}" if equals else value if not option else arg)
+    return expanded
+
+
 def main() -> None:
     """Console entry point."""
-    app(prog_name="simtool")
+    try:
+        app(args=_expand_home(sys.argv[1:]), prog_name="simtool")
+    except BrokenPipeError:
+        # The reader went away (`simtool ... | head`): what it read is what it wanted. Quiet, as
+        # the other tools of a pipe are; stdout is pointed at /dev/null so the final flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

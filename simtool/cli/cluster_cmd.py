@@ -62,6 +62,8 @@ def cluster_command(
                                 progress=progress,
                                 engine=session.engine(engine_name, ray_address, workers))
     scores = evaluate(truth, [result.assignments[doc.id] for doc in corpus]) if truth is not None else None
+    if result.settings.k_note:
+        stderr().print(f"note: {result.settings.k_note}", markup=False)
     if out is not None:
         _write_assignments(corpus, result, out)
     if json:

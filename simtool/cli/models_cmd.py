@@ -28,6 +28,8 @@ def models_command(ctx: typer.Context, json: options.Json = False, cache: option
         table.add_row(m.name, m.kind, str(m.dim or "corpus vocabulary"), "yes" if m.offline else "no",
                       m.description)
     stdout().print(table, markup=False)
+    stdout().print("for clusters also: hybrid (TF-IDF + minilm; the default of `cluster --model` and "
+                   "`analyze --cluster-model`)", markup=False)
 
 
 def distill_command(

@@ -8,6 +8,7 @@ where they answer to their name.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -129,6 +130,9 @@ BUILTIN: dict[str, tuple[Callable[..., Encoder], str, str]] = {
 }
 
 
+PUBLIC = tuple(name for name in BUILTIN if name != "fake")  # `fake` is for tests: usable, not listed
+
+
 def get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
     """The encoder for a model name: a built-in name, a model distilled into `<cache>/models/`,
     a local folder, or a hub name.
@@ -152,6 +156,12 @@ def get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
     if path.suffix or name.startswith((".", "/", "~")):
         raise UnknownModelError(f"unknown model {name!r}: no such folder, and not a model name "
                                 f"(built in: {', '.join(BUILTIN)})")
+    if "/" not in name:  # a hub name is "owner/model"; anything else is a typo or unknown, said at once
+        known = [*BUILTIN, *HUB_ALIASES, *(m.name for m in distilled_models(cache))]
+        close = difflib.get_close_matches(name.lower(), known, n=2, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise UnknownModelError(f"unknown model {name!r}{hint} (built in: {', '.join(PUBLIC)}; also a local "
+                                f"folder, or a hub name such as sentence-transformers/all-MiniLM-L6-v2)")
     return _from_hub(name, **options)
 
 
@@ -216,7 +226,8 @@ def list_models(cache: Path | None = None) -> list[ModelInfo]:
     dims = {"minilm": 384, "static": 64, "tfidf": None, "tfidf-svd": 100, "fake": 64}
     available = {"minilm": minilm_dir() is not None, "static": static_dir() is not None}
     for name, (_, kind, description) in BUILTIN.items():
-        infos.append(ModelInfo(name, kind, dims[name], available.get(name, True), description))
+        if name in PUBLIC:
+            infos.append(ModelInfo(name, kind, dims[name], available.get(name, True), description))
     return infos + distilled_models(cache)
 
 

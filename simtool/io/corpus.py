@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from simtool.errors import InputError, NoDocumentsError, Problem, UnknownDocumentError
 from simtool.io.document import Document, MissingTextField, document_from_record
 from simtool.io.readers import (
@@ -85,6 +87,7 @@ class _Loader:
         self.documents: list[Document] = []
         self.problems: list[Problem] = []
         self.seen: dict[str, str] = {}
+        self.next_copy: dict[str, int] = {}  # per repeated id, the next "#n" to try
 
     def problem(self, problem: Problem) -> None:
         if self.strict:
@@ -97,9 +100,10 @@ class _Loader:
 
     def add(self, doc: Document) -> None:
         if doc.id in self.seen:
-            n = 2
+            n = self.next_copy.get(doc.id, 2)  # remembered: 40,000 records of one id stay linear
             while f"{doc.id}#{n}" in self.seen:
                 n += 1
+            self.next_copy[doc.id] = n + 1
             new_id = f"{doc.id}#{n}"
             self.problem(Problem(doc.origin, f"duplicate id {doc.id!r} (first in {self.seen[doc.id]}); "
                                              f"kept as {new_id!r}"))
@@ -303,8 +307,28 @@ def load_corpus(
             loader.data_file(path, doc_id)
     if not loader.documents:
         raise NoDocumentsError(_nothing_loaded(paths, loader.problems))
-    return Corpus(loader.documents, loader.problems)
+    return Corpus(_without_stray_dates(loader.documents, loader), loader.problems)
 
+
+def _without_stray_dates(documents: list[Document], loader: _Loader) -> list[Document]:
+    """Documents whose date lies far outside the corpus's own (a 1900 placeholder, a 9999 in a
+    corpus of 2012-2020) lose that date, reported: it would otherwise be a period of its own."""
+    years = np.array([doc.date.year for doc in documents if doc.date is not None])
+    if len(years) < STRAY_DATES_MIN:
+        return documents
+    low, high = np.percentile(years, [5, 95])
+    kept = []
+    for doc in documents:
+        if doc.date is not None and not low - STRAY_YEARS <= doc.date.year <= high + STRAY_YEARS:
+            loader.problem(Problem(doc.origin, f"date {doc.date.isoformat()} lies far outside the corpus's dates "
+                                               f"({int(low)}-{int(high)}); kept without a date"))
+            doc = replace(doc, date=None)
+        kept.append(doc)
+    return kept
+
+
+STRAY_DATES_MIN = 20  # dated documents a corpus needs before a date can be judged far from the others
+STRAY_YEARS = 10      # years beyond the 5th..95th percentile of the corpus's years that a date may lie
 
 TEXT_FILES_PER_UNIT = 500
 ROWS_PER_UNIT = 50_000  # a Parquet file is split at row groups into parts of about this many rows

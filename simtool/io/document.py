@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,8 @@ ID_FIELDS = ("id", "doc_id", "document_id", "_id", "uuid", "guid")
 TEXT_FIELDS = ("text", "body", "content", "article", "full_text", "story", "maintext",
                "description", "short_description", "summary")
 TITLE_FIELDS = ("title", "headline")
+MIN_YEAR = 1800  # an earlier date in news metadata is a placeholder or an error (1582, 1-1-1)
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 DATE_FIELDS = ("date", "published", "published_at", "publish_date", "pubdate", "date_publish",
                "datetime", "timestamp", "time", "created_at")
 SOURCE_FIELDS = ("source", "source_name", "site", "sitename", "publisher", "outlet", "domain")
@@ -79,12 +82,28 @@ def parse_date(value: Any) -> dt.date | None:
         return value
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _epoch(float(value))
     if not isinstance(value, str):
         raise ValueError(f"date {value!r} is not a date string")
+    if _NUMBER.fullmatch(value.strip()):  # "1390000000", "1.39E+12": an epoch time written as text
+        return _epoch(float(value))
     try:
-        return date_parser.parse(value.strip(), default=dt.datetime(1900, 1, 1)).date()
+        date = date_parser.parse(value.strip(), default=dt.datetime(1900, 1, 1)).date()
     except (ValueError, OverflowError, date_parser.ParserError) as exc:
         raise ValueError(f"date {value!r} is not a date") from exc
+    if date.year < MIN_YEAR:
+        raise ValueError(f"date {value!r} is before {MIN_YEAR}: not the date of a news article")
+    return date
+
+
+def _epoch(value: float) -> dt.date:
+    """Seconds (1e9..1e11) or milliseconds (1e11..1e14) since 1970, as most exports write times."""
+    if 1e9 <= value < 1e11:
+        return dt.datetime.fromtimestamp(value, dt.UTC).date()
+    if 1e11 <= value < 1e14:
+        return dt.datetime.fromtimestamp(value / 1000, dt.UTC).date()
+    raise ValueError(f"date {value!r} is a number but not a time in seconds or milliseconds since 1970")
 
 
 def _pick(record: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str | None, Any]:
@@ -148,7 +167,8 @@ def document_from_record(
         warnings.append(f"{exc}; kept without a date")
         date = None
     if date is not None and date > dt.date.today() + dt.timedelta(days=1):
-        warnings.append(f"date {date.isoformat()} is in the future; kept as given")
+        warnings.append(f"date {date.isoformat()} is in the future; kept without a date")
+        date = None
     source_key, source = _pick(record, SOURCE_FIELDS)
     url_key, url = _pick(record, URL_FIELDS)
     used = {text_key, title_key, id_key, date_key, source_key, url_key}

@@ -89,6 +89,8 @@ class ClusterSettings:
     k: int | None
     seed: int
     n_documents: int
+    k_requested: int | str | None = None  # what was asked: a number, "auto", or None (HDBSCAN)
+    k_note: str | None = None             # why k differs from what was asked, when it does
 
 
 @dataclass(frozen=True)
@@ -245,14 +247,25 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
         else:
             chosen = k
         chosen = min(int(chosen), distinct)
+    asked = k if isinstance(k, int) else ("auto" if algorithm != "hdbscan" else None)
+    note = None
+    if isinstance(k, int) and chosen is not None and chosen < k:
+        note = f"k={k} asked; {chosen} clusters: the corpus has only {chosen} distinct documents (identical texts are one)"
     if n < 2 or (chosen is not None and chosen <= 1):
         labels = np.zeros(n, np.int64)
     elif algorithm == "kmeans" and views.parts and chosen is not None:
         labels = agreement_labels(views, chosen, seed)
+        if len(set(labels.tolist())) < chosen:  # reconciling the views emptied a cluster: k-means gives k
+            found = len(set(labels.tolist()))
+            labels = assign_clusters(views.vectors, algorithm, chosen, seed)
+            note = (f"the agreement of the views left {found} clusters; k-means on their joined vectors "
+                    f"gives the {chosen} asked")
     else:
         labels = assign_clusters(views.vectors, algorithm, chosen, seed)
     labels = _numbered_by_size(labels)
-    settings = ClusterSettings(model_name, algorithm, chosen, seed, n)
+    if chosen is not None and algorithm != "hdbscan":
+        chosen = len({int(label) for label in labels if label != NOISE}) or 1
+    settings = ClusterSettings(model_name, algorithm, chosen, seed, n, asked, note)
     return ClusterResult(
         assignments={doc.id: int(label) for doc, label in zip(corpus, labels)},
         clusters=_describe(corpus, labels, views.vectors),
