@@ -146,3 +146,23 @@ def test_k_clusters_are_returned_or_the_reason_is_given():
     few = cluster_corpus(same, model="tfidf", k=3)
     assert few.settings.k == len(few.clusters) == 2 and "only 2 distinct documents" in few.settings.k_note
     assert few.to_json()["settings"]["k_requested"] == 3
+
+
+def test_labels_say_what_the_stories_are_about_not_how_they_were_written():
+    from simtool.io.corpus import Corpus
+    from simtool.io.document import document_from_record
+    from simtool.jobs.cluster.rules import ctfidf_terms
+
+    texts = []
+    topics = ["harbour ships cargo", "orchestra concert violin", "wheat harvest drought", "glacier climbers rescue"]
+    for i in range(60):
+        topic = topics[i % 4]
+        texts.append(f"LONDON (Reuters) - Mr. Smith said the {topic} story {i} was told, AP reported. Smith's "
+                     f"{topic} again, she says.\nReporting by Jane Doe; Editing by John Roe")
+    labels = ctfidf_terms(texts, np.array([i % 4 for i in range(60)]))
+    words = {w for terms in labels.values() for term in terms for w in term.split()}
+    assert {"harbour", "orchestra"} <= words
+    assert not words & {"said", "says", "told", "mr", "reuters", "reported", "editing", "reporting", "smith's"}
+    doc, _ = document_from_record({"text": "He said &quot;no&quot; &amp; left &lt;quietly&gt;"}, "x", "o")
+    assert doc.text == 'He said "no" & left <quietly>'
+    assert Corpus([doc]).ids == ["x"]

@@ -16,7 +16,7 @@ from simtool.io.corpus import load_corpus
 from simtool.io.prepare import clean_corpus
 from simtool.jobs.dedup import dedup_text, find_duplicates
 from simtool.jobs.dedup.local import exact_jaccard_pairs
-from simtool.text.basics import containment, jaccard, overlap, shingles, words
+from simtool.text.basics import containment, jaccard, overlap, text_shingles
 from tests.conftest import SEEDS, SHARED_DATA, needs_bbc
 
 runner = CliRunner()
@@ -43,8 +43,8 @@ def test_bbc_every_pair_at_jaccard_08_is_grouped_and_none_below_is_reported(bbc_
         assert ids[i] in group_of and group_of[ids[i]] == group_of[ids[j]], (ids[i], ids[j])
     reported = [(pair["a"], pair["b"]) for group in groups for pair in group["pairs"]]
     for a, b in reported:
-        score = jaccard(shingles(words(texts[bbc_cleaned.position(a)]), 5),
-                        shingles(words(texts[bbc_cleaned.position(b)]), 5))
+        score = jaccard(text_shingles(texts[bbc_cleaned.position(a)], 5),
+                        text_shingles(texts[bbc_cleaned.position(b)], 5))
         assert score >= 0.8, (a, b)
     assert {tuple(sorted((bbc_cleaned.position(a), bbc_cleaned.position(b)))) for a, b in reported} == set(truth)
 
@@ -142,3 +142,21 @@ def test_bad_parameters_are_named():
 @given(st.sets(st.text(max_size=3), max_size=20), st.sets(st.text(max_size=3), max_size=20))
 def test_overlap_agrees_with_jaccard_and_containment(a, b):
     assert overlap(a, b) == (jaccard(a, b), containment(a, b))
+
+
+def test_invisible_characters_accents_and_look_alike_letters_do_not_hide_a_copy():
+    from simtool.io.corpus import Corpus
+    from simtool.io.document import Document
+    from simtool.jobs.dedup import find_duplicates
+
+    original = ("The city council approved the new harbour budget on Tuesday after a long debate about "
+                "ferry fares, dredging works and the cost of repairing the old sea wall near the market.")
+    disguised = (original.replace("council", "coun\u200bcil").replace("budget", "bud\u00adget")
+                 .replace("harbour", "hárbour").replace("ferry", "fеrry").replace("market", "mаrket"))
+    assert disguised != original
+    russian = "Городской совет утвердил новый бюджет гавани во вторник после долгих дебатов о тарифах."
+    result = find_duplicates(Corpus([Document("a", original), Document("b", disguised), Document("r", russian)]))
+    assert [sorted(g.members) for g in result.groups] == [["a", "b"]]
+    from simtool.text.basics import comparable
+
+    assert comparable(russian) == russian

@@ -10,7 +10,7 @@ from simtool.io.corpus import corpus_from_texts
 from simtool.jobs.dedup import find_duplicates
 from simtool.jobs.dedup.local import exact_jaccard_pairs
 from simtool.jobs.dedup.minhash import LSH_RECALL, lsh_candidate_pairs, lsh_parameters, minhash_signatures
-from simtool.text.basics import normalized_lines, overlap, sentences_by_line, shingles, words
+from simtool.text.basics import normalized_lines, overlap, sentences_by_line, text_shingles
 from simtool.text.sentence_diff import SentenceDiff
 from simtool.text.shingling import ShingleOverlap, hash_shingles
 from tests.conftest import needs_bbc
@@ -21,7 +21,7 @@ EDGE_TEXTS = ["", "   ", "one", "two words", "The cat sat on the mat", "the CAT 
 
 
 def _string_overlaps(texts, size=5):
-    sets = [shingles(words(t), size) for t in texts]
+    sets = [text_shingles(t, size) for t in texts]
     return sets, {(i, j): overlap(sets[i], sets[j]) for i in range(len(texts)) for j in range(len(texts))}
 
 
@@ -50,7 +50,7 @@ def test_overlaps_agree_with_strings_for_any_chunking(token_lists, chunk_size):
 def test_hashed_shingle_sets_match_strings_on_bbc(bbc_raw):
     texts = [doc.text for doc in bbc_raw.documents]
     hashed = ShingleOverlap(hash_shingles(texts, chunk_size=500))
-    assert [hashed.size(i) for i in range(len(texts))] == [len(shingles(words(t), 5)) for t in texts]
+    assert [hashed.size(i) for i in range(len(texts))] == [len(text_shingles(t, 5)) for t in texts]
 
 
 @settings(max_examples=40, deadline=None)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.segment import Segment
 
 from simtool.errors import Problem
 from simtool.results import to_jsonable
@@ -18,18 +20,31 @@ MAX_PROBLEMS_SHOWN = 20
 
 
 PIPED_WIDTH = 200  # columns for tables when stdout is not a terminal
+# Control characters a title or file name may carry (an escape sequence can clear the screen,
+# retitle the window or hide text): shown as "?" in the terminal; tabs and newlines pass.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class SafeConsole(Console):
+    """A rich console that never passes the data's control characters to the terminal; rich's own
+    styling (control segments and styles) is untouched."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(_CONTROLS.sub("?", segment.text), segment.style)
+            for segment in buffer)
 
 
 def stdout() -> Console:
     """The console for results: on a terminal, rich and its width; piped, no line is wrapped and
     tables get room enough not to break words (what is saved is what simtool found)."""
     if sys.stdout.isatty():
-        return Console(highlight=False, soft_wrap=False)
-    return Console(highlight=False, soft_wrap=True, width=PIPED_WIDTH)
+        return SafeConsole(highlight=False, soft_wrap=False)
+    return SafeConsole(highlight=False, soft_wrap=True, width=PIPED_WIDTH)
 
 
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)  # a message stays one line
+    return SafeConsole(stderr=True, highlight=False, soft_wrap=True)  # a message stays one line
 
 
 def print_json(value: Any) -> None:

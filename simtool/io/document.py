@@ -4,6 +4,7 @@ sidecar metadata) onto its fields."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 from collections.abc import Mapping
@@ -125,6 +126,36 @@ def _as_str(value: Any, what: str) -> str:
     raise ValueError(f"{what} is a {type(value).__name__}, not a string")
 
 
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#[xX][0-9a-fA-F]{2,5});")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogates(value: Any, depth: int = 0) -> bool:
+    """Whether a string in the record holds a lone surrogate (JSON allows "\\ud800"; UTF-8, the
+    cache's hashing and Arrow do not)."""
+    if isinstance(value, str):
+        return bool(_LONE_SURROGATE.search(value))
+    if depth > 20:
+        return False
+    if isinstance(value, Mapping):
+        return any(_has_lone_surrogates(k, depth + 1) or _has_lone_surrogates(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogates(v, depth + 1) for v in value)
+    return False
+
+
+def _without_lone_surrogates(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")  # a pair stays one character
+    if depth > 20:
+        return value
+    if isinstance(value, Mapping):
+        return {_without_lone_surrogates(k, depth + 1): _without_lone_surrogates(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v, depth + 1) for v in value]
+    return value
+
+
 def document_from_record(
     record: Mapping[str, Any],
     default_id: str,
@@ -138,6 +169,9 @@ def document_from_record(
     """
     if not isinstance(record, Mapping):
         raise ValueError(f"record is a {type(record).__name__}, not an object")
+    surrogates = _has_lone_surrogates(record)
+    if surrogates:
+        record = _without_lone_surrogates(record)
     if text_field is not None:
         text_key, text = (text_field, record.get(text_field)) if text_field in record else (None, None)
         if text_key is None:
@@ -157,7 +191,9 @@ def document_from_record(
     if not text.strip() and not title:
         raise ValueError("empty text")
 
-    warnings: list[str] = []
+    if _ENTITY.search(text) or _ENTITY.search(title):  # "&quot;" in plain text: the page's escaping, left in
+        text, title = html.unescape(text), html.unescape(title)
+    warnings: list[str] = ["lone surrogate escapes (\\ud800 ...) replaced by \ufffd"] if surrogates else []
     id_key, doc_id = _pick(record, ID_FIELDS)
     doc_id = _as_str(doc_id, "id").strip() if id_key else ""
     date_key, raw_date = _pick(record, DATE_FIELDS)

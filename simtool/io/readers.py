@@ -59,16 +59,33 @@ _MD_MARKS = re.compile(r"(\*\*|__|`)")
 _MD_PREFIX = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+)", re.MULTILINE)
 
 
+def _no_alias_loader():
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        """YAML without anchors and aliases: front matter never needs them, and nested aliases
+        expand to billions of nodes from a few lines (a "billion laughs")."""
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.events.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not read in front matter",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
+
+
 def read_markdown(path: Path) -> Record:
     """A .md file: YAML front matter becomes fields, the first `# ` heading the title."""
     import yaml
 
+    _NoAliasLoader = _no_alias_loader()
     text = read_bytes_as_text(path)
     record: Record = {}
     match = _FRONT_MATTER.match(text)
     if match:
         try:
-            front = yaml.safe_load(match.group(1))
+            front = yaml.load(match.group(1), Loader=_NoAliasLoader)
         except yaml.YAMLError as exc:
             raise ValueError(f"front matter is not YAML: {str(exc).splitlines()[0]}") from exc
         if isinstance(front, dict):
@@ -111,7 +128,9 @@ def read_jsonl(path: Path) -> Iterator[Item]:
     stripped = text.lstrip()
     if stripped.startswith("[") or path.suffix == ".json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_int_or_digits)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply to read") from exc
         except json.JSONDecodeError as exc:
             if path.suffix == ".json":
                 raise ValueError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc

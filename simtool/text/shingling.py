@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from simtool.text.basics import SHINGLE_SIZE, WORD_PATTERN, overlap_scores
+from simtool.text.basics import SHINGLE_SIZE, WORD_PATTERN, comparable, overlap_scores
 
 _TOKEN_SEED = 0x5EED
 _FINAL_MULTIPLIER = np.uint64(0x94D049BB133111EB)  # splitmix64's finaliser
@@ -76,7 +76,7 @@ def hash_shingles(texts: Sequence[str], size: int = SHINGLE_SIZE, *, chunk_size:
 
 
 def _hash_chunk(texts: Sequence[str], size: int, multipliers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    tokens = (pl.LazyFrame({"text": pl.Series(list(texts), dtype=pl.String)})
+    tokens = (pl.LazyFrame({"text": pl.Series([comparable(t) for t in texts], dtype=pl.String)})
               .select(pl.col("text").str.to_lowercase().str.extract_all(WORD_PATTERN))
               .collect().to_series())
     lengths = tokens.list.len().fill_null(0).to_numpy().astype(np.int64)

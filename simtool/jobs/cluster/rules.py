@@ -8,8 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import KMeans
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.metrics import adjusted_rand_score
+
+from simtool.text.basics import NOT_TOPICS, topic_text
 
 AUTO_K_RANGE = range(2, 16)
 NOISE = -1
@@ -57,9 +59,10 @@ def ctfidf_terms(texts: Sequence[str], labels: np.ndarray, top: int = 8) -> dict
         return {}
     many = len(texts) >= 50
     try:
-        vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2 if many else 1,
-                                     max_df=0.3 if many else 1.0, token_pattern=r"(?u)\b[^\W\d_][\w'’-]+\b")
-        counts = vectorizer.fit_transform(texts).astype(np.float64)
+        vectorizer = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | NOT_TOPICS), ngram_range=(1, 2),
+                                     min_df=2 if many else 1, max_df=0.3 if many else 1.0,
+                                     token_pattern=r"(?u)\b[^\W\d_][\w'’-]+\b")
+        counts = vectorizer.fit_transform([topic_text(t) for t in texts]).astype(np.float64)
     except ValueError:  # no terms at all (only stop words or digits)
         return {c: [] for c in clusters}
     member = sp.csr_matrix((np.ones(len(labels)), (labels.clip(min=0), np.arange(len(labels)))),

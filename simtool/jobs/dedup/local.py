@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from simtool.jobs.dedup.minhash import estimated_jaccard, lsh_candidate_pairs, minhash_signatures
 from simtool.jobs.dedup.rules import DedupSettings, accepted, could_reach, lowest_candidate_jaccard
-from simtool.text.basics import SHINGLE_SIZE, overlap_scores, shingles, words
+from simtool.text.basics import SHINGLE_SIZE, overlap_scores, text_shingles
 from simtool.text.shingling import ShingleOverlap, hash_shingles
 from simtool.vectors.similarity import cosine_matrix
 
@@ -140,7 +140,7 @@ def exact_jaccard_pairs(texts: Sequence[str], threshold: float,
     vocabulary: dict[str, int] = {}
     indptr, indices = [0], []  # type: list[int], list[int]
     for text in texts:
-        indices.extend(vocabulary.setdefault(s, len(vocabulary)) for s in shingles(words(text), size))
+        indices.extend(vocabulary.setdefault(s, len(vocabulary)) for s in text_shingles(text, size))
         indptr.append(len(indices))
     matrix = sp.csr_matrix((np.ones(len(indices), np.float32), indices, indptr),
                            shape=(len(texts), len(vocabulary)))

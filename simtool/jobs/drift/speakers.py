@@ -20,7 +20,7 @@ REPORTING_VERBS = ("said", "says", "stated", "states", "noted", "notes", "added"
                    "explained", "announced", "argued", "insisted", "declared", "urged", "claimed", "wrote",
                    "asked", "replied", "emphasized", "emphasised", "suggested", "confirmed", "denied")
 _VERB = r"(?:" + "|".join(REPORTING_VERBS) + r")"
-_WORD = r"[A-Z][\w'’.-]*"
+_WORD = r"[A-Z][\w'’.-]{0,40}"  # bounded: a 20 kB capitalised token made the patterns backtrack for minutes
 _NAME = rf"{_WORD}(?:\s+(?:of\s+|de\s+|van\s+)?{_WORD}){{0,7}}"
 _BEFORE = re.compile(rf"(?P<name>{_NAME})\s*,?\s+{_VERB}\b")
 _APPOSITION = re.compile(rf"(?P<name>{_NAME})\s*,[^,]{{1,60}},\s+{_VERB}\b")  # "Antonov, the envoy, said"

@@ -17,15 +17,13 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from simtool.text.basics import words
-
-_REPORTING = {"said", "says", "told", "added", "noted", "stated", "mr", "ms", "mrs"}
+from simtool.text.basics import NOT_TOPICS, words
 
 
 def content_words(text: str) -> list[str]:
     """Lower-cased words of three letters or more, without stop words, numbers or reporting verbs."""
     return [w for w in words(text) if len(w) > 2 and not w.isdigit() and w not in ENGLISH_STOP_WORDS
-            and w not in _REPORTING]
+            and w not in NOT_TOPICS]
 
 
 def log_odds_z(group: Mapping[str, int], others: Mapping[str, int], prior: Mapping[str, float]) -> dict[str, float]:
