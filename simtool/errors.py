@@ -57,6 +57,10 @@ class Problem:
         return cls(str(path), message, line)
 
 
+class CacheReadOnly(UserWarning):
+    """The vector cache cannot be written (a read-only folder, a full disk): it is read only."""
+
+
 class CacheRebuilt(UserWarning):
     """The vector cache was damaged; it was moved aside and an empty one started."""
 

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from simtool.encoders.fake import FakeEncoder
 from simtool.vectors.embed import embed
@@ -179,9 +180,54 @@ def test_a_cache_another_process_is_writing_is_opened_or_waited_for_never_moved_
         writer.execute("PRAGMA user_version = 0")  # an old cache needs the lock to be upgraded
         writer.execute("COMMIT")
         writer.execute("BEGIN IMMEDIATE")
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        from simtool.errors import InputError
+
+        with pytest.raises(InputError, match="locked"):  # one line for the user, not a traceback
             VectorStore(tmp_path, timeout=0.2)
     finally:
         writer.execute("ROLLBACK")
         writer.close()
     assert not list(tmp_path.glob("*.damaged-*"))
+
+
+def test_a_healthy_cache_that_cannot_be_written_is_read_not_moved_aside(tmp_path, monkeypatch):
+    import sqlite3
+
+    from simtool.errors import CacheReadOnly, InputError
+    from simtool.vectors import store as store_module
+    from simtool.vectors.store import VectorStore
+
+    with VectorStore(tmp_path) as store:
+        store.put_many("enc", [(b"k" * 32, np.ones(4, np.float32))])
+    real_open = VectorStore._open
+
+    def read_only_folder(self):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(VectorStore, "_open", read_only_folder)
+    with pytest.warns(CacheReadOnly), VectorStore(tmp_path) as store:
+        assert store.read_only and list(store.get_many("enc", [b"k" * 32])) == [b"k" * 32]
+        store.put_many("enc", [(b"n" * 32, np.ones(4, np.float32))])  # computed, not kept
+    assert not list(tmp_path.glob("*.damaged-*"))
+    monkeypatch.setattr(VectorStore, "_open", real_open)
+
+    def full(db):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with VectorStore(tmp_path) as store:
+        with pytest.raises(InputError, match="disk is full.*stays usable"):
+            store._guarded(full)
+    assert not list(tmp_path.glob("*.damaged-*")) and store_module.FILENAME in {p.name for p in tmp_path.iterdir()}
+
+
+def test_a_stored_vector_of_another_size_is_computed_again(tmp_path):
+    from simtool.encoders import get_encoder
+    from simtool.text.basics import text_hash
+    from simtool.vectors.embed import embed
+    from simtool.vectors.store import VectorStore
+
+    encoder = get_encoder("fake")
+    with VectorStore(tmp_path) as store:
+        store.put_many(encoder.identity, [(text_hash("one"), np.ones(10, np.float32))])  # damage: 10, not 64
+        vectors, stats = embed(["one", "two"], encoder, store)
+    assert vectors.shape == (2, encoder.dim) and stats.encoded == 2

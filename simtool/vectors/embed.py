@@ -51,6 +51,9 @@ def embed(
 
     hashes = [text_hash(t) for t in texts]
     found = store.get_many(identity, hashes) if store is not None else {}
+    if found:  # a stored row of another size than the encoder's is damage: computed again, as other damage is
+        expected = _dim(encoder)
+        found = {key: vector for key, vector in found.items() if expected is None or vector.shape[0] == expected}
     missing: dict[bytes, str] = {}
     for key, text in zip(hashes, texts):
         if key not in found and key not in missing:
@@ -73,6 +76,13 @@ def embed(
             progress(done, total)
     matrix = np.vstack([found[key] for key in hashes]) if hashes else np.zeros((0, encoder.dim), np.float32)
     return matrix.astype(np.float32, copy=False), EmbedStats(len(texts), len(texts) - total, total)
+
+
+def _dim(encoder: Encoder) -> int | None:
+    try:
+        return int(encoder.dim)
+    except Exception:  # an encoder that knows its size only once fitted
+        return None
 
 
 def _embed_fitted(texts: list[str], encoder: Encoder, store: VectorStore, identity: str) -> tuple[Vectors, EmbedStats]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simtool.errors import CacheRebuilt, CacheUpgraded, InputError
+from simtool.errors import CacheReadOnly, CacheRebuilt, CacheUpgraded, InputError
 from simtool.state import default_cache_dir, read_json, write_atomically
 from simtool.vectors.shards import ShardIndex, shard_files
 
@@ -45,6 +45,15 @@ MIGRATIONS: dict[int, str] = {
 _LOOKUP_CHUNK = 500  # SQLite's limit on bound parameters is 999 on old builds
 
 
+def _damage(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite's error means the file is damaged (and may be moved aside), rather than that
+    it cannot be written now (read-only, full disk, locked, an I/O error of the moment)."""
+    text = str(exc).lower()
+    if any(word in text for word in ("malformed", "not a database", "encrypted", "corrupt")):
+        return True
+    return not isinstance(exc, sqlite3.OperationalError) and "no such table" not in text
+
+
 class VectorStore:
     """Vectors by encoder identity and text hash, in `<directory>/vectors.sqlite3`."""
 
@@ -54,12 +63,31 @@ class VectorStore:
         self.path = self.directory / FILENAME
         self.timeout = timeout
         self._shard_indexes: dict[str, ShardIndex | None] = {}
+        self.read_only = False
         try:
             self._db = self._open()
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise  # another process holds it: not damage
-            self._db = self._rebuild(exc)
+            if not _damage(exc):  # locked, read-only, full: the file is fine and is never moved aside
+                self._db = self._open_read_only(exc)
+            else:
+                self._db = self._rebuild(exc)
+
+    def _open_read_only(self, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """A cache that cannot be written (a read-only folder, a full disk) is read, not rebuilt:
+        its vectors are used, new ones are computed and not kept."""
+        if "locked" in str(exc) or not self.path.exists():
+            raise InputError(f"{self.path}: the vector cache cannot be opened ({exc}); use --cache DIR") from exc
+        try:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, timeout=self.timeout,
+                                 isolation_level=None)
+            self._version(db)
+            db.execute("SELECT encoder FROM vectors LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as again:
+            raise InputError(f"{self.path}: the vector cache cannot be read ({again}); use --cache DIR") from again
+        self.read_only = True
+        warnings.warn(f"{self.path}: the vector cache cannot be written ({exc}); its vectors are read, new ones "
+                      f"are not kept", CacheReadOnly, stacklevel=3)
+        return db
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
@@ -122,6 +150,9 @@ class VectorStore:
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise  # another process holds it: not damage
+            if not _damage(exc):
+                raise InputError(f"{self.path}: the vector cache cannot be written ({exc}); what was stored "
+                                 f"before stays usable; free space or use --cache DIR") from exc
             self._db.close()
             self._db = self._rebuild(exc)
             return operation(self._db)
@@ -195,7 +226,8 @@ class VectorStore:
             with _Transaction(db):
                 db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
 
-        self._guarded(write)
+        if not self.read_only:
+            self._guarded(write)
 
     def count(self, encoder: str | None = None) -> int:
         if encoder is None:
