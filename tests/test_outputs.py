@@ -163,3 +163,36 @@ def test_forty_thousand_records_of_one_id_load_in_linear_time(tmp_path):
     path.write_text("".join(json.dumps({"id": "x", "text": f"Text {i}."}) + "\n" for i in range(40_000)))
     corpus = load_corpus([path])  # probing "#2, #3, ..." from 2 each time took 459 s: quadratic
     assert len(corpus) == 40_000 and corpus.ids[-1] == "x#40000"
+
+
+def test_a_huge_record_is_skipped_while_the_file_streams_past_it(tmp_path, monkeypatch):
+    import json
+
+    from simtool.io.corpus import load_corpus
+
+    monkeypatch.setenv("SIMTOOL_MAX_FILE_MB", "1")
+    path = tmp_path / "dump.jsonl"
+    with open(path, "w") as out:
+        out.write(json.dumps({"id": "a", "text": "Before the huge one."}) + "\n")
+        out.write(json.dumps({"id": "huge", "text": "x" * (3 << 20)}) + "\n")
+        out.write(json.dumps({"id": "b", "text": "After the huge one."}) + "\n")
+    corpus = load_corpus([path])
+    assert corpus.ids == ["a", "b"] and [p.line for p in corpus.problems] == [2]
+    assert "longer than 1 MB" in corpus.problems[0].message
+    array = tmp_path / "big.json"
+    array.write_text(json.dumps([{"id": "c", "text": "y" * (2 << 20)}]))
+    corpus = load_corpus([array, tmp_path / "dump.jsonl"])
+    assert "JSON Lines" in corpus.problems[0].message and corpus.ids == ["a", "b"]
+
+
+def test_a_parquet_timestamp_out_of_range_costs_its_record_only(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from simtool.io.corpus import load_corpus
+
+    stamps = pa.array([0, 300_000_000_000_000_000, 1_400_000_000_000_000], pa.timestamp("us"))  # year ~11,000
+    pq.write_table(pa.table({"id": ["a", "far", "b"], "text": ["One article.", "A bad one.", "Another."],
+                             "date": stamps}), tmp_path / "t.parquet")
+    corpus = load_corpus([tmp_path / "t.parquet"])
+    assert corpus.ids == ["a", "b"] and [p.line for p in corpus.problems] == [2]

@@ -30,12 +30,12 @@ from simtool.io.readers import (
     NOT_ARTICLES,
     SIDECAR_NAMES,
     TEXT_SUFFIXES,
+    max_document_bytes,
     read_document_file,
     read_parquet,
     read_records,
 )
 
-DEFAULT_MAX_FILE_MB = 64
 
 @dataclass
 class Corpus:
@@ -200,19 +200,6 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)
-
-
-def max_document_bytes() -> int:
-    """The largest text file read as one document: `$SIMTOOL_MAX_FILE_MB` MB, 64 by default.
-
-    A text file that large is a dump, not an article: reading it would hold the whole of it,
-    cleaned and split, in memory for a single document. Data files (JSONL, CSV, Parquet) are
-    streamed record by record and have no such limit.
-    """
-    try:
-        return int(float(os.environ.get("SIMTOOL_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 2**20)
-    except ValueError:
-        return DEFAULT_MAX_FILE_MB * 2**20
 
 
 def follow_links_out() -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,44 +123,97 @@ def read_html(path: Path) -> Record:
 
 # --- data files: many records per file ------------------------------------------------------
 
+DEFAULT_MAX_FILE_MB = 64
+
+
+def max_document_bytes() -> int:
+    """The largest text file read as one document: `$SIMTOOL_MAX_FILE_MB` MB, 64 by default.
+
+    A text file that large is a dump, not an article: reading it would hold the whole of it,
+    cleaned and split, in memory for a single document. JSONL is streamed line by line and a
+    line (one record) has this limit too; a JSON array file, read whole, as well.
+    """
+    try:
+        return int(float(os.environ.get("SIMTOOL_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 2**20)
+    except ValueError:
+        return DEFAULT_MAX_FILE_MB * 2**20
+
+
+
+def read_jsonl_lines(path: Path) -> Iterator[Item]:
+    """JSON Lines streamed: one line in memory at a time, a line longer than the document limit
+    skipped (read through in chunks, never held) and reported. JSON Lines is UTF-8; a line that is
+    not is decoded as a text file would be."""
+    limit = max_document_bytes()
+    with open(path, "rb") as stream:
+        number = 0
+        while True:
+            raw = stream.readline(limit + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # the rest of the line, a chunk at a time
+                    raw = stream.readline(1 << 20)
+                yield Problem.at(path, f"a record longer than {limit >> 20} MB (SIMTOOL_MAX_FILE_MB): skipped", number)
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line, _ = decode_text(raw)
+            yield from _json_line(path, line, number)
+
+
+def _json_line(path: Path, line: str, number: int) -> Iterator[Item]:
+    if not line.strip():
+        return
+    try:
+        item = json.loads(line, parse_int=_int_or_digits)
+    except json.JSONDecodeError as exc:
+        yield Problem.at(path, f"not valid JSON ({exc.msg})", number)
+        return
+    except RecursionError:
+        yield Problem.at(path, "JSON nested too deeply to read", number)
+        return
+    except ValueError as exc:  # any other value JSON allows but Python refuses
+        yield Problem.at(path, f"not readable JSON ({exc})", number)
+        return
+    if isinstance(item, dict):
+        yield number, item
+    else:
+        yield Problem.at(path, f"a JSON {type(item).__name__}, not an object", number)
+
+
+
 def read_jsonl(path: Path) -> Iterator[Item]:
-    """JSON Lines (one object a line); a file holding one JSON array is read as its items."""
+    """JSON Lines (one object a line, streamed); a `.json` file, or one that opens with "[", is
+    read whole as one JSON value (an array's items are the records), up to the document limit."""
+    with open(path, "rb") as stream:
+        head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"[") and path.suffix != ".json":
+        yield from read_jsonl_lines(path)
+        return
+    if path.stat().st_size > max_document_bytes():
+        raise ValueError(f"a JSON file larger than {max_document_bytes() >> 20} MB is not read whole; write it as "
+                         f"JSON Lines (one record a line), which is streamed")
     text = read_bytes_as_text(path)
-    stripped = text.lstrip()
-    if stripped.startswith("[") or path.suffix == ".json":
-        try:
-            data = json.loads(text, parse_int=_int_or_digits)
-        except RecursionError as exc:
-            raise ValueError("JSON nested too deeply to read") from exc
-        except json.JSONDecodeError as exc:
-            if path.suffix == ".json":
-                raise ValueError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-        else:
-            items = data if isinstance(data, list) else [data]
-            for index, item in enumerate(items, start=1):
-                if isinstance(item, dict):
-                    yield index, item
-                else:
-                    yield Problem.at(path, f"item {index} is a {type(item).__name__}, not an object")
-            return
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line, parse_int=_int_or_digits)
-        except json.JSONDecodeError as exc:
-            yield Problem.at(path, f"not valid JSON ({exc.msg})", number)
-            continue
-        except RecursionError:
-            yield Problem.at(path, "JSON nested too deeply to read", number)
-            continue
-        except ValueError as exc:  # any other value JSON allows but Python refuses
-            yield Problem.at(path, f"not readable JSON ({exc})", number)
-            continue
+    try:
+        data = json.loads(text, parse_int=_int_or_digits)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply to read") from exc
+    except json.JSONDecodeError as exc:
+        if path.suffix == ".json":
+            raise ValueError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+        yield from read_jsonl_lines(path)  # a JSON Lines file whose first record opens with "["
+        return
+    items = data if isinstance(data, list) else [data]
+    for index, item in enumerate(items, start=1):
         if isinstance(item, dict):
-            yield number, item
+            yield index, item
         else:
-            yield Problem.at(path, f"a JSON {type(item).__name__}, not an object", number)
+            yield Problem.at(path, f"item {index} is a {type(item).__name__}, not an object")
 
 
 def _int_or_digits(digits: str) -> int | str:
@@ -222,9 +276,23 @@ def read_parquet(path: Path, row_groups: tuple[int, int] | None = None) -> Itera
     start, stop = row_groups or (0, parquet.num_row_groups)
     row = sum(parquet.metadata.row_group(g).num_rows for g in range(start))
     for batch in parquet.iter_batches(batch_size=4096, row_groups=range(start, stop)):
-        for record in batch.to_pylist():
+        try:
+            records = batch.to_pylist()
+        except (OverflowError, ValueError):  # a value Python cannot hold (a timestamp past year 9999)
+            records = list(_rows_one_by_one(batch))
+        for record in records:
             row += 1
-            yield row, record
+            yield (Problem.at(path, f"a value that cannot be read ({record}): record skipped", row)
+                   if isinstance(record, str) else (row, record))
+
+
+def _rows_one_by_one(batch) -> Iterator[dict[str, Any] | str]:
+    """Each row of `batch` as a record, or the reason it cannot be read."""
+    for i in range(batch.num_rows):
+        try:
+            yield batch.slice(i, 1).to_pylist()[0]
+        except (OverflowError, ValueError) as exc:
+            yield str(exc).splitlines()[0][:120] or type(exc).__name__
 
 
 def _texty(arrow_type) -> bool:
