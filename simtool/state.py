@@ -26,8 +26,11 @@ def default_state_dir() -> Path:
 
 
 def default_cache_dir() -> Path:
-    """The vector cache: `$SIMTOOL_CACHE` if set, else `embeddings/` under the working directory."""
-    return Path(os.environ.get("SIMTOOL_CACHE") or DEFAULT_CACHE_DIR)
+    """The vector cache: `$SIMTOOL_CACHE` if set, else `embeddings/` in the per-user state folder
+    (`~/.cache/simtool/embeddings`): one cache for every folder a user runs simtool from, so a
+    corpus is never embedded again because the command ran elsewhere."""
+    configured = os.environ.get("SIMTOOL_CACHE")
+    return Path(configured) if configured else default_state_dir() / DEFAULT_CACHE_DIR
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -231,3 +231,14 @@ def test_a_stored_vector_of_another_size_is_computed_again(tmp_path):
         store.put_many(encoder.identity, [(text_hash("one"), np.ones(10, np.float32))])  # damage: 10, not 64
         vectors, stats = embed(["one", "two"], encoder, store)
     assert vectors.shape == (2, encoder.dim) and stats.encoded == 2
+
+
+def test_the_default_cache_is_the_users_wherever_simtool_runs(tmp_path, monkeypatch):
+    from simtool.state import default_cache_dir
+
+    monkeypatch.delenv("SIMTOOL_CACHE", raising=False)
+    monkeypatch.setenv("SIMTOOL_STATE", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    assert default_cache_dir() == tmp_path / "state" / "embeddings"
+    monkeypatch.setenv("SIMTOOL_CACHE", str(tmp_path / "mine"))
+    assert default_cache_dir() == tmp_path / "mine"

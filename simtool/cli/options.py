@@ -12,7 +12,7 @@ Paths = Annotated[list[Path], typer.Argument(help="Files or folders: .txt/.md/.h
 Model = Annotated[str, typer.Option("--model", "-m", help="Encoder: minilm, static, tfidf, a folder or a hub name.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 Cache = Annotated[Path | None, typer.Option("--cache", envvar="SIMTOOL_CACHE",
-                                            help="Vector cache folder [default: embeddings/].")]
+                                            help="Vector cache folder [default: ~/.cache/simtool/embeddings].")]
 NoClean = Annotated[bool, typer.Option("--no-clean", help="Keep web junk (skip the cleaner).")]
 Strict = Annotated[bool, typer.Option("--strict", help="Stop at the first bad file or record.")]
 TextField = Annotated[str | None, typer.Option("--text-field", help="Field holding the text in JSONL/CSV/Parquet.")]
