@@ -161,3 +161,15 @@ def test_version_short_help_home_paths_and_a_closed_pipe(tmp_path):
                          shell=True, capture_output=True, text=True, executable="/bin/bash",
                          env={**os.environ, "SHELLOPTS": "pipefail"})
     assert run.returncode == 0 and run.stderr == ""
+
+
+def test_dedup_prints_a_summary_and_the_members_on_request(tmp_path, cache_dir):
+    text = ("The city council approved the new harbour budget on Tuesday after a long debate about ferry fares "
+            "and the cost of repairing the old sea wall.")
+    for name, body in (("a", text), ("b", text + " It takes effect in May."), ("c", "A different story on rain.")):
+        (tmp_path / f"{name}.txt").write_text(f"Title {name}\n\n{body}\n")
+    summary = CliRunner().invoke(app, ["dedup", str(tmp_path)])
+    assert summary.exit_code == 0 and "groups (largest first)" in summary.output and "--details" in summary.output
+    assert "sentences +/-" not in summary.output
+    details = CliRunner().invoke(app, ["dedup", str(tmp_path), "--details"])
+    assert details.exit_code == 0 and "group 1: canonical" in details.output and "sentences +/-" in details.output

@@ -37,6 +37,8 @@ def dedup_command(
         "--write-deduplicated", help="Write the corpus without non-canonical copies (JSONL) and "
                                      "PATH.mapping.csv (dropped id -> canonical id).")] = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print one CSV row per group member.")] = False,
+    details: Annotated[bool, typer.Option("--details", help="List every group's members with their scores and "
+                                                            "edits (the default is a summary).")] = False,
     all_pairs: Annotated[bool, typer.Option(
         "--all-pairs", help="Verify and list every pair of copies in each group, not only the pairs that "
                             "joined it (same groups; slower when a story has many copies).")] = False,
@@ -76,7 +78,7 @@ def dedup_command(
                                          clean=not no_clean, strict=strict, text_field=text_field,
                                          on_read=report_problems)
         stderr().print(f"wrote {found.members} group members to {found.directory}", markup=False)
-        _show(found.result, json, csv_out)
+        _show(found.result, json, csv_out, details)
         return
     claim_outputs([write_deduplicated, write_deduplicated and _mapping_path(write_deduplicated)], force)
     corpus = session.load(paths, no_clean, strict, text_field)
@@ -90,16 +92,16 @@ def dedup_command(
                                  all_pairs=all_pairs, engine=engine)
     if write_deduplicated is not None:
         _write(corpus, result, write_deduplicated)
-    _show(result, json, csv_out)
+    _show(result, json, csv_out, details)
 
 
-def _show(result, json: bool, csv_out: bool) -> None:
+def _show(result, json: bool, csv_out: bool, details: bool = False) -> None:
     if json:
         print_json(result.to_json())
     elif csv_out:
         _print_csv(result)
     else:
-        _print_table(result)
+        _print_table(result, details)
 
 
 def _write(corpus, result, path: Path) -> None:
@@ -133,11 +135,33 @@ def _print_csv(result) -> None:
                              (group.canonical, m.id, m.title, m.date, m.source, m.jaccard, m.containment))])
 
 
-def _print_table(result) -> None:
+SUMMARY_GROUPS = 20  # groups in the summary table; --details lists every group and member
+
+
+def _print_table(result, details: bool = False) -> None:
+    """A summary first (one row a group, the largest first); every member with --details."""
     console = stdout()
     copies = sum(len(g.members) - 1 for g in result.groups)
     console.print(f"{len(result.groups)} groups of near-duplicates; {copies} of {result.n_documents} documents "
                   f"are copies", markup=False)
+    if not result.groups:
+        return
+    if not details:
+        table = Table(title="groups (largest first)", title_justify="left")
+        for column in ("group", "copies", "canonical", "title", "dates", "sources"):
+            table.add_column(column, overflow="fold")
+        ranked = sorted(enumerate(result.groups, start=1), key=lambda item: (-len(item[1].members), item[0]))
+        for number, group in ranked[:SUMMARY_GROUPS]:
+            first = next((m for m in group.details if m.id == group.canonical), group.details[0])
+            span = f"{group.first_date} .. {group.last_date}" if group.first_date else "undated"
+            table.add_row(str(number), str(len(group.members) - 1), group.canonical, first.title, span,
+                          ", ".join(group.sources[:3]) + (" ..." if len(group.sources) > 3 else ""))
+        console.print(table, markup=False)
+        more = len(result.groups) - SUMMARY_GROUPS
+        console.print((f"... and {more} more groups. " if more > 0 else "")
+                      + "--details lists every member with its scores and edits; --json or --csv give everything.",
+                      markup=False)
+        return
     for number, group in enumerate(result.groups, start=1):
         span = f"{group.first_date} .. {group.last_date}" if group.first_date else "undated"
         table = Table(title=f"group {number}: canonical {group.canonical} ({span}; "
