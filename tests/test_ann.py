@@ -153,3 +153,17 @@ def test_related_all_lists_each_documents_nearest(tmp_path):
     assert csv_out[0] == "id,rank,neighbour,score" and len(csv_out) == 3
     both = invoke("related", SEEDS, "--all", "--doc", SEED_2015, "--cache", tmp_path)
     assert both.exit_code == 2
+
+
+def test_a_damaged_index_file_is_refused_never_loaded(tmp_path):
+    from simtool.errors import InputError
+    from simtool.vectors.ann import AnnIndex
+
+    index = AnnIndex(tmp_path / "i.usearch", 8, "f32")
+    index.add(np.arange(20), np.random.default_rng(0).normal(size=(20, 8)).astype(np.float32))
+    index.save()
+    data = bytearray((tmp_path / "i.usearch").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (tmp_path / "i.usearch").write_bytes(bytes(data))
+    with pytest.raises(InputError, match="checksum"):
+        AnnIndex(tmp_path / "i.usearch", 8, "f32")

@@ -196,3 +196,10 @@ def test_a_parquet_timestamp_out_of_range_costs_its_record_only(tmp_path):
                              "date": stamps}), tmp_path / "t.parquet")
     corpus = load_corpus([tmp_path / "t.parquet"])
     assert corpus.ids == ["a", "b"] and [p.line for p in corpus.problems] == [2]
+
+
+def test_a_story_id_column_is_the_id():
+    from simtool.io.document import document_from_record
+
+    doc, _ = document_from_record({"story_id": "s0", "text": "An article."}, "row-1", "f.csv:2")
+    assert doc.id == "s0" and "story_id" not in doc.meta

@@ -17,7 +17,8 @@ from dateutil import parser as date_parser
 from simtool.text.basics import split_sentences
 
 # Field names people use for each Document field, in order of preference.
-ID_FIELDS = ("id", "doc_id", "document_id", "_id", "uuid", "guid")
+ID_FIELDS = ("id", "doc_id", "document_id", "article_id", "story_id", "item_id", "news_id", "post_id", "_id",
+             "uuid", "guid")
 TEXT_FIELDS = ("text", "body", "content", "article", "full_text", "story", "maintext",
                "description", "short_description", "summary")
 TITLE_FIELDS = ("title", "headline")

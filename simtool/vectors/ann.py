@@ -64,6 +64,11 @@ class AnnIndex:
         self._index = Index(ndim=self.ndim, metric="cos", dtype=dtype, connectivity=CONNECTIVITY,
                             expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
         if self.path.exists():
+            recorded = _recorded_digest(self.path)
+            if recorded is not None and recorded != _file_digest(self.path):
+                # usearch trusts the file it maps: a damaged one can crash the process, so it is never loaded
+                raise InputError(f"{self.path}: damaged index (its checksum differs from the one saved with it); "
+                                 f"delete it to rebuild")
             try:
                 self._index.load(str(self.path))
             except Exception as exc:  # usearch raises its own RuntimeError for a damaged file
@@ -132,8 +137,25 @@ class AnnIndex:
         self._index.save(str(temporary))
         os.replace(temporary, self.path)
         description = {"encoder": self.encoder, "ndim": self.ndim, "dtype": self.dtype, "count": len(self),
-                       "connectivity": CONNECTIVITY}  # for people; the index file describes itself
+                       "connectivity": CONNECTIVITY, "sha256": _file_digest(self.path)}
         write_atomically(self.path.with_suffix(".json"), json.dumps(description, indent=2).encode())
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _recorded_digest(path: Path) -> str | None:
+    """The checksum saved beside the index (None for an index saved before checksums were)."""
+    try:
+        value = json.loads(path.with_suffix(".json").read_text(encoding="utf-8")).get("sha256")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
