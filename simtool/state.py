@@ -30,18 +30,17 @@ def default_cache_dir() -> Path:
     (`~/.cache/simtool/embeddings`): one cache for every folder a user runs simtool from, so a
     corpus is never embedded again because the command ran elsewhere."""
     configured = os.environ.get("SIMTOOL_CACHE")
-    return Path(configured) if configured else default_state_dir() / DEFAULT_CACHE_DIR
+    return Path(configured).expanduser() if configured else default_state_dir() / DEFAULT_CACHE_DIR
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
     """`data` to `path` through a temporary file beside it and a rename: a reader, or a run
     killed mid-write, sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        # mkstemp creates the file 0600; the file is the user's, so it gets the mode any tool gives
-        # a new file under their umask (a report on a shared drive is readable by the others).
-        os.chmod(temporary, 0o666 & ~_umask())
+        if mode is not None:
+            os.chmod(temporary, mode)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
@@ -67,10 +66,22 @@ def _ledger() -> Path:
     return default_state_dir() / LEDGER
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
+def _read_umask() -> int:
+    mask = os.umask(0o022)  # reading it means setting it: done once, at import, before any thread
     os.umask(mask)
     return mask
+
+
+UMASK = _read_umask()
+
+
+def output_mode(path: Path) -> int:
+    """The mode of a user's output file: the file's own when it replaces one (a private report stays
+    private), else what any tool gives a new file under the umask (0644 under 022), not mkstemp's 0600."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~UMASK
 
 
 # What each claimed output path held when it was claimed (None: nothing), so that a file that
@@ -92,14 +103,14 @@ def claim_outputs(paths: Iterable[Path | None], force: bool = False) -> None:
     A file may be replaced when `force` is set, or when simtool wrote it and it is unchanged
     since (the ledger in the state folder holds the hash of what was written where). Whatever
     `force` says, only a regular file is ever replaced: not a device, a pipe or a socket, nor
-    what a link points to; a link, or a file with other hard links, is replaced only with `force`
-    (the other names keep the old content).
+    what a link points to, nor a broken link; a link to a file, or a file with other hard links, is
+    replaced only with `force` (the link itself; the other names keep the old content).
     """
     written = read_json(_ledger())
     for path in paths:
         if path is None:
             continue
-        path = Path(path)
+        path = Path(path).expanduser()
         _claimed[str(path.absolute())] = _identity(path)
         if not path.exists() and not path.is_symlink():
             continue
@@ -123,17 +134,17 @@ def claim_outputs(paths: Iterable[Path | None], force: bool = False) -> None:
 
 def write_output(path: Path, data: bytes | str) -> Path:
     """Write one of the user's output files atomically and note it in the ledger."""
-    path = Path(path)
+    path = Path(path).expanduser()
     payload = data.encode("utf-8") if isinstance(data, str) else data
     key = str(path.absolute())
     if key in _claimed and _identity(path) != _claimed[key]:  # it appeared or changed while the job ran
         beside = path.with_name(f"{path.stem}.simtool-{os.getpid()}{path.suffix}")
-        write_atomically(beside, payload)
+        write_atomically(beside, payload, output_mode(beside))
         raise InputError(f"{path}: appeared or changed while simtool ran, so it was left as it is; the result "
                          f"is in {beside}")
     if path.exists() and not stat.S_ISREG(os.stat(path).st_mode):
         raise InputError(f"{path}: is not a regular file; simtool writes only regular files")
-    write_atomically(path, payload)
+    write_atomically(path, payload, output_mode(path))
     _claimed[key] = _identity(path)
     ledger = _ledger()
     written = read_json(ledger)

@@ -144,14 +144,22 @@ def test_a_model_typo_is_answered_at_once_with_the_close_name():
     assert "fake" not in {m.name for m in __import__("simtool.encoders", fromlist=["x"]).list_models()}
 
 
-def test_version_short_help_home_paths_and_a_closed_pipe(tmp_path):
+def test_a_quoted_home_path_is_the_home_folder(tmp_path, monkeypatch, cache_dir):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a", "b"):
+        (corpus / f"{name}.txt").write_text(f"Title {name}\n\nA story about the harbour budget, number {name}.\n")
+    monkeypatch.chdir(tmp_path / "corpus")
+    run = CliRunner().invoke(app, ["cluster", "~/corpus", "--model", "tfidf", "--k", "2", "--out", "~/clusters.csv"])
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "clusters.csv").exists() and not (tmp_path / "corpus" / "~").exists()
+
+
+def test_version_short_help_and_a_closed_pipe(tmp_path):
     import subprocess
     import sys
 
-    from simtool.cli import _expand_home
-
-    assert _expand_home(["analyze", "~/c", "--out=~/r.html", "--query", "~x"]) == \
-        ["analyze", os.path.expanduser("~/c"), f"--out={os.path.expanduser('~/r.html')}", "--query", "~x"]
     simtool = [sys.executable, "-c", "from simtool.cli import main; main()"]
     assert subprocess.run([*simtool, "--version"], capture_output=True, text=True).stdout.startswith("simtool ")
     assert "Usage" in subprocess.run([*simtool, "dedup", "-h"], capture_output=True, text=True).stdout
@@ -173,3 +181,25 @@ def test_dedup_prints_a_summary_and_the_members_on_request(tmp_path, cache_dir):
     assert "sentences +/-" not in summary.output
     details = CliRunner().invoke(app, ["dedup", str(tmp_path), "--details"])
     assert details.exit_code == 0 and "group 1: canonical" in details.output and "sentences +/-" in details.output
+
+
+def test_a_closed_pipe_after_csv_or_rich_output_is_quiet_and_names_cannot_drive_the_terminal(tmp_path):
+    import json as jsonlib
+
+    corpus = tmp_path / "copies.jsonl"
+    with open(corpus, "w") as out:
+        for i in range(500):
+            text = f"Story {i}: the council met about the harbour budget and the ferry fares for district {i}."
+            for copy in range(2):
+                out.write(jsonlib.dumps({"id": f"s{i}-{copy}", "title": f"Headline {i} " + "x" * 60,
+                                         "text": text}) + "\n")
+    simtool = " ".join(f"'{a}'" for a in (sys.executable, "-c", "from simtool.cli import main; main()"))
+    for args in ("--csv", "--details"):
+        run = subprocess.run(f"set -o pipefail; {simtool} dedup '{corpus}' {args} | head -c 100 > /dev/null",
+                             shell=True, capture_output=True, text=True, executable="/bin/bash")
+        assert run.returncode == 0 and run.stderr == "", (args, run.stderr)
+    evil = tmp_path / "\x1b]0;owned\x07\x1b[2J.jsonl"
+    evil.write_text("not json\n")
+    run = subprocess.run([sys.executable, "-c", "from simtool.cli import main; main()", "dedup", str(evil), "--strict"],
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and "\x1b" not in run.stderr and "\x07" not in run.stderr

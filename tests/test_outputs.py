@@ -77,13 +77,18 @@ def test_a_file_that_appears_during_the_run_is_left_alone(tmp_path):
 
 
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
-def test_outputs_get_the_mode_the_umask_gives(tmp_path, umask, mode):
-    old = os.umask(umask)
-    try:
-        path = write_output(tmp_path / "report.html", "x")
-    finally:
-        os.umask(old)
+def test_outputs_get_the_mode_the_umask_gives_and_a_replaced_file_keeps_its_own(tmp_path, umask, mode, monkeypatch):
+    from simtool import state
+
+    monkeypatch.setattr(state, "UMASK", umask)  # read once at start, as the process's umask
+    path = write_output(tmp_path / "report.html", "x")
     assert stat.S_IMODE(path.stat().st_mode) == mode
+    private = tmp_path / "private.html"
+    private.write_text("mine")
+    private.chmod(0o600)
+    claim_outputs([private], force=True)
+    write_output(private, "replaced")
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
 
 
 def test_a_corpus_folder_reads_no_link_out_of_it_no_pipe_and_says_what_it_skipped(tmp_path, monkeypatch):
@@ -203,3 +208,46 @@ def test_a_story_id_column_is_the_id():
 
     doc, _ = document_from_record({"story_id": "s0", "text": "An article."}, "row-1", "f.csv:2")
     assert doc.id == "s0" and "story_id" not in doc.meta
+
+
+def test_dates_written_as_digits_and_an_archives_older_decade_are_kept(tmp_path):
+    import json
+
+    from simtool.io.corpus import load_corpus
+    from simtool.io.document import parse_date
+
+    assert [str(parse_date(v)) for v in ("2015", "20150312", "20150312153000", "201503121530", "820454400")] == \
+        ["2015-01-01", "2015-03-12", "2015-03-12", "2015-03-12", "1996-01-01"]
+    rows = [{"id": f"n{i}", "text": "Recent.", "date": f"201{i % 10}-05-01"} for i in range(96)]
+    rows += [{"id": f"o{i}", "text": "From the archive.", "date": f"1985-0{i + 1}-02"} for i in range(4)]
+    rows += [{"id": "sentinel", "text": "Placeholder.", "date": "1970-01-01"}]
+    path = tmp_path / "archive.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    corpus = load_corpus([path])
+    assert all(corpus.get(f"o{i}").date.year == 1985 for i in range(4)) and corpus.get("sentinel").date is None
+    assert len(corpus.problems) == 1
+
+
+def test_a_forged_manifest_or_a_file_copied_in_mid_run_is_never_deleted(tmp_path):
+    import json
+
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    (folder / "thesis.docx").write_text("a year of work")
+    (folder / MANIFEST).write_text(json.dumps(["thesis.docx", "../outside.txt"]))
+    (tmp_path / "outside.txt").write_text("keep")
+    with pytest.raises(InputError, match="thesis.docx"):  # listed, but not of a shard's shape: not ours
+        with replacing(folder):
+            pass
+    assert (folder / "thesis.docx").exists() and (tmp_path / "outside.txt").read_text() == "keep"
+    mine = tmp_path / "mine"
+    with replacing(mine):
+        _shards(mine)
+        (mine / "corpus.parquet").write_bytes(b"copied in by the user during the run")
+        (mine / "notes.parquet.partial").write_bytes(b"the user's")
+    assert "corpus.parquet" not in json.loads((mine / MANIFEST).read_text())
+    (mine / "corpus.parquet").unlink()
+    (mine / "notes.parquet.partial").unlink()
+    with replacing(mine):
+        _shards(mine)
+    assert len(list(mine.glob("part-*.parquet"))) == 1

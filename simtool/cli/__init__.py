@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -73,6 +74,8 @@ def _build_app() -> typer.Typer:
     return app
 
 # Error types to (exit code, prefix); the first match wins.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # never echoed from a file name or a title (as output.CONTROLS)
+
 ERRORS: list[tuple[type[BaseException], int, str]] = [
     (SimtoolError, 1, "error"),
     (OSError, 1, "error"),
@@ -96,11 +99,15 @@ def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
     def run(*args, **kwargs) -> None:
         try:
             command(*args, **kwargs)
+        except BrokenPipeError:
+            if not _stdout_closed():
+                raise
+            _quiet_closed_pipe()
         except tuple(t for t, _, _ in ERRORS) as exc:
             if os.environ.get("SIMTOOL_DEBUG") == "1":
                 raise
             code, prefix = next((c, p) for t, c, p in ERRORS if isinstance(exc, t))
-            print(f"simtool: {prefix}: {_message(exc)}", file=sys.stderr)
+            print(f"simtool: {prefix}: {_CONTROLS.sub('?', _message(exc))}", file=sys.stderr)
             raise typer.Exit(code) from None
 
     return run
@@ -112,7 +119,7 @@ _library_warning = warnings.showwarning
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     # simtool's own warnings (a precision fallback) as one line, without the source line.
     if category.__module__.startswith("simtool"):
-        print(f"simtool: warning: {message}", file=sys.stderr)
+        print(f"simtool: warning: {_CONTROLS.sub('?', str(message))}", file=sys.stderr)
     else:
         _library_warning(message, category, filename, lineno, file, line)
 
@@ -122,24 +129,29 @@ warnings.showwarning = _show_warning
 app = _build_app()
 
 
-def _expand_home(args: list[str]) -> list[str]:
-    """`~/x` as the shell would have expanded it had it not been quoted ("--out=~/r.html" too):
-    never a folder named `~` in the working directory."""
-    expanded = []
-    for arg in args:
-        option, equals, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
-        if value == "~" or value.startswith("~/"):
-            value = os.path.expanduser(value)
-        expanded.append(f"{option}{equals}{value}" if equals else value if not option else arg)
-    return expanded
+def _stdout_closed() -> bool:
+    """Whether the broken pipe is stdout's (`simtool ... | head`): the pipe's reader is gone. A
+    broken pipe to anything else (a worker) is an error like any other."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poller.poll(0))  # Linux and macOS: reader closed
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), or no real stdout
+        return True
+
+
+def _quiet_closed_pipe() -> None:
+    """The reader went away: what it read is what it wanted. Quiet and 0, as the other tools of a
+    pipe are; stdout is pointed at /dev/null so the final flush cannot fail."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(0)
 
 
 def main() -> None:
     """Console entry point."""
     try:
-        app(args=_expand_home(sys.argv[1:]), prog_name="simtool")
+        app(prog_name="simtool")
     except BrokenPipeError:
-        # The reader went away (`simtool ... | head`): what it read is what it wanted. Quiet, as
-        # the other tools of a pipe are; stdout is pointed at /dev/null so the final flush cannot fail.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
+        _quiet_closed_pipe()

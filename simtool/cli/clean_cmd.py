@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from simtool.cli import options
-from simtool.cli.output import print_json, stdout
+from simtool.cli.output import CONTROLS, print_json, stdout
 from simtool.io.corpus import load_corpus
 from simtool.text.clean import Cleaner
 
@@ -33,4 +33,7 @@ def clean_command(
         console.print(f"{len(result.removed)} line(s) removed", markup=False)
         return
     # The text as simtool keeps it, byte for byte: no wrapping, whatever stdout is.
-    sys.stdout.write((doc.title + "\n\n" if doc.title else "") + result.text + "\n")
+    text = (doc.title + "\n\n" if doc.title else "") + result.text + "\n"
+    if sys.stdout.isatty():  # on a screen, an escape sequence in the text must not act on the terminal
+        text = CONTROLS.sub("?", text)
+    sys.stdout.write(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -22,16 +23,23 @@ MAX_PROBLEMS_SHOWN = 20
 PIPED_WIDTH = 200  # columns for tables when stdout is not a terminal
 # Control characters a title or file name may carry (an escape sequence can clear the screen,
 # retitle the window or hide text): shown as "?" in the terminal; tabs and newlines pass.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class SafeConsole(Console):
     """A rich console that never passes the data's control characters to the terminal; rich's own
     styling (control segments and styles) is untouched."""
 
+    def on_broken_pipe(self) -> None:
+        # rich's own handler exits 1; a reader that went away (`| head`) is no failure of simtool
+        if self.file is sys.stdout or self.file is sys.__stdout__:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0)
+        super().on_broken_pipe()
+
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return super()._render_buffer(
-            segment if segment.control else Segment(_CONTROLS.sub("?", segment.text), segment.style)
+            segment if segment.control else Segment(CONTROLS.sub("?", segment.text), segment.style)
             for segment in buffer)
 
 

@@ -298,24 +298,32 @@ def load_corpus(
 
 
 def _without_stray_dates(documents: list[Document], loader: _Loader) -> list[Document]:
-    """Documents whose date lies far outside the corpus's own (a 1900 placeholder, a 9999 in a
-    corpus of 2012-2020) lose that date, reported: it would otherwise be a period of its own."""
-    years = np.array([doc.date.year for doc in documents if doc.date is not None])
+    """A date far outside the corpus's own years that no other document comes near (a 9999 typo, a
+    lone 1900) or that is a placeholder (1 January 1900 or 1970) is reported and dropped: it would
+    otherwise be a period of its own. A group of documents from another decade is kept: an archive
+    may reach back."""
+    years = np.array(sorted(doc.date.year for doc in documents if doc.date is not None))
     if len(years) < STRAY_DATES_MIN:
         return documents
     low, high = np.percentile(years, [5, 95])
     kept = []
     for doc in documents:
-        if doc.date is not None and not low - STRAY_YEARS <= doc.date.year <= high + STRAY_YEARS:
-            loader.problem(Problem(doc.origin, f"date {doc.date.isoformat()} lies far outside the corpus's dates "
-                                               f"({int(low)}-{int(high)}); kept without a date"))
-            doc = replace(doc, date=None)
+        date = doc.date
+        if date is not None and not low - STRAY_YEARS <= date.year <= high + STRAY_YEARS:
+            near = int(np.searchsorted(years, date.year + NEAR_YEARS, "right")
+                       - np.searchsorted(years, date.year - NEAR_YEARS, "left"))
+            if near < 2 or (date.month, date.day) == (1, 1) and date.year in (1900, 1970):
+                loader.problem(Problem(doc.origin, f"date {date.isoformat()} lies far outside the corpus's dates "
+                                                   f"({int(low)}-{int(high)}) with no other document near it; kept "
+                                                   f"without a date"))
+                doc = replace(doc, date=None)
         kept.append(doc)
     return kept
 
 
 STRAY_DATES_MIN = 20  # dated documents a corpus needs before a date can be judged far from the others
 STRAY_YEARS = 10      # years beyond the 5th..95th percentile of the corpus's years that a date may lie
+NEAR_YEARS = 5        # a date out there with another document within this many years is an archive's
 
 TEXT_FILES_PER_UNIT = 500
 ROWS_PER_UNIT = 50_000  # a Parquet file is split at row groups into parts of about this many rows

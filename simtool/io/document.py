@@ -79,29 +79,45 @@ def parse_date(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _plausible(value.date(), value)
     if isinstance(value, dt.date):
-        return value
+        return _plausible(value, value)
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _epoch(float(value))
+        value = repr(value) if isinstance(value, float) else str(value)
     if not isinstance(value, str):
         raise ValueError(f"date {value!r} is not a date string")
-    if _NUMBER.fullmatch(value.strip()):  # "1390000000", "1.39E+12": an epoch time written as text
-        return _epoch(float(value))
+    text = value.strip()
+    # A number is a date written as digits (2015, 20150312, 201503121530, 20150312153000: the
+    # lengths of a year, a day, a minute, a second) or a time since 1970 ("1.39E+12").
+    if _NUMBER.fullmatch(text) and not (text.isdigit() and len(text) in (4, 8, 12, 14) and _digits_date(text)):
+        return _plausible(_epoch(float(text)), value)
     try:
-        date = date_parser.parse(value.strip(), default=dt.datetime(1900, 1, 1)).date()
+        date = _digits_date(text) if text.isdigit() else None
+        date = date or date_parser.parse(text, default=dt.datetime(1900, 1, 1)).date()
     except (ValueError, OverflowError, date_parser.ParserError) as exc:
         raise ValueError(f"date {value!r} is not a date") from exc
+    return _plausible(date, value)
+
+
+def _digits_date(text: str) -> dt.date | None:
+    """A date written as 4, 8, 12 or 14 digits (YYYY, YYYYMMDD, ...HHMM, ...HHMMSS), if it is one."""
+    try:
+        return dt.date(int(text[:4]), int(text[4:6] or 1), int(text[6:8] or 1)) if len(text) in (4, 8, 12, 14) else None
+    except ValueError:
+        return None
+
+
+def _plausible(date: dt.date, value: Any) -> dt.date:
     if date.year < MIN_YEAR:
         raise ValueError(f"date {value!r} is before {MIN_YEAR}: not the date of a news article")
     return date
 
 
 def _epoch(value: float) -> dt.date:
-    """Seconds (1e9..1e11) or milliseconds (1e11..1e14) since 1970, as most exports write times."""
-    if 1e9 <= value < 1e11:
+    """Seconds (1e8..1e11: 1973..5138) or milliseconds (1e11..1e14) since 1970, as exports write times."""
+    if 1e8 <= value < 1e11:
         return dt.datetime.fromtimestamp(value, dt.UTC).date()
     if 1e11 <= value < 1e14:
         return dt.datetime.fromtimestamp(value / 1000, dt.UTC).date()

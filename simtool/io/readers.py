@@ -7,6 +7,7 @@ Documents is `document.document_from_record`'s job.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
@@ -191,9 +192,21 @@ def read_jsonl(path: Path) -> Iterator[Item]:
     """JSON Lines (one object a line, streamed); a `.json` file, or one that opens with "[", is
     read whole as one JSON value (an array's items are the records), up to the document limit."""
     with open(path, "rb") as stream:
-        head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith(b"[") and path.suffix != ".json":
+        start = stream.read(65536)
+    head = start.lstrip(b"\xef\xbb\xbf \t\r\n")
+    # Streaming splits bytes at "\n": right for UTF-8 (what JSON Lines is), wrong for UTF-16 or -32
+    # (PowerShell's ">") and for "\r"-only line ends; those files are decoded whole, as before.
+    wide = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+    old_mac = b"\r" in start and b"\n" not in start
+    if not head.startswith(b"[") and path.suffix != ".json" and not wide and not old_mac:
         yield from read_jsonl_lines(path)
+        return
+    if not head.startswith(b"[") and path.suffix != ".json":
+        if path.stat().st_size > max_document_bytes():
+            raise ValueError(f"a UTF-16/32 or \\r-only JSON Lines file larger than {max_document_bytes() >> 20} MB "
+                             f"is not read whole; save it as UTF-8 with \\n line ends")
+        for number, line in enumerate(read_bytes_as_text(path).split("\n"), start=1):
+            yield from _json_line(path, line, number)
         return
     if path.stat().st_size > max_document_bytes():
         raise ValueError(f"a JSON file larger than {max_document_bytes() >> 20} MB is not read whole; write it as "
@@ -241,7 +254,9 @@ def read_csv(path: Path) -> Iterator[Item]:
         raise ValueError("no header row")
     start = 1
     while start < len(lines):
-        rows = csv.reader(lines[start:], delimiter=delimiter, strict=True)
+        # A view from `start`, not a copy: resuming after each bad row must not copy the rest of the
+        # file (500,000 rows with a stray quote each would take minutes).
+        rows = csv.reader(_Lines(lines, start), delimiter=delimiter, strict=True)
         first_line = start
         try:
             for cells in rows:
@@ -259,6 +274,22 @@ def read_csv(path: Path) -> Iterator[Item]:
             yield Problem.at(path, f"a row that cannot be read ({exc}): skipped, reading resumes on the next line",
                              first_line + 1)
             start = first_line + 1
+
+
+class _Lines:
+    """The lines of a file from `start` on, iterated without copying the list."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines, self.next = lines, start
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        self.next += 1
+        return self.lines[self.next - 1]
 
 
 def read_parquet(path: Path, row_groups: tuple[int, int] | None = None) -> Iterator[Item]:

@@ -141,6 +141,7 @@ _HOMOGLYPHS = str.maketrans({
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 })
 _LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC_GREEK = re.compile("[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261]")
 _LOOKALIKE = re.compile("[" + "".join(k for k in map(chr, _HOMOGLYPHS)) + "]")
 
 
@@ -152,8 +153,14 @@ def comparable(text: str) -> str:
     if text.isascii():
         return text
     text = _INVISIBLE.sub("", text)
-    if len(_LATIN.findall(text)) > len(_LOOKALIKE.findall(text)):
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_HOMOGLYPHS)
+    latin, lookalike = len(_LATIN.findall(text)), len(_LOOKALIKE.findall(text))
+    native = len(_CYRILLIC_GREEK.findall(text)) - lookalike  # letters no Latin text could be disguised with
+    if native * 10 < latin + lookalike:  # a Latin text, however many look-alikes were swapped into it
+        decomposed = unicodedata.normalize("NFKD", text)
+        marks = len(_COMBINING.findall(decomposed))
+        if marks * 10 < latin + lookalike:  # a few accents added; a language written with many (Vietnamese) keeps them
+            decomposed = _COMBINING.sub("", decomposed)
+        text = decomposed.translate(_HOMOGLYPHS)
     return unicodedata.normalize("NFKC", text)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -66,28 +68,46 @@ PREFIXES = ("part", "cached", "clusters", "duplicates")
 MANIFEST = "simtool-shards.json"  # the shards simtool wrote in a folder: only those are ever replaced
 
 
+SHARD_NAME = re.compile(r"(?:part|cached|clusters|duplicates)-[0-9a-f]{12}\.parquet")  # as write_shard names them
+
+
 @contextmanager
 def replacing(directory: str | os.PathLike[str]) -> Iterator[None]:
     """Shards written within replace those simtool wrote in `directory` before (listed in its
     manifest), which are removed only once the new ones are all written: a failed run loses
     nothing. A folder holding anything else (a Parquet corpus, someone's exports) is refused
-    before anything is written: simtool never deletes what it did not write."""
-    directory = Path(directory)
+    before anything is written: simtool never deletes what it did not write. Only names of
+    simtool's own shape count as shards, in the manifest and among the files a run adds, so a
+    forged manifest or a file copied in during the run is never deleted."""
+    directory = Path(directory).expanduser()
     ours = _manifest(directory)
     before = {p.name for p in directory.iterdir()} if directory.is_dir() else set()
-    others = sorted(name for name in before - ours - {MANIFEST} if not name.endswith(".parquet.partial"))
+    others = sorted(name for name in before - ours - {MANIFEST} if not _partial_shard(name))
     if others:
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
         raise InputError(f"--shards {directory}: the folder holds files simtool did not write ({shown}); "
                          f"give a new or empty folder")
     yield
-    written = {p.name for p in directory.iterdir() if p.name.endswith(".parquet")} - before
+    written = {name for name in (p.name for p in directory.iterdir()) if SHARD_NAME.fullmatch(name)} - before
     write_atomically(directory / MANIFEST, json.dumps(sorted(written), indent=0).encode("utf-8"))
     for name in ours - written:
-        (directory / name).unlink(missing_ok=True)
+        _remove_shard(directory / name)
     for name in before:
-        if name.endswith(".parquet.partial"):  # left by a run that died: ours by its name
-            (directory / name).unlink(missing_ok=True)
+        if _partial_shard(name):  # left by a run that died: ours by its name
+            _remove_shard(directory / name)
+
+
+def _partial_shard(name: str) -> bool:
+    return name.endswith(".partial") and bool(SHARD_NAME.fullmatch(name[:-len(".partial")]))
+
+
+def _remove_shard(path: Path) -> None:
+    """Delete one of simtool's shards: a regular file of a shard's name, nothing else."""
+    try:
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            path.unlink()
+    except FileNotFoundError:
+        pass
 
 
 def _manifest(directory: Path) -> set[str]:
@@ -95,7 +115,7 @@ def _manifest(directory: Path) -> set[str]:
         names = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return set()
-    return {str(n) for n in names if isinstance(n, str) and "/" not in n} if isinstance(names, list) else set()
+    return {n for n in names if isinstance(n, str) and SHARD_NAME.fullmatch(n)} if isinstance(names, list) else set()
 
 
 def shard_identity(encoder) -> str:

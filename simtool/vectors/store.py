@@ -58,7 +58,7 @@ class VectorStore:
     """Vectors by encoder identity and text hash, in `<directory>/vectors.sqlite3`."""
 
     def __init__(self, directory: str | os.PathLike[str] | None = None, timeout: float = 60.0) -> None:
-        self.directory = Path(directory) if directory is not None else default_cache_dir()
+        self.directory = Path(directory).expanduser() if directory is not None else default_cache_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / FILENAME
         self.timeout = timeout
