@@ -36,6 +36,9 @@ def test_shards_replace_only_what_simtool_wrote_and_refuse_a_folder_holding_othe
         _shards(mine)
     second = {p.name for p in mine.glob("*.parquet")}
     assert len(first) == len(second) == 1 and not first & second and (mine / MANIFEST).exists()
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(mine).num_rows == 3  # the manifest is not in the way of a reader of the folder
     (mine / "exports.parquet").write_bytes(b"added by hand")
     with pytest.raises(InputError, match="exports.parquet"):
         with replacing(mine):

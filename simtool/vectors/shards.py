@@ -65,7 +65,7 @@ def write_vectors(directory: str | os.PathLike[str], ids: Sequence[str], hashes:
 
 
 PREFIXES = ("part", "cached", "clusters", "duplicates")
-MANIFEST = "simtool-shards.json"  # the shards simtool wrote in a folder: only those are ever replaced
+MANIFEST = "_simtool-shards.json"  # the shards simtool wrote here; "_" so Parquet readers (Arrow, Spark) skip it
 
 
 SHARD_NAME = re.compile(r"(?:part|cached|clusters|duplicates)-[0-9a-f]{12}\.parquet")  # as write_shard names them
