@@ -38,11 +38,13 @@ class UnknownModelError(SimtoolError, KeyError):
 
 @dataclass(frozen=True)
 class Problem:
-    """A record or file that was skipped (or, in strict mode, that stopped the run)."""
+    """A record or file that was skipped, or (`kept`) loaded with a repair: a field dropped, an id
+    renamed; in strict mode, either stops the run."""
 
     path: str
     message: str
     line: int | None = None
+    kept: bool = False
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -53,8 +55,8 @@ class Problem:
         return InputError(str(self))
 
     @classmethod
-    def at(cls, path: Path | str, message: str, line: int | None = None) -> Problem:
-        return cls(str(path), message, line)
+    def at(cls, path: Path | str, message: str, line: int | None = None, kept: bool = False) -> Problem:
+        return cls(str(path), message, line, kept)
 
 
 class CacheReadOnly(UserWarning):

@@ -48,7 +48,7 @@ def test_a_bad_file_beside_good_ones_is_a_warning(tmp_path: Path, cache_dir):
     result = run("related", tmp_path, "--doc", "good", "--model", "fake", "--json")
     assert result.exit_code == 0
     assert f"warning: {tmp_path / 'bad.txt'}: binary data, not text" in result.stderr
-    assert "skipped or repaired 1 record(s)" in result.stderr
+    assert "skipped 1 file(s) or record(s); the rest were loaded" in result.stderr
 
 
 def test_jsonl_with_one_broken_line(tmp_path: Path, cache_dir):
@@ -58,7 +58,7 @@ def test_jsonl_with_one_broken_line(tmp_path: Path, cache_dir):
     result = run("related", path, "--doc", "a", "--model", "fake", "--json")
     assert result.exit_code == 0
     assert f"warning: {path}:2: not valid JSON" in result.stderr
-    assert "skipped or repaired 1 record(s)" in result.stderr
+    assert "skipped 1 file(s) or record(s); the rest were loaded" in result.stderr
 
 
 def test_csv_without_a_text_column(tmp_path: Path, cache_dir):
@@ -93,3 +93,12 @@ def test_strict_turns_a_warning_into_an_error(tmp_path: Path, cache_dir):
 def test_usage_errors_exit_2(cache_dir):
     result = run("related", SEEDS)
     assert result.exit_code == 2
+
+
+def test_skipped_and_repaired_records_are_counted_apart(tmp_path: Path, cache_dir):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "a", "text": "Alpha story about trade.", "date": "not a date"}\n{"id": "b", "text": \n'
+                    '{"id": "a", "text": "Gamma story about trade."}\n')
+    result = run("related", path, "--doc", "a", "--model", "fake", "--json")
+    assert result.exit_code == 0
+    assert "skipped 1 file(s) or record(s) and loaded 2 with a repair" in result.stderr

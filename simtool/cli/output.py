@@ -68,8 +68,10 @@ def report_problems(problems: list[Problem]) -> None:
         console.print(f"warning: {problem}", markup=False)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         console.print(f"warning: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more", markup=False)
-    console.print(f"warning: skipped or repaired {len(problems)} record(s); the rest were loaded",
-                  markup=False)
+    repaired = sum(p.kept for p in problems)
+    parts = [f"skipped {len(problems) - repaired} file(s) or record(s)"] if len(problems) > repaired else []
+    parts += [f"loaded {repaired} with a repair (a field dropped, an id renamed)"] if repaired else []
+    console.print(f"warning: {' and '.join(parts)}; the rest were loaded as they are", markup=False)
 
 
 @contextmanager

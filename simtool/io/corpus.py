@@ -106,7 +106,7 @@ class _Loader:
             self.next_copy[doc.id] = n + 1
             new_id = f"{doc.id}#{n}"
             self.problem(Problem(doc.origin, f"duplicate id {doc.id!r} (first in {self.seen[doc.id]}); "
-                                             f"kept as {new_id!r}"))
+                                             f"kept as {new_id!r}", kept=True))
             doc = replace(doc, id=new_id)
         self.seen[doc.id] = doc.origin
         self.documents.append(doc)
@@ -121,7 +121,7 @@ class _Loader:
             self.problem(Problem.at(path, str(exc), line))
             return
         for warning in warnings:
-            self.problem(Problem.at(path, warning, line))
+            self.problem(Problem.at(path, warning, line, kept=True))
         self.add(doc)
 
     def text_file(self, path: Path, doc_id: str, sidecar: dict[str, Any] | None) -> None:
@@ -315,7 +315,7 @@ def _without_stray_dates(documents: list[Document], loader: _Loader) -> list[Doc
             if near < 2 or (date.month, date.day) == (1, 1) and date.year in (1900, 1970):
                 loader.problem(Problem(doc.origin, f"date {date.isoformat()} lies far outside the corpus's dates "
                                                    f"({int(low)}-{int(high)}) with no other document near it; kept "
-                                                   f"without a date"))
+                                                   f"without a date", kept=True))
                 doc = replace(doc, date=None)
         kept.append(doc)
     return kept
