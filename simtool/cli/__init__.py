@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import sys
 import warnings
 from collections.abc import Callable
 
 import typer
 
+from simtool.cli.output import CONTROLS, quiet_closed_pipe
 from simtool.errors import SimtoolError
 
 
@@ -74,8 +74,6 @@ def _build_app() -> typer.Typer:
     return app
 
 # Error types to (exit code, prefix); the first match wins.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # never echoed from a file name or a title (as output.CONTROLS)
-
 ERRORS: list[tuple[type[BaseException], int, str]] = [
     (SimtoolError, 1, "error"),
     (OSError, 1, "error"),
@@ -102,12 +100,12 @@ def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
         except BrokenPipeError:
             if not _stdout_closed():
                 raise
-            _quiet_closed_pipe()
+            quiet_closed_pipe()
         except tuple(t for t, _, _ in ERRORS) as exc:
             if os.environ.get("SIMTOOL_DEBUG") == "1":
                 raise
             code, prefix = next((c, p) for t, c, p in ERRORS if isinstance(exc, t))
-            print(f"simtool: {prefix}: {_CONTROLS.sub('?', _message(exc))}", file=sys.stderr)
+            print(f"simtool: {prefix}: {CONTROLS.sub('?', _message(exc))}", file=sys.stderr)
             raise typer.Exit(code) from None
 
     return run
@@ -119,7 +117,7 @@ _library_warning = warnings.showwarning
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     # simtool's own warnings (a precision fallback) as one line, without the source line.
     if category.__module__.startswith("simtool"):
-        print(f"simtool: warning: {_CONTROLS.sub('?', str(message))}", file=sys.stderr)
+        print(f"simtool: warning: {CONTROLS.sub('?', str(message))}", file=sys.stderr)
     else:
         _library_warning(message, category, filename, lineno, file, line)
 
@@ -142,16 +140,9 @@ def _stdout_closed() -> bool:
         return True
 
 
-def _quiet_closed_pipe() -> None:
-    """The reader went away: what it read is what it wanted. Quiet and 0, as the other tools of a
-    pipe are; stdout is pointed at /dev/null so the final flush cannot fail."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    sys.exit(0)
-
-
 def main() -> None:
     """Console entry point."""
     try:
         app(prog_name="simtool")
     except BrokenPipeError:
-        _quiet_closed_pipe()
+        quiet_closed_pipe()

@@ -29,12 +29,8 @@ def analyze_command(
                        "timelines' stance, with the poles' own test of validity "
                        f"[default: {DEFAULT_AXIS[0]!r} vs {DEFAULT_AXIS[1]!r}].")] = None,
     by: Annotated[str, typer.Option("--by", help=f"Timeline period: {', '.join(BY)}.")] = "year",
-    axis_from: Annotated[str | None, typer.Option(
-        "--axis-from", help="FIELD=A,B: the timelines' positions learned from two reference groups "
-                            "(e.g. bias_text=left,right), scored out of fold, with their validity.")] = None,
-    groups: Annotated[str | None, typer.Option(
-        "--groups", help="A metadata field, or actor (each speaker): each timeline period split by its values "
-                         "(documents, terms, position).")] = None,
+    axis_from: options.AxisFrom = None,
+    groups: options.Groups = None,
     speaker_field: options.SpeakerField = None,
     map_method: Annotated[str, typer.Option(
         "--map", help="How the map is drawn: auto (UMAP if umap-learn is installed, else PCA), umap or pca.")] = "auto",

@@ -26,12 +26,8 @@ def drift_command(
     axis: Annotated[tuple[str, str] | None, typer.Option(
         "--axis", help="Two poles, positive then negative, each a statement or paraphrases 'A | A2 | A3': a stance "
                        "from -1 to +1, with the poles' own test of validity (prefer --axis-from).")] = None,
-    axis_from: Annotated[str | None, typer.Option(
-        "--axis-from", help="FIELD=A,B: positions learned from two reference groups of a metadata field "
-                            "(e.g. bias_text=left,right), scored out of fold, with their validity (AUC).")] = None,
-    groups: Annotated[str | None, typer.Option(
-        "--groups", help="A metadata field (source, a leaning, an author), or actor (each speaker): each period "
-                         "split by its values, each group's documents, terms and position (thin groups flagged).")] = None,
+    axis_from: options.AxisFrom = None,
+    groups: options.Groups = None,
     speaker_field: options.SpeakerField = None,
     relevance: Annotated[float, typer.Option("--relevance", min=-1.0, max=1.0,
                                              help="Cosine to the query a statement needs.")] = RELEVANCE,

@@ -43,3 +43,9 @@ ShardsOut = Annotated[Path | None, typer.Option("--shards", help="Also write res
 SpeakerField = Annotated[str | None, typer.Option(
     "--speaker-field", help="Who speaks in each document itself (speeches, interviews): a metadata field, or file "
                             "(the file name without its date): its sentences that name no other speaker are theirs.")]
+AxisFrom = Annotated[str | None, typer.Option(
+    "--axis-from", help="FIELD=A,B: positions learned from two reference groups of a metadata field "
+                        "(e.g. bias_text=left,right), scored out of fold, with their validity (AUC).")]
+Groups = Annotated[str | None, typer.Option(
+    "--groups", help="A metadata field (source, a leaning, an author), or actor (each speaker): each period "
+                     "split by its values, each group's documents, terms and position (thin groups flagged).")]

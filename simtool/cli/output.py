@@ -26,6 +26,14 @@ PIPED_WIDTH = 200  # columns for tables when stdout is not a terminal
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def quiet_closed_pipe() -> None:
+    """The reader of stdout went away (`simtool ... | head`): what it read is what it wanted. Quiet
+    and 0, as the other tools of a pipe are; stdout is pointed at /dev/null so the final flush
+    cannot fail."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise SystemExit(0)
+
+
 class SafeConsole(Console):
     """A rich console that never passes the data's control characters to the terminal; rich's own
     styling (control segments and styles) is untouched."""
@@ -33,8 +41,7 @@ class SafeConsole(Console):
     def on_broken_pipe(self) -> None:
         # rich's own handler exits 1; a reader that went away (`| head`) is no failure of simtool
         if self.file is sys.stdout or self.file is sys.__stdout__:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise SystemExit(0)
+            quiet_closed_pipe()
         super().on_broken_pipe()
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:

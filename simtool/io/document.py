@@ -91,11 +91,11 @@ def parse_date(value: Any) -> dt.date | None:
     text = value.strip()
     # A number is a date written as digits (2015, 20150312, 201503121530, 20150312153000: the
     # lengths of a year, a day, a minute, a second) or a time since 1970 ("1.39E+12").
-    if _NUMBER.fullmatch(text) and not (text.isdigit() and len(text) in (4, 8, 12, 14) and _digits_date(text)):
+    digits = _digits_date(text) if text.isdigit() else None
+    if digits is None and _NUMBER.fullmatch(text):
         return _plausible(_epoch(float(text)), value)
     try:
-        date = _digits_date(text) if text.isdigit() else None
-        date = date or date_parser.parse(text, default=dt.datetime(1900, 1, 1)).date()
+        date = digits or date_parser.parse(text, default=dt.datetime(1900, 1, 1)).date()
     except (ValueError, OverflowError, date_parser.ParserError) as exc:
         raise ValueError(f"date {value!r} is not a date") from exc
     return _plausible(date, value)

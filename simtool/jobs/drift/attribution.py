@@ -174,7 +174,8 @@ def attribute_sentences(sentences: Sequence[str], wanted: Sequence[int] | None =
     parser: False runs the patterns even where spaCy is installed (to compare the two).
     """
     wanted = sorted(set(range(len(sentences)) if wanted is None else wanted))
-    key = hashlib.sha256("\x1f".join([method() if parser else "patterns", _rules_fingerprint(), author or "",
+    # The author is applied after the cache: what is cached is the text's own attribution.
+    key = hashlib.sha256("\x1f".join([method() if parser else "patterns", _rules_fingerprint(),
                                        *sentences]).encode()).hexdigest()
     known = cache.get(key) if cache is not None else {}
     missing = [i for i in wanted if i not in known]
