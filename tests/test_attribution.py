@@ -150,3 +150,37 @@ def test_a_statement_is_scored_by_the_model_that_did_not_see_its_article():
     fit = ReferenceFit(np.zeros(3), {}, [Constant(0.1), Constant(0.9)], np.array([1, 0, -1]))
     scored = fit.score(["from article 0", "from article 1", "again 0", "from the unscored article 2"], [0, 1, 0, 2])
     assert scored[:3].tolist() == [0.9, 0.1, 0.9] and np.isnan(scored[3])
+
+
+@needs_parser
+def test_a_verb_inside_a_quotation_reports_nothing_and_a_verb_after_one_does():
+    # the governor "announced" inside Holder's words; "offered" reports because a quotation closes before it
+    assert names(["\u201cAnd the governor has announced that the state will not recognize these marriages,\u201d "
+                  "Holder said.",
+                  "\u201cThese technical problems can be fixed,\u201d offered Mary Landrieu of Louisiana."]) \
+        == ["Holder", "Mary Landrieu"]
+
+
+@needs_parser
+def test_a_quotation_opened_here_is_the_speaker_where_it_closes_not_the_one_before():
+    assert names(["Jake Tapper asked Dick Cheney last month whether the dispute might be awkward.",
+                  "\u201cMy position on that issue is well known.",
+                  "And I'll let my daughters speak for themselves,\u201d the former vice president said."]) \
+        == ["Jake Tapper", None, None]
+
+
+@needs_parser
+def test_a_person_called_by_one_name_takes_the_one_fuller_name_the_article_gives():
+    assert names(["Alexis McGill Johnson is stepping in as acting president.",
+                  "McGill said she is proud to step in."]) == [None, "Alexis McGill Johnson"]
+    assert names(["Rand Paul and Paul Ryan met on Monday.", "Paul said the plan is Obamacare Lite."]) \
+        == [None, "Rand Paul"]  # a first name is no surname
+    assert names(["Rand Paul and Ron Paul met on Monday.", "Paul said the plan is Obamacare Lite."]) \
+        == [None, "Paul"]  # two fuller names: left as written
+
+
+@needs_parser
+def test_what_a_person_or_body_wrote_is_theirs_and_a_he_after_an_unnamed_speaker_is_unnamed():
+    assert names(["But Kennedy's 2013 opinion also stressed the traditional right of the states."]) == ["Kennedy"]
+    assert names(["The Houston doctor says he is relieved by the decision.", "He says his patients must act."]) \
+        == [None, None]

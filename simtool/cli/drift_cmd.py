@@ -168,7 +168,8 @@ def _print_who_said_what(result, actors: int = 5, each: int = 4) -> None:
         label = f"{record.name} ({described})" if described else record.name
         for n, s in enumerate(record.said[:each]):
             value = s.position if s.position is not None else s.stance
-            table.add_row(f"{label}, {record.statements} statements" if n == 0 else "", s.period, s.source or "",
+            count = f"{record.statements} statement" + ("s" if record.statements != 1 else "")
+            table.add_row(f"{label}, {count}" if n == 0 else "", s.period, s.source or "",
                           s.text if len(s.text) <= 160 else s.text[:159] + "\u2026",
                           "" if value is None else f"{value:+.3f}" if s.position is None else f"{value:.3f}")
     console = stdout()

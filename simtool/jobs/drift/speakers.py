@@ -63,7 +63,7 @@ _ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "ministe
           "founder", "professor", "prof", "attorney", "lt", "lieutenant", "commissioner", "candidate", "former",
           "acting", "senior", "assistant", "associate", "press", "majority", "minority", "whip", "head",
           "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist"}
-_BODY_WORDS = {"department", "ministry", "embassy", "council", "office", "house", "kremlin", "government",
+BODY_WORDS = {"department", "ministry", "embassy", "council", "office", "house", "kremlin", "government",
                "agency", "commission", "committee", "court", "parliament", "congress", "senate", "party",
                "police", "army", "military", "administration", "bank", "union", "organization",
                "organisation", "nations", "reuters", "pentagon", "duma", "cabinet"}
@@ -86,7 +86,7 @@ def describe_speaker(raw: str) -> Speaker:
     democratic sen, New York."""
     words = [w.strip(".,’'") for w in raw.split()]
     words = [w for w in words if w]
-    if any(w.lower() in _BODY_WORDS for w in words) and not any(w.lower() in _ROLES for w in words):
+    if any(w.lower() in BODY_WORDS for w in words) and not any(w.lower() in _ROLES for w in words):
         return Speaker(" ".join(words), None, None)  # a body speaks: "Russian Foreign Ministry"
     roles = [i for i, w in enumerate(words) if w.lower() in _ROLES or w.lower() == "of"]
     if not roles or roles[-1] == len(words) - 1:
@@ -98,7 +98,7 @@ def describe_speaker(raw: str) -> Speaker:
     role_words = [w for w in words[first:last + 1] if w.lower() != "of"]
     tail = words[last + 1:]
     organisation = words[:first]
-    body_at = [i for i, w in enumerate(tail) if w.lower() in _BODY_WORDS]
+    body_at = [i for i, w in enumerate(tail) if w.lower() in BODY_WORDS]
     if body_at and body_at[-1] < len(tail) - 1:  # "... of US State Department Marie Harf"
         organisation, tail = tail[:body_at[-1] + 1], tail[body_at[-1] + 1:]
     return Speaker(" ".join(tail), " ".join(role_words).lower() or None, " ".join(organisation) or None)
@@ -117,7 +117,7 @@ def attribution(statement: str) -> Speaker | None:
         for found in pattern.finditer(statement):
             if pattern is not _ACCORDING and _PREPOSITION_BEFORE.search(statement[:found.start("name")]):
                 continue  # "discoveries in Afghanistan confirmed": the object of a preposition, not a speaker
-            name = _clean(found["name"])
+            name = clean_name(found["name"])
             if name:
                 described = describe_speaker(" ".join(_without_leading_junk(found["name"].split())))
                 return Speaker(name, described.role, described.organisation)
@@ -139,9 +139,11 @@ def _bare(word: str) -> str:
     return word.strip(".,’'").lower()
 
 
-def _clean(name: str) -> str | None:
+def clean_name(name: str) -> str | None:
+    """A name found beside a reporting verb without its leading junk and titles ("November
+    President Obama" -> Obama), or a body's whole name; None when nothing is left."""
     words = _without_leading_junk([w for w in (w.strip(".,’'") for w in name.split()) if w])
-    body_at = [i for i, w in enumerate(words) if w.lower() in _BODY_WORDS]
+    body_at = [i for i, w in enumerate(words) if w.lower() in BODY_WORDS]
     if body_at and body_at[-1] < len(words) - 1:  # "State Department Marie Harf": the person after the body
         words = words[body_at[-1] + 1:]
     elif body_at:
@@ -167,7 +169,7 @@ def _not_a_name(words: list[str]) -> bool:
 def actor_key(name: str) -> str:
     """One key per actor: a body by its full name, a person by the last word of the name."""
     words = name.lower().split()
-    if any(word in _BODY_WORDS for word in words):
+    if any(word in BODY_WORDS for word in words):
         return " ".join(words)
     return words[-1]
 
