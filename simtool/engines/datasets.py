@@ -59,8 +59,9 @@ def _clean_batch(table, cleaner: Cleaner):
     import pyarrow as pa
 
     cleaned = []
-    for text, title in zip(table.column("text").to_pylist(), table.column("title").to_pylist()):
-        result = cleaner.clean(text, title).text
+    for text, title, source in zip(table.column("text").to_pylist(), table.column("title").to_pylist(),
+                                   table.column("source").to_pylist()):
+        result = cleaner.clean(text, title, source).text
         cleaned.append(result if result.strip() else text)  # as clean_corpus: never empty a document
     return table.set_column(table.schema.get_field_index("text"), "text", pa.array(cleaned, pa.string()))
 
@@ -114,8 +115,9 @@ def read_documents(ray, paths: list[str | os.PathLike[str]], *, clean: bool = Tr
     if clean:
         # Held cleaned (in place of the raw texts): embedding, the vectors the cache had, dedup
         # and the label sample each read the corpus again, and would clean it again.
-        sample = [row["text"] for row in documents.take(CLEAN_SAMPLE)]
-        documents = documents.map_batches(_clean_batch, fn_args=(Cleaner().fit(sample),),
+        sample = documents.take(CLEAN_SAMPLE)
+        cleaner = Cleaner().fit([row["text"] for row in sample], [row["source"] for row in sample])
+        documents = documents.map_batches(_clean_batch, fn_args=(cleaner,),
                                           batch_format="pyarrow").materialize()
     return DatasetCorpus(documents, planning + problems, count)
 

@@ -11,15 +11,16 @@ from simtool.text.clean import Cleaner
 
 
 def clean_corpus(corpus: Corpus, cleaner: Cleaner | None = None) -> Corpus:
-    """Every document's text cleaned; the cleaner learns site furniture from this corpus.
+    """Every document's text cleaned; the cleaner learns site furniture from this corpus and from
+    each source's documents.
 
     A document whose text would be emptied keeps its original text: better a noisy document
     than a silently lost one.
     """
-    cleaner = cleaner or Cleaner().fit(doc.text for doc in corpus)
+    cleaner = cleaner or Cleaner().fit([doc.text for doc in corpus], [doc.source for doc in corpus])
     documents = []
     for doc in corpus:
-        cleaned = cleaner.clean(doc.text, doc.title).text
+        cleaned = cleaner.clean(doc.text, doc.title, doc.source).text
         documents.append(replace(doc, text=cleaned) if cleaned.strip() else doc)
     return corpus.with_documents(documents)
 

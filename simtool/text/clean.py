@@ -5,17 +5,21 @@ stop-word density cut that drops short body sentences and keeps title-case tease
 uses what a corpus tells about its own furniture (the same line on many pages). Here each line
 gets features and a verdict, in the spirit of jusText (Pomikalek 2011), in three steps:
 
-1. Features: sentence punctuation at the end; word count; share of capitalised content words
-   (teaser headlines are Title Case); a trailing " - Site Name"; a credit mark (©);
-   letters from another script than the document's; interface vocabulary ("subscribe",
-   "comments", "cookies"); a line repeated inside the document (captions shown twice); a line
-   found in several documents of the corpus (site furniture).
+1. Features: sentence punctuation at the end; word count; capitalised content words and
+   capitalised small words ("Giggs Handed Wales A Leading Role" is a teaser headline, "Paddy
+   O'Brien (New Zealand)" a row of a table); a trailing " - Site Name" that the corpus repeats;
+   a credit mark (©), a byline, a photo credit or caption ("FILE PHOTO:", "REUTERS/Name");
+   a label that introduces a link ("RELATED: ...", "JUST WATCHED"); letters from another
+   script than the document's; interface vocabulary ("subscribe", "comments", "cookies"); a
+   line repeated inside the document (captions shown twice); a line found in several
+   documents of the corpus, or of the document's own source (site furniture).
 2. Verdicts: `junk` for a line with a decisive feature, `good` for a sentence-like line,
-   `short` for a short non-sentence (a subheading or a widget label), `uncertain` for a long
-   line without sentence punctuation.
+   `short` for a short non-sentence (a subheading, a row of a table, a widget label) or a
+   sentence its source repeats, `uncertain` for a long line without sentence punctuation.
 3. Context: an `uncertain` line or a bulleted `list` item is kept next to body text; then a
    `short` line is kept only between kept lines (a subheading inside the body, not a label in
-   a footer).
+   a footer). An advertisement or a caption between two paragraphs does not end the body:
+   context looks past up to two junk lines, not past a block of furniture.
 
 Every step is linear in the input (no backtracking regular expressions), so a 5 MB line or
 adversarial input costs what ordinary text does.
@@ -33,12 +37,15 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from simtool.text.basics import normalize_space, words
 
-GOOD, JUNK, SHORT, UNCERTAIN, LIST = "good", "junk", "short", "uncertain", "list"
+GOOD, JUNK, SHORT, UNCERTAIN, LIST, HEADLINE = "good", "junk", "short", "uncertain", "list", "headline"
 
 _CLOSERS = "\"'”’»)]」』）"
 # A line repeated whole anywhere before is a repeat; one contained in a longer line is looked for
 # among the lines just before it only (all of them made the cleaner quadratic: 108 s for 40k lines).
 RECENT_LINES = 200
+# Junk lines between two paragraphs that do not end the body (an advertisement, a caption);
+# more in a row are a block of furniture.
+INSERTED_LINES = 2
 _SENTENCE_END = ".!?…。！？"  # with the full stops of Chinese and Japanese
 # Scripts written without spaces between words: a line's words are counted from its characters
 # (about two a word in Chinese) so that a Chinese paragraph is not "a single word".
@@ -60,6 +67,23 @@ _INTERFACE_WORDS = {
                      "previous", "back", "top", "continue", "consent", "accept"), 1),
 }
 _REPEAT_NORMALIZE = re.compile(r"\d")
+# Small words a teaser headline capitalises and running text does not ("Police Hunt For The
+# Attacker"); the first word and one after a colon, a dash or a bracket start a phrase anyway.
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or",
+                          "the", "to", "with", "over", "after", "is", "are", "be", "will", "its", "his", "her"})
+_PHRASE_START = re.compile(r"^|[:\-–—(|]\s*$")
+# A photo's caption or credit, and a byline: furniture whatever its punctuation.
+_CAPTION = re.compile(r"^(?:image copyright|image caption|media caption|media playback|file photo|photo:|"
+                      r"enlarge this image|toggle caption|story highlights)|\(photo:|\b(?:getty images|ap photo)\b",
+                      re.IGNORECASE)
+_AGENCY_CREDIT = re.compile(r"\b[A-Z]{3,}/[A-Z][a-z]+")  # "REUTERS/Aaron P. Bernhard" closing a caption
+_BYLINE = re.compile(r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$", re.IGNORECASE)
+# A label that introduces a link to another page: "RELATED: ...", "( Also on POLITICO: ...)",
+# "JUST WATCHED ...": words of the interface before a colon, or in capitals at the start.
+_LINK_LABEL = re.compile(r"^\(?\s*(?:[\w'’]+\s+){0,3}[\w'’]+\s*:|^[A-Z]{2,}(?:\s+[A-Z]{2,}){0,2}\b")
+_LINK_WORDS = frozenset(_INTERFACE_WORDS) | {"also", "see", "watched", "must", "photos", "videos", "highlights",
+                                           "coverage", "trending", "recommended", "popular", "playing", "now"}
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _BULLETS = ("- ", "* ", "• ", "– ", "— ", "· ")
 
 
@@ -134,6 +158,24 @@ def _capitalised_share(tokens: list[str]) -> float:
     return sum(1 for t in content if t[0].isupper()) / len(content)
 
 
+def _headline_case(tokens: list[str]) -> bool:
+    """Whether a line is written as a headline: its content words capitalised, and a small word
+    too away from a phrase's start ("Police Hunt For The Attacker") where it is short, or all in
+    capitals."""
+    if _capitalised_share(tokens) < 0.75:
+        return False
+    letters = [t for t in tokens if any(ch.isalpha() for ch in t)]
+    if len(letters) >= 8 or (len(letters) >= 4 and all(t.upper() == t for t in letters)):
+        return True  # a table's row is a few names: "Paddy O'Brien (New Zealand)"
+    return any(t in ("A", "An") or (t[:1].isupper() and t.lower() in _SMALL_WORDS) and not _PHRASE_START.search(
+        " ".join(tokens[:i])) for i, t in enumerate(tokens) if i > 0)
+
+
+def _nones() -> Iterable[None]:
+    while True:
+        yield None
+
+
 def _interface_weight(tokens: list[str]) -> int:
     return sum(_INTERFACE_WORDS.get(t, 0) for t in tokens)
 
@@ -167,16 +209,50 @@ class Cleaner:
         self.min_repeat_docs = min_repeat_docs
         self.min_repeat_share = min_repeat_share
 
-    def fit(self, texts: Iterable[str]) -> Cleaner:
-        """Count in how many documents each line occurs."""
+    def fit(self, texts: Iterable[str], sources: Iterable[str | None] | None = None) -> Cleaner:
+        """Count in how many documents each line occurs, in the corpus and in each source (when
+        `sources` gives each text's), and how many end with the same " - Site Name"."""
         counts: Counter[str] = Counter()
-        n_docs = 0
-        for text in texts:
-            n_docs += 1
-            counts.update({_line_key(normalize_space(line)) for line in text.splitlines() if line.strip()})
+        by_source: dict[str, Counter[str]] = {}
+        suffixes: Counter[str] = Counter()
+        n_docs: Counter[str | None] = Counter()
+        for text, source in zip(texts, sources if sources is not None else _nones()):
+            n_docs[None] += 1
+            keys = set()
+            for raw in text.splitlines():
+                line = normalize_space(raw)
+                if line:
+                    keys.add(_line_key(line))
+                    suffix = _site_suffix(line)
+                    if suffix:
+                        suffixes[suffix.lower()] += 1
+            counts.update(keys)
+            if source:
+                n_docs[source] += 1
+                by_source.setdefault(source, Counter()).update(keys)
         self.line_doc_counts_ = Counter({k: v for k, v in counts.items() if v >= self.min_repeat_docs})
-        self.n_docs_ = n_docs
+        self.source_line_doc_counts_ = {source: Counter({k: v for k, v in c.items() if v >= 3})
+                                        for source, c in by_source.items()}
+        self.suffix_doc_counts_ = Counter({k: v for k, v in suffixes.items() if v >= self.min_repeat_docs})
+        self.n_docs_ = n_docs[None]
+        self.source_docs_ = {source: n for source, n in n_docs.items() if source is not None}
         return self
+
+    def _repeated_in_source(self, line: str, n_words: int, source: str | None) -> int:
+        """In how many documents of its source a sentence occurs when that is a share of
+        them a story could not reach ("The Associated Press contributed to this report."); 0 if not."""
+        counts = getattr(self, "source_line_doc_counts_", {}).get(source or "")
+        if not counts or n_words > 60:
+            return 0
+        seen = counts.get(_line_key(line), 0)
+        return seen if seen >= max(3, self.min_repeat_share * self.source_docs_[source or ""]) else 0
+
+    def _repeated_suffix(self, suffix: str, source: str | None) -> bool:
+        """Whether a " - Site Name" ends lines of several documents, or names the document's source."""
+        if source and suffix.lower() in source.lower():
+            return True
+        counts = getattr(self, "suffix_doc_counts_", None)
+        return counts is None or counts.get(suffix.lower(), 0) >= self.min_repeat_docs
 
     def _repeated_in_corpus(self, line: str, sentence_like: bool, n_words: int) -> bool:
         counts = getattr(self, "line_doc_counts_", None)
@@ -188,7 +264,7 @@ class Cleaner:
         return n_words <= 25 and seen >= max(3, self.min_repeat_share * self.n_docs_)
 
     def _classify(self, number: int, line: str, script: str, seen: list[str], title: str,
-                  seen_keys: set[str]) -> _Line:
+                  seen_keys: set[str], source: str | None = None) -> _Line:
         tokens = line.split()
         lowered = words(line)
         n_words = max(len(lowered), len(_UNSPACED.findall(line)) // 2)
@@ -198,40 +274,50 @@ class Cleaner:
             return _Line(number, line, JUNK, reason)
 
         if not any(ch.isalpha() for ch in line):
-            return junk("no words")
+            return _Line(number, line, SHORT, "no words, outside the body")  # "78,000" in a table stays
         if line.startswith(_CREDIT_MARKS):
             return junk("credit line (©)")
         key = _line_key(line)
         if title and key == _line_key(title):
             return junk("repeats the title")
         suffix = None if sentence_like else _site_suffix(line)
-        if suffix:
+        if suffix and self._repeated_suffix(suffix, source):
             return junk(f"ends with a site name (- {suffix})")
-        core = key if suffix is None else _line_key(line[: -len(suffix)].rstrip(" -–—|:"))
-        if n_words >= 5 and (core in seen_keys or any(core in other for other in seen[-RECENT_LINES:])):
+        if n_words >= 5 and (key in seen_keys or any(key in other for other in seen[-RECENT_LINES:])):
             return junk("repeats an earlier line (a caption or teaser shown twice)")
         if self._repeated_in_corpus(line, sentence_like, n_words):
             return junk(f"found in {self.line_doc_counts_[key]} documents (site furniture)")
         if not sentence_like and _foreign_share(line, script) > 0.5:
             return junk("in another script than the article")
-        weight = _interface_weight(lowered)
-        strong = any(_INTERFACE_WORDS.get(t, 0) >= 2 for t in lowered)
-        if (not sentence_like and n_words <= 8 and weight >= 2) or (n_words <= 15 and weight >= 3 and strong):
+        if n_words <= 40 and (_CAPTION.search(line) or _AGENCY_CREDIT.search(line)):
+            return junk("a photo caption or credit")
+        if _BYLINE.match(line) and not sentence_like:
+            return junk("a byline")
+        weight = _interface_weight(lowered) + 2 * len(_EMAIL.findall(line))
+        strong = weight >= 2 and any(_INTERFACE_WORDS.get(t, 0) >= 2 for t in lowered) or bool(_EMAIL.search(line))
+        if (not sentence_like and n_words <= 8 and weight >= 2) or (strong and weight >= max(3, n_words / 5)):
             return junk("page interface words")
+        label = _LINK_LABEL.match(line)
+        if label and _LINK_WORDS.intersection(words(label.group())) and (not sentence_like or line.endswith("?")):
+            return junk("a link to another page (a label, then a headline)")
         if line.startswith(_BULLETS) and n_words >= 2:
             return _Line(number, line, LIST, "list item away from the body")
-        if not sentence_like and n_words >= 4 and _capitalised_share(tokens) >= 0.75:
-            return junk("a headline (Title Case, no sentence punctuation): a teaser or caption")
+        if n_words >= 5 and line.isupper() and not line.endswith(":"):
+            return junk("a headline in capitals: a teaser")  # a speaker's label in a transcript ends with ":"
+        if n_words >= 4 and _headline_case(tokens) and not sentence_like:
+            return _Line(number, line, HEADLINE, "a headline (Title Case, no sentence punctuation): a teaser or caption")
+        repeats = self._repeated_in_source(line, n_words, source)
+        if repeats:
+            return _Line(number, line, SHORT, f"found in {repeats} documents of {source} (its furniture)")
         if sentence_like and n_words >= 3:
             return _Line(number, line, GOOD)
         if n_words >= 10:
             return _Line(number, line, UNCERTAIN, "long line without sentence punctuation, away from the body")
-        if n_words <= 1:
-            return junk("a single word")
         return _Line(number, line, SHORT, "short line outside the body")
 
-    def classify(self, text: str, title: str = "") -> list[_Line]:
-        """Every non-blank line of `text` with its verdict, context applied."""
+    def classify(self, text: str, title: str = "", source: str | None = None) -> list[_Line]:
+        """Every non-blank line of `text` with its verdict, context applied; `source` (the
+        document's site) brings in the furniture `fit` learnt for it."""
         raw = [(i, normalize_space(line)) for i, line in enumerate(text.splitlines(), start=1)]
         raw = [(i, line) for i, line in raw if line]
         script = _dominant_script([line for _, line in raw])
@@ -239,15 +325,15 @@ class Cleaner:
         seen_keys: set[str] = set()
         lines: list[_Line] = []
         for number, line in raw:
-            classified = self._classify(number, line, script, seen, title, seen_keys)
+            classified = self._classify(number, line, script, seen, title, seen_keys, source)
             lines.append(classified)
             seen.append(_line_key(line))
             seen_keys.add(seen[-1])
         return _apply_context(lines)
 
-    def clean(self, text: str, title: str = "") -> CleanResult:
+    def clean(self, text: str, title: str = "", source: str | None = None) -> CleanResult:
         """The text without its junk lines; `title` (if given) is dropped where repeated in it."""
-        lines = self.classify(text, title)
+        lines = self.classify(text, title, source)
         kept = [line.text for line in lines if line.verdict == GOOD]
         removed = tuple(RemovedLine(line.number, line.text, line.reason)
                         for line in lines if line.verdict != GOOD)
@@ -255,16 +341,25 @@ class Cleaner:
 
 
 def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_Line]:
-    """Decide the lines whose verdict is in `verdicts` by the nearest decided lines around them."""
+    """Decide the lines whose verdict is in `verdicts` by the nearest decided lines around them.
+    A headline is body only inside the body and touching no furniture: a list of titles in an
+    article ("Drama - Featherboy") is, a teaser beside a caption is not."""
     decided = [line.verdict if line.verdict in (GOOD, JUNK) else None for line in lines]
 
     def nearest(index: int, step: int) -> str | None:
-        j = index + step
+        j, junk_run = index + step, 0
         while 0 <= j < len(lines):
-            if decided[j] is not None:
-                return decided[j]
+            if decided[j] == GOOD:
+                return GOOD
+            if decided[j] == JUNK:
+                junk_run += 1
+                if junk_run > INSERTED_LINES:
+                    return JUNK  # a block of furniture: a header, a footer, related links
             j += step
         return JUNK  # the edge of the document counts as junk: labels sit in headers and footers
+
+    def touches_junk(index: int) -> bool:
+        return any(0 <= j < len(lines) and decided[j] == JUNK for j in (index - 1, index + 1))
 
     result = []
     for i, line in enumerate(lines):
@@ -273,13 +368,16 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
             continue
         before, after = nearest(i, -1) == GOOD, nearest(i, 1) == GOOD
         keep = (before and after) if both_sides else (before or after)
+        if line.verdict == HEADLINE:
+            keep = before and after and not touches_junk(i)
         result.append(_Line(line.number, line.text, GOOD if keep else JUNK, "" if keep else line.reason))
     return result
 
 
 def _apply_context(lines: list[_Line]) -> list[_Line]:
-    """Long lines and list items join the body they touch; then short lines need it on both sides."""
-    return _resolve(_resolve(lines, {UNCERTAIN, LIST}, both_sides=False), {SHORT}, both_sides=True)
+    """Long lines and list items join the body they touch; then short lines and headlines need it
+    on both sides."""
+    return _resolve(_resolve(lines, {UNCERTAIN, LIST}, both_sides=False), {SHORT, HEADLINE}, both_sides=True)
 
 
 def clean_text(text: str, title: str = "") -> str:

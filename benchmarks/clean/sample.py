@@ -1,0 +1,47 @@
+"""Draw the AllSides pages whose lines are labelled by reading (body or furniture) for
+`benchmarks/clean_pages.py`.
+
+    .venv/bin/python benchmarks/clean/sample.py
+
+Sources with at least 10 articles are split at random (seeded) into two halves: the cleaner is
+tuned on pages of the first (dev) and reported on pages of the second (test), sites it was not
+tuned on. Three articles are drawn per source. Every non-blank line of each drawn article is
+written, in order, to `allsides_lines.jsonl`; the labels are in `allsides_labels.jsonl`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+
+from simtool.bench.datasets import data_dir
+from simtool.text.basics import normalize_space
+
+HERE = Path(__file__).parent
+PER_SOURCE = 3
+SEED = 20261130
+
+
+def main() -> None:
+    rows = [json.loads(line) for line in open(data_dir() / "allsides" / "allsides_3topics.jsonl", encoding="utf-8")]
+    by_source: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row.get("text", "").strip():
+            by_source[row["source"]].append(row)
+    rng = random.Random(SEED)
+    sources = sorted(s for s, articles in by_source.items() if len(articles) >= 10)
+    rng.shuffle(sources)
+    half = {s: "dev" if i % 2 == 0 else "test" for i, s in enumerate(sources)}
+    with open(HERE / "allsides_lines.jsonl", "w", encoding="utf-8") as out:
+        for source in sorted(sources):
+            for article in rng.sample(by_source[source], PER_SOURCE):
+                lines = [normalize_space(line) for line in article["text"].splitlines()]
+                for n, line in enumerate(x for x in lines if x):
+                    out.write(json.dumps({"id": f"{article['id']}#{n}", "set": half[source], "source": source,
+                                          "title": article["title"], "line": line}, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
