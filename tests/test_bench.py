@@ -99,7 +99,8 @@ def test_json_is_mteb_shaped_and_complete(tmp_path):
                                  "--corpus", str(SEEDS), "--json", "-", "--cache", str(tmp_path)])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["schema_version"] == 1 and set(document["models"]) == {"tfidf", "tfidf-svd"}
+    assert document["schema_version"] == 1 and set(document["models"]) == {"tfidf", "tfidf-svd", "tfidf-plain"}
+    assert document["models"]["tfidf-plain"]["baseline"].startswith("scikit-learn TfidfVectorizer()")
     for row in document["results"]:
         assert {"model", "task", "dataset", "metric", "value", "seconds", "main", "spread"} <= set(row)
     sts = next(r for r in document["results"] if r["model"] == "tfidf" and r["task"] == "sts")
@@ -160,3 +161,50 @@ def test_distilled_static_model_is_listed_benchmarked_and_plotted(tmp_path):
     with VectorStore(tmp_path) as store:
         points = quality_and_speed(run_benchmark(["mini-static"], ["pairs", "speed"], store=store, speed_documents=10))
     assert set(points) == {"mini-static"}
+
+
+def test_the_users_pairs_are_scored_and_named_by_their_file_a_bad_row_reported(tmp_path):
+    import csv
+
+    scored = tmp_path / "my_pairs.csv"
+    with scored.open("w", newline="") as handle:  # as Python's csv, pandas and Excel write it
+        writer = csv.writer(handle)
+        writer.writerow(["sentence1", "sentence2", "score"])
+        writer.writerows([['He said "no" to the offer.', "He refused the offer.", 4.0],
+                          ["A man plays a guitar.", "A man is playing the guitar.", 4.8],
+                          ["The sky is blue.", "Prices rose in May.", 0.0],
+                          ["Stocks fell on Monday.", "Shares dropped on Monday.", 4.5],
+                          ["A broken row", "", "n/a"]])
+    labelled = tmp_path / "paraphrase.jsonl"
+    labelled.write_text("\n".join(json.dumps({"text1": a, "text2": b, "label": y}) for a, b, y in [
+        ("The cat sat on the mat.", "A cat was sitting on the mat.", 1), ("It rained all day.", "It poured all day.", 1),
+        ("The cat sat on the mat.", "Markets closed higher.", 0), ("He won the race.", "She lost her keys.", 0)]))
+    result = run_benchmark(["tfidf"], ["sts", "pairs"], pairs=[scored, labelled])
+    found = {(s.model, s.task, s.dataset, s.metric) for s in result.scores}
+    assert ("tfidf", "sts", "my_pairs", "cosine_spearman") in found
+    assert ("tfidf", "pairs", "paraphrase", "cosine_ap") in found
+    assert ("tfidf-plain", "sts", "my_pairs", "cosine_spearman") in found  # the plain baseline beside it
+    assert [str(p) for p in result.problems] == [f"{scored}:6: skipped: a pair needs two texts and a numeric score "
+                                                 f"(got 'n/a')"]
+    assert not any(s.dataset in ("stsb-dev", "msrp-test") for s in result.scores)
+
+
+def test_the_users_labelled_texts_are_clustered_and_searched(tmp_path):
+    labels = tmp_path / "desk.jsonl"
+    topics = {"sport": "The team won the match after a late goal from the striker",
+              "tech": "The company released a new phone with a faster chip and a bigger screen"}
+    labels.write_text("\n".join(json.dumps({"title": f"{topic} story {i}", "text": f"{text} on day {i}.",
+                                            "topic": topic}) for i in range(6) for topic, text in topics.items()))
+    result = run_benchmark(["tfidf"], ["clustering", "retrieval"], labels=[labels])
+    metrics_found = {(s.task, s.dataset, s.metric) for s in result.scores}
+    assert {("clustering", "desk", "nmi"), ("clustering", "desk", "ari"), ("retrieval", "desk", "mrr_at_10")} \
+        <= metrics_found
+    assert next(s.value for s in result.scores if s.metric == "nmi") == pytest.approx(1.0)
+
+
+@needs_sts
+def test_tfidf_is_at_least_the_plain_scikit_learn_baseline_on_stsb_and_msrp():
+    result = run_benchmark(["tfidf"], ["sts", "pairs"])
+    main = {(s.model, s.dataset): s.value for s in result.scores if s.main}
+    assert main[("tfidf", "stsb-dev")] >= main[("tfidf-plain", "stsb-dev")]
+    assert main[("tfidf", "msrp-test")] >= main[("tfidf-plain", "msrp-test")]

@@ -203,3 +203,15 @@ def test_a_closed_pipe_after_csv_or_rich_output_is_quiet_and_names_cannot_drive_
     run = subprocess.run([sys.executable, "-c", "from simtool.cli import main; main()", "dedup", str(evil), "--strict"],
                          capture_output=True, text=True)
     assert run.returncode == 1 and "\x1b" not in run.stderr and "\x07" not in run.stderr
+
+
+def test_help_shows_the_defaults_written_in_it_groups_options_and_gives_an_example():
+    result = runner.invoke(app, ["dedup", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "[default: 0.5, with --containment 0.8]" in text  # rich markup swallowed it
+    assert "PATHS" in text and "{paths}" not in text
+    assert "Engine (Ray, shards)" in text and "Model and cache" in text and "Input" in text
+    assert "Example: simtool dedup" in text
+    for command in ("analyze", "related", "compare", "cluster", "drift", "bench", "clean", "embed", "index"):
+        assert "Example: simtool " + command in " ".join(runner.invoke(app, [command, "-h"]).stdout.split())

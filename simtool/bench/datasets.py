@@ -1,5 +1,5 @@
-"""The benchmark's datasets: STS-B dev, MSRP test, BBC and HuffPost, and retrieval pairs made
-from any corpus (the user's included).
+"""The benchmark's datasets: STS-B dev, MSRP test, BBC and HuffPost, retrieval pairs made from
+any corpus (the user's included), and the user's own scored pairs and labelled texts.
 
 Each loader reads the public file as published and names the file and line of anything it
 cannot use. The standard sets are looked for in `data_dir()`: `$SIMTOOL_BENCH_DATA`, else the
@@ -8,12 +8,15 @@ cannot use. The standard sets are looked for in `data_dir()`: `$SIMTOOL_BENCH_DA
 
 from __future__ import annotations
 
+import csv
+import json
+import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from simtool.errors import InputError
+from simtool.errors import InputError, Problem
 from simtool.io.corpus import Corpus
 from simtool.io.prepare import prepare_corpus
 from simtool.jobs.cluster.local import classes_of
@@ -109,6 +112,103 @@ def load_msrp(root: Path) -> ScoredPairs:
     rows = _tsv_rows(path, 5)
     return ScoredPairs("msrp-test", [r[3] for r in rows], [r[4] for r in rows],
                        [_number(path, i, r[0]) for i, r in enumerate(rows, start=1)])
+
+
+# Column names a pairs file may use for its two texts and its gold value, in order of preference.
+PAIR_TEXTS = (("sentence1", "sentence2"), ("text1", "text2"), ("text_a", "text_b"), ("a", "b"), ("first", "second"),
+              ("query", "document"))
+PAIR_GOLD = ("score", "similarity", "label", "gold", "is_paraphrase", "is_duplicate")
+LABEL_FIELDS = ("label", "class", "category", "topic")
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
+    """(line, record) of a JSONL, CSV or TSV file with a header, as the ecosystem writes them."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+                if not isinstance(record, dict):
+                    raise InputError(f"{path}:{number}: a record must be a JSON object")
+                yield number, record
+        return
+    if suffix not in (".csv", ".tsv", ".txt"):
+        raise InputError(f"{path}: pairs and labels are read from .jsonl, .csv or .tsv files")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t" if suffix in (".tsv", ".txt") else ",", strict=True)
+        try:
+            for record in reader:
+                yield reader.line_num, dict(record)
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num}: {exc}") from None
+
+
+def _columns(path: Path, record: dict[str, object], choices: Sequence[Sequence[str]] | Sequence[str],
+             what: str) -> tuple[str, ...]:
+    lowered = {str(k).lower(): k for k in record}
+    for choice in choices:
+        names = (choice,) if isinstance(choice, str) else tuple(choice)
+        if all(name in lowered for name in names):
+            return tuple(str(lowered[name]) for name in names)
+    wanted = ", ".join("/".join(c) if not isinstance(c, str) else c for c in choices)
+    raise InputError(f"{path}: no column for {what} (looked for {wanted}; found {', '.join(map(str, record))})")
+
+
+def load_pairs(path: Path) -> tuple[ScoredPairs, list[Problem]]:
+    """A user's pairs: two texts and a score (scored by Spearman, as STS) or a 0/1 label (scored
+    by average precision, as paraphrase pairs), named by the file. A row without two texts or
+    with a gold value that is not a number is reported and skipped."""
+    path = Path(path).expanduser()
+    first: list[str] = []
+    second: list[str] = []
+    gold: list[float] = []
+    problems: list[Problem] = []
+    columns: tuple[str, ...] | None = None
+    for number, record in _records(path):
+        if columns is None:
+            columns = _columns(path, record, PAIR_TEXTS, "the two texts") + _columns(path, record, PAIR_GOLD,
+                                                                                        "the score or label")
+        a, b, value = (record.get(c) for c in columns)
+        try:
+            score = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            score = math.nan
+        if not (isinstance(a, str) and a.strip() and isinstance(b, str) and b.strip()) or not math.isfinite(score):
+            problems.append(Problem(str(path), f"skipped: a pair needs two texts and a numeric {columns[2]} "
+                                               f"(got {value!r})", number))
+            continue
+        first.append(a)
+        second.append(b)
+        gold.append(score)
+    if len(gold) < 3 or len(set(gold)) < 2:
+        raise InputError(f"{path}: {len(gold)} usable pair(s) with {len(set(gold))} distinct gold value(s); "
+                         f"a benchmark needs at least 3 pairs and 2 values")
+    return ScoredPairs(path.stem, first, second, gold), problems
+
+
+def is_binary(pairs: ScoredPairs) -> bool:
+    """Whether the gold values are 0/1 labels (a pair classification) rather than scores."""
+    return set(pairs.gold) <= {0.0, 1.0}
+
+
+def load_labelled(path: Path, label_field: str | None = None) -> tuple[Corpus, LabelledCorpus]:
+    """A user's texts with a class (a metadata field: label, class, category or topic), loaded and
+    cleaned as every job loads a corpus; named by the file."""
+    path = Path(path).expanduser()
+    corpus = prepare_corpus([path])
+    fields = [label_field] if label_field else [f for f in LABEL_FIELDS if any(f in doc.meta for doc in corpus)][:1]
+    if not fields:
+        raise InputError(f"{path}: no field holds a class (looked for {', '.join(LABEL_FIELDS)})")
+    labels = classes_of(corpus, fields[0])
+    kept = [(doc.content, label) for doc, label in zip(corpus, labels) if label is not None and str(label).strip()]
+    if len({label for _, label in kept}) < 2:
+        raise InputError(f"{path}: {fields[0]!r} holds fewer than 2 classes")
+    return corpus, LabelledCorpus(path.stem, [t for t, _ in kept], [label for _, label in kept])
 
 
 def labelled(corpus: Corpus, name: str) -> LabelledCorpus:

@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from scipy.stats import spearmanr
 from sklearn.cluster import KMeans
 from sklearn.metrics import (
+    adjusted_rand_score,
     average_precision_score,
     normalized_mutual_info_score,
     precision_recall_curve,
@@ -48,15 +49,16 @@ def pair_classification(scores: np.ndarray, labels: list[float]) -> dict[str, fl
 
 def clustering(vectors: Vectors, labels: list[object], seeds: int = 5) -> dict[str, tuple[float, float]]:
     """KMeans with k = the number of classes, once per seed (one k-means++ start each, like
-    MTEB's MiniBatchKMeans): V-measure and NMI, each as (mean, standard deviation)."""
+    MTEB's MiniBatchKMeans): V-measure, NMI and the adjusted Rand index, each as (mean, standard
+    deviation)."""
     k = len(set(labels))
-    v_measures, nmis = [], []
+    found: dict[str, list[float]] = {"v_measure": [], "nmi": [], "ari": []}
     for seed in range(seeds):
         predicted = KMeans(k, n_init=1, random_state=seed).fit_predict(vectors)
-        v_measures.append(v_measure_score(labels, predicted))
-        nmis.append(normalized_mutual_info_score(labels, predicted))
-    return {"v_measure": (float(np.mean(v_measures)), float(np.std(v_measures))),
-            "nmi": (float(np.mean(nmis)), float(np.std(nmis)))}
+        found["v_measure"].append(v_measure_score(labels, predicted))
+        found["nmi"].append(normalized_mutual_info_score(labels, predicted))
+        found["ari"].append(adjusted_rand_score(labels, predicted))
+    return {name: (float(np.mean(values)), float(np.std(values))) for name, values in found.items()}
 
 
 def ranks_of_relevant(queries: Vectors, documents: Vectors, relevant: list[int]) -> np.ndarray:

@@ -24,7 +24,7 @@ MTEB_NAMES = {"stsb-dev": "STSBenchmark"}
 SPLITS = {"stsb-dev": "validation"}
 METRIC_NAMES = {
     "cosine_spearman": "Spearman", "cosine_ap": "AP", "cosine_f1": "best F1", "v_measure": "V-measure",
-    "nmi": "NMI", "mrr_at_10": "MRR@10", "recall_at_10": "Recall@10", "ndcg_at_10": "nDCG@10",
+    "nmi": "NMI", "ari": "ARI", "mrr_at_10": "MRR@10", "recall_at_10": "Recall@10", "ndcg_at_10": "nDCG@10",
     "docs_per_second": "docs/s", "load_seconds": "load s", "peak_memory_mib": "peak MiB", "dim": "dimension",
     "bytes_per_document": "bytes/doc", "documents": "documents timed",
 }

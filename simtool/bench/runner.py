@@ -2,7 +2,9 @@
 
 Vectors go through the cache, so a second run encodes nothing; corpus-fitted models (TF-IDF)
 are fitted on each task's own texts. Only `speed` encodes on purpose, in a fresh process per
-model, on a sample of the corpus.
+model, on a sample of the corpus. Where `tfidf` is benchmarked on pairs, the plain baseline
+(scikit-learn's TfidfVectorizer with its defaults, fitted on the same texts) is scored beside it
+as `tfidf-plain`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from simtool.vectors.store import VectorStore
 
 TASKS = ("sts", "pairs", "clustering", "retrieval", "speed")
 BUILTIN_MODELS = ("tfidf", "tfidf-svd", "static", "minilm")
+PLAIN_BASELINE = "tfidf-plain"
 SPEED_DOCUMENTS = 200
 CLUSTERING_SEEDS = 5
 
@@ -88,11 +91,31 @@ class _Data:
     """The datasets of one run, each read once, on first use."""
 
     def __init__(self, root: Path, corpus: Sequence[str | os.PathLike[str]] | None, speed_documents: int,
-                 seed: int) -> None:
+                 seed: int, pairs: Sequence[str | os.PathLike[str]] = (),
+                 labels: Sequence[str | os.PathLike[str]] = ()) -> None:
         self.root = root
         self.corpus_paths = list(corpus or [])
+        self.pair_paths = [Path(p) for p in pairs]
+        self.label_paths = [Path(p) for p in labels]
         self.speed_documents = speed_documents
         self.seed = seed
+        self.problems: list[Problem] = []
+
+    @cached_property
+    def user_pairs(self) -> list[datasets.ScoredPairs]:
+        loaded = []
+        for path in self.pair_paths:
+            pairs, problems = datasets.load_pairs(path)
+            loaded.append(pairs)
+            self.problems += problems
+        return loaded
+
+    @cached_property
+    def user_labelled(self) -> list[tuple[Corpus, datasets.LabelledCorpus]]:
+        loaded = [datasets.load_labelled(path) for path in self.label_paths]
+        for corpus, _ in loaded:
+            self.problems += corpus.problems
+        return loaded
 
     def _need(self, relative: str) -> Path:
         path = self.root / relative
@@ -118,6 +141,8 @@ class _Data:
 
     @cached_property
     def labelled(self) -> list[datasets.LabelledCorpus]:
+        if self.label_paths:
+            return [labelled for _, labelled in self.user_labelled]
         return [datasets.labelled(self.standard_corpus(name), name) for name in datasets.STANDARD_CORPORA]
 
     @cached_property
@@ -128,6 +153,8 @@ class _Data:
     def retrieval(self) -> list[datasets.RetrievalSet]:
         if self.user_corpus is not None:
             return [datasets.retrieval_set(self.user_corpus, datasets.corpus_name(self.corpus_paths))]
+        if self.label_paths:
+            return [datasets.retrieval_set(corpus, labelled.name) for corpus, labelled in self.user_labelled]
         return [datasets.retrieval_set(self.standard_corpus(name), name) for name in datasets.STANDARD_CORPORA]
 
     @cached_property
@@ -143,16 +170,25 @@ class _Data:
         return name, texts
 
 
+def _spearman(cos, gold) -> dict[str, float]:
+    return {"cosine_spearman": metrics.spearman(cos, gold)}
+
+
+def _classified(cos, gold) -> dict[str, float]:
+    found = metrics.pair_classification(cos, gold)
+    return {"cosine_ap": found["ap"], "cosine_f1": found["f1"]}
+
+
 def _sts(model: _Model, data: _Data) -> list[Score]:
-    return _scored_pairs(model, data.stsb, "sts", lambda cos, gold: {"cosine_spearman": metrics.spearman(cos, gold)})
+    """Scored pairs: STS-B, or the user's pairs files whose gold values are scores."""
+    sets = [p for p in data.user_pairs if not datasets.is_binary(p)] if data.pair_paths else [data.stsb]
+    return [score for pairs in sets for score in _scored_pairs(model, pairs, "sts", _spearman)]
 
 
 def _pairs(model: _Model, data: _Data) -> list[Score]:
-    def score(cos, gold):
-        found = metrics.pair_classification(cos, gold)
-        return {"cosine_ap": found["ap"], "cosine_f1": found["f1"]}
-
-    return _scored_pairs(model, data.msrp, "pairs", score)
+    """Pairs labelled 0/1: MSRP, or the user's pairs files whose gold values are labels."""
+    sets = [p for p in data.user_pairs if datasets.is_binary(p)] if data.pair_paths else [data.msrp]
+    return [score for pairs in sets for score in _scored_pairs(model, pairs, "pairs", _classified)]
 
 
 def _scored_pairs(model: _Model, pairs: datasets.ScoredPairs, task: str,
@@ -162,8 +198,18 @@ def _scored_pairs(model: _Model, pairs: datasets.ScoredPairs, task: str,
     vectors = model.vectors(pairs.first + pairs.second)  # one call: TF-IDF is fitted on both sides
     values = score(metrics.paired_cosine(vectors[:n], vectors[n:]), pairs.gold)
     seconds = time.perf_counter() - start
-    return [Score(model.name, task, pairs.name, metric, value, seconds, main=i == 0)
-            for i, (metric, value) in enumerate(values.items())]
+    scores = [Score(model.name, task, pairs.name, metric, value, seconds, main=i == 0)
+              for i, (metric, value) in enumerate(values.items())]
+    if model.name == "tfidf":  # the plain baseline, side by side
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        start = time.perf_counter()
+        plain = TfidfVectorizer().fit_transform(pairs.first + pairs.second)
+        values = score(metrics.paired_cosine(plain[:n], plain[n:]), pairs.gold)
+        seconds = time.perf_counter() - start
+        scores += [Score(PLAIN_BASELINE, task, pairs.name, metric, value, seconds, main=i == 0)
+                   for i, (metric, value) in enumerate(values.items())]
+    return scores
 
 
 def _clustering(model: _Model, data: _Data) -> list[Score]:
@@ -217,18 +263,23 @@ def run_benchmark(
     speed_documents: int = SPEED_DOCUMENTS,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    pairs: Sequence[str | os.PathLike[str]] = (),
+    labels: Sequence[str | os.PathLike[str]] = (),
 ) -> BenchmarkResult:
     """Score each model on each task.
 
-    `corpus` (the user's files) replaces BBC and HuffPost in `retrieval` and BBC in `speed`;
-    the other tasks need gold labels and stay on the standard sets under `data_root`
-    (`datasets.data_dir()` by default). A task whose data is missing is skipped with a warning.
+    `corpus` (the user's files) replaces BBC and HuffPost in `retrieval` and BBC in `speed`.
+    `pairs` (the user's pairs files: two texts and a score or a 0/1 label) replace STS-B in `sts`
+    (scores) and MSRP in `pairs` (labels); `labels` (the user's texts with a class) replace BBC and
+    HuffPost in `clustering` and, without `corpus`, in `retrieval`. Each is named by its file.
+    The rest stay on the standard sets under `data_root` (`datasets.data_dir()` by default). A
+    task whose data is missing is skipped with a warning.
     """
     unknown = [task for task in tasks if task not in RUNNERS]
     if unknown:
         raise InputError(f"unknown task {unknown[0]!r}; tasks are {', '.join(TASKS)}")
     models = list(models) if models else default_models(store.directory if store else None)
-    data = _Data(data_root or datasets.data_dir(), corpus, speed_documents, seed)
+    data = _Data(data_root or datasets.data_dir(), corpus, speed_documents, seed, pairs, labels)
     result = BenchmarkResult()
     started = time.perf_counter()
     skipped: set[str] = set()
@@ -236,6 +287,9 @@ def run_benchmark(
     for model in loaded:  # every model loads before any work, so a bad name costs nothing
         encoder = model.encoder()
         result.models[model.name] = {"identity": encoder.identity, "dim": encoder.dim or None}
+        if model.name == "tfidf" and {"sts", "pairs"} & set(tasks):
+            result.models[PLAIN_BASELINE] = {"identity": None, "dim": None, "baseline": "scikit-learn TfidfVectorizer() "
+                                             "with its defaults, fitted on each pair set's texts"}
     for model in loaded:
         name = model.name
         for task in tasks:
@@ -252,6 +306,7 @@ def run_benchmark(
         result.warnings += [s.warning for s in data.retrieval if s.warning]
     if data.corpus_paths and "user_corpus" in vars(data) and data.user_corpus is not None:
         result.problems = list(data.user_corpus.problems)
+    result.problems += data.problems
     if not result.scores:
         raise InputError("nothing was benchmarked: " + "; ".join(result.warnings or ["no models"]))
     result.seconds = time.perf_counter() - started

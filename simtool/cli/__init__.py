@@ -28,6 +28,19 @@ def _quiet_libraries() -> None:
 
 
 HELP = {"help_option_names": ["-h", "--help"]}
+# One runnable example per command, shown under its help (the seeds ship with the project).
+EXAMPLES = {
+    "analyze": "simtool analyze seeds/ --out report.html",
+    "related": 'simtool related seeds/ --text "counter-terrorism cooperation" -k 3',
+    "compare": "simtool compare seeds/000_d5a7cd97006a4cee.txt seeds/002_022b7fbaa8d3c034.txt",
+    "dedup": "simtool dedup corpus/ --details --write-deduplicated unique.jsonl",
+    "cluster": "simtool cluster corpus/ --k auto --json",
+    "drift": 'simtool drift seeds/ --query "counter-terrorism cooperation" --by year',
+    "bench": "simtool bench --models minilm,static,tfidf --pairs my_pairs.csv",
+    "clean": "simtool clean seeds/000_d5a7cd97006a4cee.txt --diff",
+    "embed": "simtool embed corpus/ --model minilm",
+    "index": "simtool index corpus/ --model minilm",
+}
 
 
 def _show_version(value: bool) -> None:
@@ -65,7 +78,7 @@ def _build_app() -> typer.Typer:
                           ("drift", drift_command), ("bench", bench_command),
                           ("clean", clean_command), ("embed", embed_command),
                           ("index", index_command)):
-        app.command(name)(_reporting_errors(command))
+        app.command(name, epilog=f"Example: {EXAMPLES[name]}")(_reporting_errors(command))
     models = typer.Typer(help="List the models; distil a static one.", add_completion=False,
                          pretty_exceptions_enable=False, context_settings=HELP)
     models.callback(invoke_without_command=True)(_reporting_errors(models_command))

@@ -27,14 +27,14 @@ def analyze_command(
     axis: Annotated[tuple[str, str] | None, typer.Option(
         "--axis", help="Two poles, positive then negative (each a statement or paraphrases 'A | A2 | A3'), for the "
                        "timelines' stance, with the poles' own test of validity "
-                       f"[default: {DEFAULT_AXIS[0]!r} vs {DEFAULT_AXIS[1]!r}].")] = None,
+                       f"\\[default: {DEFAULT_AXIS[0]!r} vs {DEFAULT_AXIS[1]!r}].")] = None,
     by: Annotated[str, typer.Option("--by", help=f"Timeline period: {', '.join(BY)}.")] = "year",
     axis_from: options.AxisFrom = None,
     groups: options.Groups = None,
     speaker_field: options.SpeakerField = None,
     map_method: Annotated[str, typer.Option(
         "--map", help="How the map is drawn: auto (UMAP if umap-learn is installed, else PCA), umap or pca.")] = "auto",
-    title: Annotated[str | None, typer.Option("--title", help="The report's title [default: the corpus paths].")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The report's title \\[default: the corpus paths].")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (results are deterministic for it).")] = 0,
     model: options.Model = "minilm",
     precision: options.Precision = "auto",

@@ -22,26 +22,34 @@ def _names(value: str | None) -> list[str] | None:
 
 
 def bench_command(
-    models: Annotated[str | None, typer.Option("--models", help="Comma-separated models [default: "
+    models: Annotated[str | None, typer.Option("--models", help="Comma-separated models \\[default: "
                                                 "tfidf,tfidf-svd,static,minilm and every model distilled here].")] = None,
     tasks: Annotated[str, typer.Option("--tasks", help="Comma-separated tasks.")] = ",".join(TASKS),
     corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Your corpus (files or folders; "
                                                       "repeat for more): retrieval and speed run on it.")] = None,
+    pairs: Annotated[list[Path] | None, typer.Option(
+        "--pairs", help="Your pairs (CSV/TSV/JSONL: two texts and a score, or a 0/1 label; repeat for more): "
+                        "scored by Spearman (sts) or average precision (pairs) in place of STS-B and MSRP.")] = None,
+    labels: Annotated[list[Path] | None, typer.Option(
+        "--labels", help="Your texts with a class (CSV/JSONL/Parquet with a label, class, category or topic "
+                         "field; repeat for more): clustering (NMI, ARI) and retrieval in place of BBC and "
+                         "HuffPost.")] = None,
     json: Annotated[Path | None, typer.Option("--json", help="Write every score as JSON to FILE ('-': stdout).")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a quality-versus-speed PNG, Pareto front marked.")] = None,
     data: Annotated[Path | None, typer.Option("--data", envvar="SIMTOOL_BENCH_DATA",
-                                              help="Folder of the standard datasets [default: ../shared/data].")] = None,
+                                              help="Folder of the standard datasets \\[default: ../shared/data].")] = None,
     speed_docs: Annotated[int, typer.Option("--speed-docs", min=1, help="Documents encoded to time each model.")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the speed sample.")] = 0,
     force: options.Force = False,
     cache: options.Cache = None,
 ) -> None:
-    """Benchmark embedding models: STS-B, MSRP pairs, BBC/HuffPost clustering, retrieval, speed."""
+    """Benchmark embedding models: STS-B, MSRP pairs, BBC/HuffPost clustering, retrieval, speed; or your own
+    pairs and labelled texts."""
     task_list = _names(tasks) or list(TASKS)
     claim_outputs([json if json is not None and str(json) != "-" else None, plot], force)
     with session.store(cache) as store, stderr().status("benchmarking") as status:
         result = run_benchmark(_names(models), task_list, corpus=corpus, store=store, data_root=data,
-                               speed_documents=speed_docs, seed=seed,
+                               speed_documents=speed_docs, seed=seed, pairs=pairs or (), labels=labels or (),
                                progress=lambda step: status.update(f"benchmarking: {step}"))
     report_problems(result.problems)
     for warning in result.warnings:

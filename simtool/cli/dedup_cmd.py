@@ -26,7 +26,7 @@ def dedup_command(
     method: Annotated[str, typer.Option("--method", help=f"One of {', '.join(METHODS)}.")] = "minhash",
     threshold: Annotated[float | None, typer.Option(
         "--threshold", min=0.01, max=1.0,
-        help="5-word-shingle Jaccard a copy needs [default: 0.5, with --containment 0.8]. Given alone, "
+        help="5-word-shingle Jaccard a copy needs \\[default: 0.5, with --containment 0.8]. Given alone, "
              "pairs are decided by Jaccard only.")] = None,
     containment: Annotated[float | None, typer.Option(
         "--containment", min=0.01, max=1.0,

@@ -134,8 +134,9 @@ def compare(
     scores: dict[str, float] = {}
     for name, encoder in resolved.items():
         if isinstance(encoder, TfidfEncoder):  # fitted afresh here: the caller's stays as it was
-            encoder = resolved[name] = TfidfEncoder(encoder.max_features, encoder.min_df, encoder.max_df,
-                                                    encoder.ngram_range).fit((background or []) + [a.content, b.content])
+            encoder = resolved[name] = TfidfEncoder(
+                encoder.max_features, encoder.min_df, encoder.max_df, encoder.ngram_range, encoder.stop_words,
+            ).fit((background or []) + [a.content, b.content])
         vectors, _ = embed([a.content, b.content], encoder, store)
         scores[name] = round(float(cosine_matrix(vectors[0:1], vectors[1:2])[0, 0]), 4)
     jaccard_score, containment_score = ShingleOverlap(hash_shingles([a.content, b.content], SHINGLE_SIZE))(0, 1)
