@@ -141,3 +141,26 @@ def test_no_json_record_crashes_the_loader(tmp_path: Path, records):
     except NoDocumentsError:
         return
     assert len(corpus) + len(corpus.problems) >= 1
+
+
+def test_id_field_names_the_column_that_holds_each_records_id(tmp_path):
+    import csv
+
+    from typer.testing import CliRunner
+
+    from simtool.cli import app
+
+    path = tmp_path / "stories.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["slug", "title", "text"])
+        writer.writerow(["s0", "Council budget", "The council approved its budget for next year after a long debate."])
+        writer.writerow(["s1", "Council vote", "The council voted on the budget for next year after a debate."])
+        writer.writerow(["", "No slug", "A record without the id column asked for is reported and skipped."])
+    corpus = load_corpus([path], id_field="slug")
+    assert [doc.id for doc in corpus] == ["s0", "s1"]
+    assert [str(p) for p in corpus.problems] == [f"{path}:4: no 'slug' field (the id asked for with --id-field)"]
+    run = CliRunner().invoke(app, ["related", str(path), "--id-field", "slug", "--doc", "s0", "--model", "tfidf",
+                                   "--json"])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.stdout)[0]["id"] == "s1"

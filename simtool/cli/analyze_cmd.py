@@ -48,6 +48,7 @@ def analyze_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    id_field: options.IdField = None,
 ) -> None:
     """Clean, embed, relate, deduplicate, cluster and follow the corpus over time; write the HTML report."""
     if by not in BY:
@@ -56,7 +57,7 @@ def analyze_command(
         raise typer.BadParameter(f"--map must be one of {', '.join(MAP_METHODS)}; got {map_method!r}")
     k_value = options.parse_k(k)
     claim_outputs([out], force)
-    corpus = session.load(paths, no_clean, strict, text_field)
+    corpus = session.load(paths, no_clean, strict, text_field, id_field)
     with session.store(cache) as store, stage_progress() as progress:
         result = analyze(corpus, model=model, cluster_model=cluster_model, k=k_value, query=query,
                          axis=axis or DEFAULT_AXIS, by=by, store=store, seed=seed, precision=precision,

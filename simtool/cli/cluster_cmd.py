@@ -36,6 +36,7 @@ def cluster_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    id_field: options.IdField = None,
     shards: options.ShardsOut = None,
 ) -> None:
     """Clusters of the corpus, each with a label, size, representative headlines, dates and sources.
@@ -49,10 +50,10 @@ def cluster_command(
     k_value = options.parse_k(k)
     if shards is not None:
         _cluster_shards(paths, model, algorithm, k_value, seed, json, shards, evaluate_field,
-                        session.engine(engine_name, ray_address, workers), cache, no_clean, strict, text_field)
+                        session.engine(engine_name, ray_address, workers), cache, no_clean, strict, text_field, id_field)
         return
     claim_outputs([out], force)
-    corpus = session.load(paths, no_clean, strict, text_field)
+    corpus = session.load(paths, no_clean, strict, text_field, id_field)
     truth = classes_of(corpus, evaluate_field) if evaluate_field else None
     if isinstance(k_value, int) and k_value > len(corpus):
         stderr().print(f"note: --k {k_value} is more than the {len(corpus)} documents; using {len(corpus)}",
@@ -73,7 +74,7 @@ def cluster_command(
 
 
 def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, evaluate_field, engine, cache,
-                    no_clean, strict, text_field) -> None:
+                    no_clean, strict, text_field, id_field) -> None:
     from simtool.engines import ray_engine
     from simtool.jobs.cluster.ray import cluster_files_on_ray
 
@@ -87,7 +88,7 @@ def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, eva
     encoder = session.encoder(model, cache=cache)
     with session.store(cache) as store:
         found = cluster_files_on_ray(paths, on_ray, encoder, directory, k=k if isinstance(k, int) else None,
-                                     seed=seed, store=store, clean=not no_clean, strict=strict, text_field=text_field,
+                                     seed=seed, store=store, clean=not no_clean, strict=strict, text_field=text_field, id_field=id_field,
                                      on_read=report_problems)
     summary = found.to_json()
     if json:

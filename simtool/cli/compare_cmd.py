@@ -25,9 +25,10 @@ def compare_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    id_field: options.IdField = None,
 ) -> None:
     """Compare two documents (by --a/--b ids, or two file paths): scores, verdict, aligned sentences."""
-    corpus = session.load(paths, no_clean, strict, text_field)
+    corpus = session.load(paths, no_clean, strict, text_field, id_field)
     if a is None and b is None:
         if len(corpus) != 2:
             raise typer.BadParameter(f"give --a and --b (the corpus has {len(corpus)} documents), "

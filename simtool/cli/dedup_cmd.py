@@ -54,6 +54,7 @@ def dedup_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    id_field: options.IdField = None,
     shards: options.ShardsOut = None,
 ) -> None:
     """Groups of near-duplicate articles, each with its canonical member and what differs.
@@ -75,13 +76,13 @@ def dedup_command(
         from simtool.jobs.dedup.ray import find_duplicates_in_files
 
         found = find_duplicates_in_files(paths, on_ray, shards, threshold=threshold, containment_threshold=containment,
-                                         clean=not no_clean, strict=strict, text_field=text_field,
+                                         clean=not no_clean, strict=strict, text_field=text_field, id_field=id_field,
                                          on_read=report_problems)
         stderr().print(f"wrote {found.members} group members to {found.directory}", markup=False)
         _show(found.result, json, csv_out, details)
         return
     claim_outputs([write_deduplicated, write_deduplicated and _mapping_path(write_deduplicated)], force)
-    corpus = session.load(paths, no_clean, strict, text_field)
+    corpus = session.load(paths, no_clean, strict, text_field, id_field)
     if len(corpus) < 2:
         stderr().print(f"note: the corpus has {len(corpus)} document; nothing to compare", markup=False)
     encoder = session.encoder(model, cache=cache, precision=precision, device=device) if method != "minhash" else None

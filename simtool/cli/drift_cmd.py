@@ -45,6 +45,7 @@ def drift_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    id_field: options.IdField = None,
 ) -> None:
     """Per period: statements about the query, distinctive terms, actors, stance; and the drift between periods."""
     if by not in BY:
@@ -52,7 +53,7 @@ def drift_command(
     if (query is None) == (cluster is None):
         raise typer.BadParameter("give one of --query TEXT or --cluster ID")
     claim_outputs([plot], force)
-    corpus = session.load(paths, no_clean, strict, text_field)
+    corpus = session.load(paths, no_clean, strict, text_field, id_field)
     encoder = session.encoder(model, cache=cache, precision=precision, device=device)
     with session.store(cache) as store, progress_bar(f"embedding statements with {encoder.name}") as update:
         members = None

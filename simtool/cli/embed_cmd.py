@@ -24,6 +24,7 @@ def embed_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    id_field: options.IdField = None,
     shards: options.ShardsOut = None,
 ) -> None:
     """Embed every document into the cache; a second run over the same corpus embeds nothing.
@@ -36,13 +37,13 @@ def embed_command(
     on_ray = ray_engine(engine)
     if shards is not None and on_ray is not None:
         with session.store(cache) as store:
-            read = on_ray.read_documents(paths, clean=not no_clean, strict=strict, text_field=text_field)
+            read = on_ray.read_documents(paths, clean=not no_clean, strict=strict, text_field=text_field, id_field=id_field)
             report_problems(read.problems)
             sharded = on_ray.embed_to_shards(read, encoder, store, shards, batch_size=batch_size)
         summary = {"texts": sharded.documents, "cached": sharded.cached, "encoded": sharded.encoded,
                    "shards": sharded.shards}
     else:
-        corpus = session.load(paths, no_clean, strict, text_field)
+        corpus = session.load(paths, no_clean, strict, text_field, id_field)
         with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
             vectors, stats = embed([doc.content for doc in corpus], encoder, store, batch_size=batch_size,
                                    progress=update, engine=engine)

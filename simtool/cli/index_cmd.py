@@ -28,11 +28,12 @@ def index_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    id_field: options.IdField = None,
 ) -> None:
     """Add the corpus to the model's approximate nearest-neighbour index (only what it lacks)."""
     if dtype not in DTYPES:
         raise typer.BadParameter(f"--dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
-    corpus = session.load(paths, no_clean, strict, text_field)
+    corpus = session.load(paths, no_clean, strict, text_field, id_field)
     encoder = session.encoder(model, pooling, cache, precision, device)
     with session.store(cache) as store, progress_bar(f"embedding with {encoder.name}") as update:
         stats = build_index(corpus, encoder, store, dtype, progress=update,

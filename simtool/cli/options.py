@@ -19,6 +19,8 @@ Cache = Annotated[Path | None, typer.Option("--cache", envvar="SIMTOOL_CACHE",
 NoClean = Annotated[bool, typer.Option("--no-clean", rich_help_panel=INPUT, help="Keep web junk (skip the cleaner).")]
 Strict = Annotated[bool, typer.Option("--strict", rich_help_panel=INPUT, help="Stop at the first bad file or record.")]
 TextField = Annotated[str | None, typer.Option("--text-field", rich_help_panel=INPUT, help="Field holding the text in JSONL/CSV/Parquet.")]
+IdField = Annotated[str | None, typer.Option("--id-field", rich_help_panel=INPUT, help="Field holding each record's id "
+                                             "in JSONL/CSV/Parquet \\[default: the first of id, doc_id, story_id, ...].")]
 Precision = Annotated[str, typer.Option("--precision", rich_help_panel=MODEL, help="Transformer precision: auto (fastest this "
                                         "hardware runs natively, if it passes the quality check), float32, bfloat16, int8.")]
 Device = Annotated[str, typer.Option("--device", rich_help_panel=MODEL, help="cpu, cuda, cuda:N or mps.")]

@@ -41,11 +41,12 @@ def related_command(
     no_clean: options.NoClean = False,
     strict: options.Strict = False,
     text_field: options.TextField = None,
+    id_field: options.IdField = None,
 ) -> None:
     """The k documents most related to a query, with the sentences and terms that match."""
     if sum(x is not None for x in (doc, text, file)) + all_documents != 1:
         raise typer.BadParameter("give exactly one of --doc, --text, --file or --all")
-    corpus = session.load(paths, no_clean, strict, text_field)
+    corpus = session.load(paths, no_clean, strict, text_field, id_field)
     if all_documents:
         _all_neighbours(corpus, k, session.encoder(model, pooling, cache, precision, device), cache, json,
                         session.engine(engine_name, ray_address, workers))

@@ -12,10 +12,11 @@ from simtool.io.prepare import prepare_corpus
 from simtool.vectors.store import VectorStore
 
 
-def load(paths: list[Path], no_clean: bool, strict: bool, text_field: str | None) -> Corpus:
+def load(paths: list[Path], no_clean: bool, strict: bool, text_field: str | None,
+         id_field: str | None = None) -> Corpus:
     # "~/dir" quoted on the command line (so the shell left it) is the user's home all the same
     corpus = prepare_corpus([Path(p).expanduser() for p in paths], clean=not no_clean, strict=strict,
-                            text_field=text_field)
+                            text_field=text_field, id_field=id_field)
     report_problems(corpus.problems)
     return corpus
 

@@ -41,16 +41,16 @@ CLEAN_SAMPLE = 20_000
 _FIELDS = ("id", "title", "text", "date", "source", "url", "origin")
 
 
-def _read(unit: dict[str, Any], text_field: str | None) -> list[dict[str, Any]]:
-    documents, problems = read_unit(unit, text_field)
+def _read(unit: dict[str, Any], text_field: str | None, id_field: str | None) -> list[dict[str, Any]]:
+    documents, problems = read_unit(unit, text_field, id_field)
     rows: list[dict[str, Any]] = [{"id": d.id, "title": d.title, "text": d.text, "date": d.date.isoformat() if d.date else None,
              "source": d.source, "url": d.url, "origin": d.origin, "problem": None} for d in documents]
     rows += [{**dict.fromkeys(_FIELDS), "problem": [p.path, p.message, p.line]} for p in problems]
     return rows
 
 
-def _unit_rows(row: dict[str, Any], text_field: str | None) -> list[dict[str, Any]]:
-    return _read(row["unit"], text_field)
+def _unit_rows(row: dict[str, Any], text_field: str | None, id_field: str | None) -> list[dict[str, Any]]:
+    return _read(row["unit"], text_field, id_field)
 
 
 # Batches as Arrow tables: numpy batches would turn a column of missing dates into NaN.
@@ -86,7 +86,7 @@ class DatasetCorpus:
 
 
 def read_documents(ray, paths: list[str | os.PathLike[str]], *, clean: bool = True, strict: bool = False,
-                   text_field: str | None = None) -> DatasetCorpus:
+                   text_field: str | None = None, id_field: str | None = None) -> DatasetCorpus:
     """`paths` read as a Ray Dataset by Ray tasks (see the module's docstring)."""
     units, planning = plan_units(paths)
     if strict and planning:
@@ -94,7 +94,7 @@ def read_documents(ray, paths: list[str | os.PathLike[str]], *, clean: bool = Tr
     if not units:
         raise NoDocumentsError(str(planning[0]) if planning else "no documents found")
     rows = ray.data.from_items([{"unit": unit} for unit in units], override_num_blocks=len(units))
-    read = rows.flat_map(_unit_rows, fn_args=(text_field,)).materialize()
+    read = rows.flat_map(_unit_rows, fn_args=(text_field, id_field)).materialize()
     with warnings.catch_warnings():  # Ray's advice to filter by expression: a row test is what this is
         warnings.simplefilter("ignore", UserWarning)
         problem_rows = read.filter(lambda r: r["problem"] is not None)

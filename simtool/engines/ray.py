@@ -77,11 +77,11 @@ class RayEngine:
         for batch in encoded.iter_batches(batch_size=None, batch_format="numpy"):
             yield np.asarray(batch["row"]), np.asarray(batch["vector"], dtype=np.float32)
 
-    def read_documents(self, paths, *, clean: bool = True, strict: bool = False, text_field: str | None = None):
+    def read_documents(self, paths, *, clean: bool = True, strict: bool = False, text_field: str | None = None, id_field: str | None = None):
         """`paths` as a Ray Dataset of documents, read by the cluster (`simtool.engines.datasets`)."""
         from simtool.engines.datasets import read_documents
 
-        return read_documents(self.connect(), list(paths), clean=clean, strict=strict, text_field=text_field)
+        return read_documents(self.connect(), list(paths), clean=clean, strict=strict, text_field=text_field, id_field=id_field)
 
     def embed_to_shards(self, corpus, encoder: Encoder, store, directory, batch_size: int = 64):
         """Vectors of a dataset corpus written as Parquet shards by the actors (`simtool.engines.datasets`)."""

@@ -81,9 +81,10 @@ class Corpus:
 
 
 class _Loader:
-    def __init__(self, strict: bool, text_field: str | None) -> None:
+    def __init__(self, strict: bool, text_field: str | None, id_field: str | None = None) -> None:
         self.strict = strict
         self.text_field = text_field
+        self.id_field = id_field
         self.documents: list[Document] = []
         self.problems: list[Problem] = []
         self.seen: dict[str, str] = {}
@@ -114,7 +115,7 @@ class _Loader:
     def record(self, record: dict[str, Any], default_id: str, origin: str, line: int | None,
                path: Path) -> None:
         try:
-            doc, warnings = document_from_record(record, default_id, origin, self.text_field)
+            doc, warnings = document_from_record(record, default_id, origin, self.text_field, self.id_field)
         except MissingTextField:
             raise
         except ValueError as exc:
@@ -278,6 +279,7 @@ def load_corpus(
     *,
     strict: bool = False,
     text_field: str | None = None,
+    id_field: str | None = None,
 ) -> Corpus:
     """Load documents from files and folders.
 
@@ -286,7 +288,7 @@ def load_corpus(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    loader = _Loader(strict, text_field)
+    loader = _Loader(strict, text_field, id_field)
     for kind, path, doc_id, sidecar in _files(paths, loader):
         if kind == "text":
             loader.text_file(path, doc_id, sidecar)
@@ -366,9 +368,9 @@ def _data_units(path: Path, file_id: str) -> list[dict[str, Any]]:
     return units or whole
 
 
-def read_unit(unit: dict[str, Any], text_field: str | None = None) -> tuple[list[Document], list[Problem]]:
+def read_unit(unit: dict[str, Any], text_field: str | None = None, id_field: str | None = None) -> tuple[list[Document], list[Problem]]:
     """The documents of one unit of `plan_units`, and the problems met (never raises on bad input)."""
-    loader = _Loader(strict=False, text_field=text_field)
+    loader = _Loader(strict=False, text_field=text_field, id_field=id_field)
     if unit["kind"] == "data":
         loader.data_file(Path(unit["path"]), unit["id"], unit["row_groups"] and tuple(unit["row_groups"]))
     else:

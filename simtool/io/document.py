@@ -178,11 +178,12 @@ def document_from_record(
     default_id: str,
     origin: str,
     text_field: str | None = None,
+    id_field: str | None = None,
 ) -> tuple[Document, list[str]]:
     """Map a loose record onto a Document.
 
     Returns the document and a list of warnings about fields that were dropped (a bad date).
-    Raises ValueError when the record has no usable text.
+    Raises ValueError when the record has no usable text, or no `id_field` when one is named.
     """
     if not isinstance(record, Mapping):
         raise ValueError(f"record is a {type(record).__name__}, not an object")
@@ -211,7 +212,13 @@ def document_from_record(
     if _ENTITY.search(text) or _ENTITY.search(title):  # "&quot;" in plain text: the page's escaping, left in
         text, title = html.unescape(text), html.unescape(title)
     warnings: list[str] = ["lone surrogate escapes (\\ud800 ...) replaced by \ufffd"] if surrogates else []
-    id_key, doc_id = _pick(record, ID_FIELDS)
+    id_key: str | None
+    if id_field is not None:  # the user's id column: a record without one is reported, not renamed
+        if record.get(id_field) in (None, ""):
+            raise ValueError(f"no {id_field!r} field (the id asked for with --id-field)")
+        id_key, doc_id = id_field, record[id_field]
+    else:
+        id_key, doc_id = _pick(record, ID_FIELDS)
     doc_id = _as_str(doc_id, "id").strip() if id_key else ""
     date_key, raw_date = _pick(record, DATE_FIELDS)
     try:

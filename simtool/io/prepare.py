@@ -31,7 +31,8 @@ def prepare_corpus(
     clean: bool = True,
     strict: bool = False,
     text_field: str | None = None,
+    id_field: str | None = None,
 ) -> Corpus:
     """`load_corpus`, then `clean_corpus` unless `clean=False`."""
-    corpus = load_corpus(paths, strict=strict, text_field=text_field)
+    corpus = load_corpus(paths, strict=strict, text_field=text_field, id_field=id_field)
     return clean_corpus(corpus) if clean else corpus

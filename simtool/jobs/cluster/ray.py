@@ -149,6 +149,7 @@ def cluster_files_on_ray(paths: Sequence[str | os.PathLike[str]], engine: RayEng
                          directory: str | os.PathLike[str], *, k: int | None = None, seed: int = 0,
                          store: VectorStore | None = None, clean: bool = True, strict: bool = False,
                          text_field: str | None = None,
+    id_field: str | None = None,
                          on_read: Callable[[list[Problem]], None] | None = None) -> ShardClustering:
     """The corpus in `paths` read, embedded and clustered on Ray past one machine's memory:
     vectors as Parquet shards in DIR/vectors, assignments (id, cluster, distance) in
@@ -158,11 +159,11 @@ def cluster_files_on_ray(paths: Sequence[str | os.PathLike[str]], engine: RayEng
     if store is None:
         with VectorStore() as default:
             return cluster_files_on_ray(paths, engine, model, directory, k=k, seed=seed, store=default, clean=clean,
-                                        strict=strict, text_field=text_field, on_read=on_read)
+                                        strict=strict, text_field=text_field, id_field=id_field, on_read=on_read)
     directory = Path(directory)
     encoder = resolve_encoder(model, cache=store.directory)
     identity = shard_identity(encoder)  # a corpus-fitted encoder (TF-IDF) has no vectors to shard
-    read = engine.read_documents(paths, clean=clean, strict=strict, text_field=text_field)
+    read = engine.read_documents(paths, clean=clean, strict=strict, text_field=text_field, id_field=id_field)
     if on_read is not None:
         on_read(read.problems)
     engine.embed_to_shards(read, encoder, store, directory / "vectors")

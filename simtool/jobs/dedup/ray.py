@@ -372,12 +372,12 @@ class FileDuplicates:
 def find_duplicates_in_files(paths: Sequence[str | os.PathLike[str]], engine: RayEngine,
                              directory: str | os.PathLike[str], *, threshold: float = JACCARD,
                              containment_threshold: float | None = CONTAINMENT, clean: bool = True,
-                             strict: bool = False, text_field: str | None = None,
+                             strict: bool = False, text_field: str | None = None, id_field: str | None = None,
                              on_read: Callable[[list[Problem]], None] | None = None) -> FileDuplicates:
     """`dedup --engine ray --shards DIR`: the corpus in `paths` read and compared on the cluster
     (`find_duplicates_in_dataset`), every group member written to `directory`
     (`write_member_shards`). `on_read` is told the skipped records as soon as reading ends."""
-    read = engine.read_documents(paths, clean=clean, strict=strict, text_field=text_field)
+    read = engine.read_documents(paths, clean=clean, strict=strict, text_field=text_field, id_field=id_field)
     if on_read is not None:
         on_read(read.problems)
     result = find_duplicates_in_dataset(engine, read, threshold=threshold, containment_threshold=containment_threshold)
