@@ -125,7 +125,7 @@ def test_related_uses_the_index_past_the_switch_over_and_agrees_with_exact(tmp_p
         exact = invoke("related", corpus, "--doc", doc_id, "--model", "static", "--json", "--exact",
                        "--cache", tmp_path)
         assert indexed.exit_code == exact.exit_code == 0, indexed.stderr
-        approximate, truth = json.loads(indexed.stdout), json.loads(exact.stdout)
+        approximate, truth = json.loads(indexed.stdout)["results"], json.loads(exact.stdout)["results"]
         assert len(approximate) == 10
         scores = [hit["score"] for hit in approximate]
         assert scores == sorted(scores, reverse=True)  # candidates rescored exactly, best first
@@ -144,10 +144,10 @@ def test_related_all_lists_each_documents_nearest(tmp_path):
 
     result = invoke("related", SEEDS, "--all", "-k", "3", "--model", "static", "--json", "--cache", tmp_path)
     assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["neighbours"]
     assert [n["id"] for n in data[SEED_2015]] == [SEED_2021] and [n["id"] for n in data[SEED_2021]] == [SEED_2015]
     single = json.loads(invoke("related", SEEDS, "--doc", SEED_2015, "--model", "static", "--json",
-                               "--cache", tmp_path).stdout)
+                               "--cache", tmp_path).stdout)["results"]
     assert data[SEED_2015][0]["score"] == single[0]["score"]
     csv_out = invoke("related", SEEDS, "--all", "--model", "static", "--cache", tmp_path).stdout.splitlines()
     assert csv_out[0] == "id,rank,neighbour,score" and len(csv_out) == 3

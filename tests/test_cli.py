@@ -25,7 +25,7 @@ def invoke(*args: str):
 def test_related_ranks_the_other_seed_first(cache_dir):
     result = invoke("related", SEEDS, "--doc", SEED_2015, "--json")
     assert result.exit_code == 0, result.stderr
-    hits = json.loads(result.stdout)
+    hits = json.loads(result.stdout)["results"]
     assert hits[0]["id"] == SEED_2021
     assert 0 < hits[0]["score"] <= 1
     why = hits[0]["why"]
@@ -35,7 +35,7 @@ def test_related_ranks_the_other_seed_first(cache_dir):
 def test_related_by_text(cache_dir):
     result = invoke("related", SEEDS, "--text", "Russian ambassador Antonov offers to revive dialogue", "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)[0]["id"] == SEED_2021
+    assert json.loads(result.stdout)["results"][0]["id"] == SEED_2021
 
 
 def test_second_related_run_embeds_nothing(cache_dir):
@@ -87,7 +87,7 @@ def test_clean_prints_text_and_diff():
 
 def test_models_lists_the_packaged_models():
     result = invoke("models", "--json")
-    models = {m["name"]: m for m in json.loads(result.stdout)}
+    models = {m["name"]: m for m in json.loads(result.stdout)["results"]}
     assert models["minilm"]["dim"] == 384 and models["minilm"]["offline"]
     assert models["static"]["dim"] == 64 and models["static"]["offline"]
 
@@ -97,7 +97,7 @@ def test_the_console_script_runs(tmp_path):
     result = subprocess.run([exe, "related", str(SEEDS), "--doc", SEED_2015, "--model", "static", "--json",
                              "--cache", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)[0]["id"] == SEED_2021
+    assert json.loads(result.stdout)["results"][0]["id"] == SEED_2021
 
 
 def test_related_by_file(cache_dir, tmp_path):
@@ -105,7 +105,7 @@ def test_related_by_file(cache_dir, tmp_path):
     query.write_text("Antonov said Russia is ready to resume the bilateral dialogue on fighting terrorism.")
     result = invoke("related", SEEDS, "--file", query, "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)[0]["id"] == SEED_2021
+    assert json.loads(result.stdout)["results"][0]["id"] == SEED_2021
 
 
 def test_clean_json_lists_removed_lines_with_reasons():
@@ -215,3 +215,20 @@ def test_help_shows_the_defaults_written_in_it_groups_options_and_gives_an_examp
     assert "Example: simtool dedup" in text
     for command in ("analyze", "related", "compare", "cluster", "drift", "bench", "clean", "embed", "index"):
         assert "Example: simtool " + command in " ".join(runner.invoke(app, [command, "-h"]).stdout.split())
+
+
+def test_every_command_prints_one_json_shape_with_its_settings(tmp_path):
+    seed = str(SEEDS / f"{SEED_2015}.txt")
+    runs = {"related": ["related", SEEDS, "--doc", SEED_2015, "-m", "static"],
+            "compare": ["compare", SEEDS, "--a", SEED_2015, "--b", SEED_2021, "-m", "static"],
+            "dedup": ["dedup", SEEDS], "cluster": ["cluster", SEEDS, "-m", "static", "--k", "2"],
+            "drift": ["drift", SEEDS, "--query", "terrorism", "-m", "static"], "embed": ["embed", SEEDS, "-m", "static"],
+            "index": ["index", SEEDS, "-m", "static"], "clean": ["clean", seed], "models": ["models"]}
+    for command, args in runs.items():
+        result = invoke(*args, "--json", *(["--cache", tmp_path] if command not in ("clean", "models") else []))
+        assert result.exit_code == 0, (command, result.output)
+        document = json.loads(result.stdout)
+        assert isinstance(document, dict) and document["command"] == command, command
+        assert document["simtool_version"] and isinstance(document["settings"], dict), command
+    assert json.loads(invoke(*runs["dedup"], "--json").stdout)["settings"]["threshold"] == 0.5
+    assert json.loads(invoke(*runs["related"], "--json", "--cache", tmp_path).stdout)["settings"]["model"] == "static"

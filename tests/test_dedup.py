@@ -36,7 +36,7 @@ def test_bbc_every_pair_at_jaccard_08_is_grouped_and_none_below_is_reported(bbc_
 
     result = runner.invoke(app, ["dedup", str(SHARED_DATA / "bbc"), "--threshold", "0.8", "--json", "--all-pairs"])
     assert result.exit_code == 0, result.stderr
-    groups = json.loads(result.stdout)
+    groups = json.loads(result.stdout)["groups"]
     group_of = {member: n for n, group in enumerate(groups) for member in group["members"]}
     ids = bbc_cleaned.ids
     for i, j in truth:
@@ -69,7 +69,7 @@ def test_edited_republished_copies_are_found(bbc_cleaned, bbc_raw):
 def test_the_seeds_are_not_duplicates(cache_dir):
     result = runner.invoke(app, ["dedup", str(SEEDS), "--method", "both", "--model", "static", "--json"])
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == []
+    assert json.loads(result.stdout)["groups"] == []
 
 
 def test_a_seed_copy_is_found_semantically_and_lexically(tmp_path, cache_dir):
@@ -80,7 +80,7 @@ def test_a_seed_copy_is_found_semantically_and_lexically(tmp_path, cache_dir):
                                           "date": d.date.isoformat() if d.date else None})
                               for d in [*seeds.documents, copy]))
     result = runner.invoke(app, ["dedup", str(path), "--method", "both", "--model", "static", "--json"])
-    groups = json.loads(result.stdout)
+    groups = json.loads(result.stdout)["groups"]
     assert len(groups) == 1 and set(groups[0]["members"]) == {seeds.documents[1].id, copy.id}
     assert groups[0]["canonical"] == seeds.documents[1].id  # dated, so earlier than the undated copy
     assert groups[0]["pairs"][0]["method"] == "both"
@@ -97,7 +97,7 @@ def test_write_deduplicated_keeps_a_mapping(tmp_path, cache_dir):
     out = tmp_path / "out" / "dedup.jsonl"
     result = runner.invoke(app, ["dedup", str(path), "--write-deduplicated", str(out), "--json"])
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)[0]["canonical"] == "b"  # the earliest
+    assert json.loads(result.stdout)["groups"][0]["canonical"] == "b"  # the earliest
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["b", "c"]
     with (tmp_path / "out" / "dedup.jsonl.mapping.csv").open() as f:
         assert list(csv.reader(f)) == [["dropped_id", "canonical_id"], ["a", "b"]]
@@ -121,11 +121,11 @@ def test_empty_and_tiny_corpora(tmp_path, cache_dir):
     one = tmp_path / "one.txt"
     one.write_text("Only one article here.")
     result = runner.invoke(app, ["dedup", str(one), "--json"])
-    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert result.exit_code == 0 and json.loads(result.stdout)["groups"] == []
     assert "nothing to compare" in result.stderr
     short = tmp_path / "short.jsonl"
     short.write_text('{"id": "1", "text": "Too short"}\n{"id": "2", "text": "Too short"}\n{"id": "3", "text": "Other"}')
-    groups = json.loads(runner.invoke(app, ["dedup", str(short), "--json"]).stdout)
+    groups = json.loads(runner.invoke(app, ["dedup", str(short), "--json"]).stdout)["groups"]
     assert [g["members"] for g in groups] == [["1", "2"]]
 
 

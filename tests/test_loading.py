@@ -163,4 +163,4 @@ def test_id_field_names_the_column_that_holds_each_records_id(tmp_path):
     run = CliRunner().invoke(app, ["related", str(path), "--id-field", "slug", "--doc", "s0", "--model", "tfidf",
                                    "--json"])
     assert run.exit_code == 0, run.output
-    assert json.loads(run.stdout)[0]["id"] == "s1"
+    assert json.loads(run.stdout)["results"][0]["id"] == "s1"

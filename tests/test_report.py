@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from simtool.cli import app
 from tests.conftest import SEED_2015, SEED_2021, SEEDS, SHARED_DATA, needs_bbc
 
+ENVELOPE = ("command", "simtool_version", "settings")  # what every --json document carries besides its results
+
 runner = CliRunner()
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
@@ -197,12 +199,12 @@ def test_hostile_articles_stay_inert_in_the_report(browser, tmp_path, shared_cac
 
 def test_analyze_agrees_with_the_single_commands_on_the_seeds(tmp_path, shared_cache):
     _, data = _analyze(tmp_path, shared_cache, SEEDS)
-    related = json.loads(invoke("related", SEEDS, "--doc", SEED_2015, "--json", "--cache", shared_cache).stdout)
+    related = json.loads(invoke("related", SEEDS, "--doc", SEED_2015, "--json", "--cache", shared_cache).stdout)["results"]
     assert [(n["id"], n["score"]) for n in data["related"]["neighbours"][SEED_2015]] == \
         [(hit["id"], hit["score"]) for hit in related]
     compared = json.loads(invoke("compare", SEEDS, "--a", SEED_2015, "--b", SEED_2021, "--json",
                                  "--cache", shared_cache).stdout)
-    assert data["comparisons"] == [compared]
+    assert data["comparisons"] == [{k: v for k, v in compared.items() if k not in ENVELOPE}]
     drift = json.loads(invoke("drift", SEEDS, "--cluster", "0", "--axis", *data["settings"]["axis"], "--json",
                               "--cache", shared_cache).stdout)
     timeline = data["timelines"][0]["drift"]
@@ -231,12 +233,12 @@ def test_analyze_agrees_with_the_single_commands_on_bbc_tech(tmp_path, shared_ca
     clusters = json.loads(invoke("cluster", corpus, "--model", "tfidf", "--json", "--cache", shared_cache).stdout)
     assert data["clusters"]["assignments"] == clusters["assignments"]
     assert data["clusters"]["clusters"] == clusters["clusters"]
-    groups = json.loads(invoke("dedup", corpus, "--json", "--cache", shared_cache).stdout)
+    groups = json.loads(invoke("dedup", corpus, "--json", "--cache", shared_cache).stdout)["groups"]
     assert data["duplicates"] == groups and groups
     some = sorted(data["related"]["neighbours"])[:2]
     for doc_id in some:
         related = json.loads(invoke("related", corpus, "--doc", doc_id, "-k", "5", "--model", "static", "--json",
-                                    "--cache", shared_cache).stdout)
+                                    "--cache", shared_cache).stdout)["results"]
         ours = data["related"]["neighbours"][doc_id]
         assert [n["id"] for n in ours] == [hit["id"] for hit in related]
         assert [n["score"] for n in ours] == pytest.approx([hit["score"] for hit in related], abs=2e-4)

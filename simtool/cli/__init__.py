@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import typer
 
-from simtool.cli.output import CONTROLS, quiet_closed_pipe
+from simtool.cli.output import CONTROLS, quiet_closed_pipe, set_run
 from simtool.errors import SimtoolError
 
 
@@ -103,11 +103,30 @@ def _message(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
+def _option_names(command: Callable[..., None]) -> dict[str, str]:
+    """Each parameter's name as the user writes it ("engine" for `engine_name: ... "--engine"`)."""
+    import typing
+
+    names = {}
+    for name, hint in typing.get_type_hints(command, include_extras=True).items():
+        for info in getattr(hint, "__metadata__", ()):
+            # with Annotated, typer keeps the first declaration as the info's `default`
+            declared = [getattr(info, "default", None), *(getattr(info, "param_decls", None) or ())]
+            long = [d for d in declared if isinstance(d, str) and d.startswith("--")]
+            if long:
+                names[name] = long[0][2:].replace("-", "_")
+    return names
+
+
 def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
     """The command with simtool's errors turned into one line on stderr and an exit code."""
 
+    name = command.__name__.removesuffix("_command").replace("distill", "models distill")
+
     @functools.wraps(command)
     def run(*args, **kwargs) -> None:
+        names = _option_names(command)
+        set_run(name, {names.get(key, key): value for key, value in kwargs.items()})
         try:
             command(*args, **kwargs)
         except BrokenPipeError:

@@ -13,7 +13,7 @@ from simtool.bench.plot import plot_pareto
 from simtool.bench.results import quality_and_speed, table_rows, to_json
 from simtool.bench.runner import TASKS, run_benchmark
 from simtool.cli import options, session
-from simtool.cli.output import report_problems, stderr, stdout
+from simtool.cli.output import json_document, report_problems, stderr, stdout
 from simtool.state import claim_outputs, write_output
 
 
@@ -54,7 +54,7 @@ def bench_command(
     report_problems(result.problems)
     for warning in result.warnings:
         stderr().print(f"warning: {warning}", markup=False)
-    document = to_json(result)
+    document = json_document(to_json(result))
     if json is not None:
         text = json_module.dumps(document, indent=2, ensure_ascii=False) + "\n"
         if str(json) == "-":

@@ -98,7 +98,7 @@ def dedup_command(
 
 def _show(result, json: bool, csv_out: bool, details: bool = False) -> None:
     if json:
-        print_json(result.to_json())
+        print_json({"groups": result.to_json(), "documents": result.n_documents, "settings": result.settings})
     elif csv_out:
         _print_csv(result)
     else:

@@ -62,8 +62,38 @@ def stderr() -> Console:
     return SafeConsole(stderr=True, highlight=False, soft_wrap=True)  # a message stays one line
 
 
+# The command running and the options it was given: every --json document carries them.
+_RUN: dict[str, Any] = {}
+
+
+def set_run(command: str, options: dict[str, Any]) -> None:
+    """Remember the running command and its options for `json_document`."""
+    _RUN.clear()
+    _RUN.update(command=command, options=options)
+
+
+def json_document(value: Any) -> dict[str, Any]:
+    """One shape for every command's JSON: an object with `command`, `simtool_version`, the
+    results (a list goes under `results`) and `settings` (the run's options, with what the job
+    resolved, such as the k it chose, taking precedence)."""
+    from simtool._version import __version__
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, os.PathLike):
+            return str(value)
+        return [plain(v) for v in value] if isinstance(value, (list, tuple)) else to_jsonable(value)
+
+    options = {name: plain(v) for name, v in _RUN.get("options", {}).items()
+               if v is not None and name not in ("json", "force")}
+    body = value if isinstance(value, dict) else {"results": value}
+    settings = {**options, **(body.get("settings") or {})}
+    return {"command": _RUN.get("command"), "simtool_version": __version__, **body, "settings": settings}
+
+
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False, default=str) + "\n")
+    """`value` in the one JSON shape (`json_document`) on stdout."""
+    sys.stdout.write(json.dumps(to_jsonable(json_document(to_jsonable(value))), indent=2, ensure_ascii=False,
+                                default=str) + "\n")
 
 
 def report_problems(problems: list[Problem]) -> None:

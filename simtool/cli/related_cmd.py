@@ -87,7 +87,7 @@ def _all_neighbours(corpus, k: int, encoder, cache, json: bool, engine) -> None:
         vectors, _ = embed([doc.content for doc in corpus], encoder, store, progress=update, engine=engine)
     neighbours = nearest_documents(corpus, vectors, k)
     if json:
-        print_json(neighbours)
+        print_json({"neighbours": neighbours})
         return
     writer = csv.writer(sys.stdout)
     writer.writerow(["id", "rank", "neighbour", "score"])

@@ -45,16 +45,18 @@ def best_pair(a: Vectors, b: Vectors) -> tuple[int, int, float]:
 
 
 def shared_terms(a: Vectors, b: Vectors, terms: np.ndarray, n: int = 8) -> list[str]:
-    """Terms weighted in both one-row TF-IDF vectors, by the product of their weights; English
-    stop words ("the", "said") are no answer to "what do these share"."""
+    """Terms weighted in both one-row TF-IDF vectors, by the product of their weights; stop words
+    and reporting verbs ("the", "said") are no answer to "what do these share"."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from simtool.text.basics import NOT_TOPICS
 
     a = sp.csr_matrix(a)
     b = sp.csr_matrix(b)
     both = a.multiply(b).tocsr()
     order = np.argsort(-both.data, kind="stable")
     found = (str(terms[both.indices[i]]) for i in order)
-    return [term for term in found if term not in ENGLISH_STOP_WORDS][:n]
+    return [term for term in found if term not in ENGLISH_STOP_WORDS and term not in NOT_TOPICS][:n]
 
 
 def nearest_neighbours(vectors: Vectors, k: int, block: int = 512) -> tuple[np.ndarray, np.ndarray]:
