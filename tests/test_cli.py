@@ -232,3 +232,14 @@ def test_every_command_prints_one_json_shape_with_its_settings(tmp_path):
         assert document["simtool_version"] and isinstance(document["settings"], dict), command
     assert json.loads(invoke(*runs["dedup"], "--json").stdout)["settings"]["threshold"] == 0.5
     assert json.loads(invoke(*runs["related"], "--json", "--cache", tmp_path).stdout)["settings"]["model"] == "static"
+
+
+def test_a_run_ends_with_the_time_of_each_stage(tmp_path, monkeypatch):
+    from simtool.cli import output
+
+    monkeypatch.setattr(output.StageTimes, "SHOWN_AFTER", 0.0)  # the seeds run in under the usual 5 s
+    monkeypatch.setattr(output.StageTimes, "SHORTEST", 0.0)  # and each stage in a moment
+    result = invoke("cluster", SEEDS, "-m", "static", "--k", "2", "--cache", tmp_path)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stderr.splitlines() if x.startswith("time: "))
+    assert "loading and cleaning" in line and "embedding" in line and line.endswith(" s)") and "(total " in line

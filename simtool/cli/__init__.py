@@ -118,6 +118,15 @@ def _option_names(command: Callable[..., None]) -> dict[str, str]:
     return names
 
 
+def _print_stage_times() -> None:
+    """The line of time per stage a run of more than a few seconds ends with (stderr)."""
+    from simtool.cli import output  # the module's current STAGES: each run gets its own
+
+    line = output.STAGES.summary()
+    if line:
+        print(line, file=sys.stderr)
+
+
 def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
     """The command with simtool's errors turned into one line on stderr and an exit code."""
 
@@ -129,6 +138,7 @@ def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
         set_run(name, {names.get(key, key): value for key, value in kwargs.items()})
         try:
             command(*args, **kwargs)
+            _print_stage_times()
         except BrokenPipeError:
             if not _stdout_closed():
                 raise

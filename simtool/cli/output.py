@@ -6,12 +6,13 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.segment import Segment
 
 from simtool.errors import Problem
@@ -67,9 +68,11 @@ _RUN: dict[str, Any] = {}
 
 
 def set_run(command: str, options: dict[str, Any]) -> None:
-    """Remember the running command and its options for `json_document`."""
+    """Remember the running command and its options for `json_document`; its stages start afresh."""
+    global STAGES
     _RUN.clear()
     _RUN.update(command=command, options=options)
+    STAGES = StageTimes()
 
 
 def json_document(value: Any) -> dict[str, Any]:
@@ -112,10 +115,10 @@ def report_problems(problems: list[Problem]) -> None:
 
 
 @contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress callback drawing a bar on a terminal; None (quiet) when stderr is piped."""
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback drawing a bar on a terminal (only timing the stage when stderr is piped)."""
     with stage_progress() as update:
-        yield None if update is None else (lambda done, total: update(description, done, total))
+        yield lambda done, total: update(description, done, total)
 
 
 def safe_cell(value: object) -> str:
@@ -124,20 +127,67 @@ def safe_cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+class StageTimes:
+    """When each stage of a run was first and last heard of: the line of time per stage a run
+    ends with (`summary`)."""
+
+    SHOWN_AFTER = 5.0  # seconds: a quicker run needs no breakdown
+    SHORTEST = 0.05  # seconds: a stage quicker than this is left out of the line
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.spans: dict[str, list[float]] = {}
+
+    def seen(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.spans.setdefault(stage, [now, now])[1] = now
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """A stage without its own progress (loading and cleaning): timed, with a spinner on a terminal."""
+        self.seen(stage)
+        console = stderr()
+        if console.is_terminal:
+            with console.status(stage + " ..."):
+                yield
+        else:
+            yield
+        self.seen(stage)
+
+    def summary(self) -> str | None:
+        total = time.perf_counter() - self.started
+        if total < self.SHOWN_AFTER or not self.spans:
+            return None
+        parts = [f"{stage} {end - start:.1f} s" for stage, (start, end) in self.spans.items()
+                 if end - start >= self.SHORTEST]
+        return f"time: {', '.join(parts)} (total {total:.1f} s)" if parts else None
+
+
+STAGES = StageTimes()
+
+
 @contextmanager
-def stage_progress() -> Iterator[Callable[[str, int, int], None] | None]:
-    """A callback (stage, done, total) drawing one bar per stage on a terminal; None when piped."""
+def stage_progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A callback (stage, done, total) drawing one bar per stage on a terminal; piped, it only
+    times the stages."""
     console = stderr()
     if not console.is_terminal:
-        yield None
+        yield lambda stage, done, total: STAGES.seen(stage)
         return
-    with Progress(TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
+    # A stage without a count ("clustering", one step) pulses with its elapsed time rather than
+    # sitting at "0/1"; one with a count shows it and the time left.
+    with Progress(TextColumn("{task.description:<30}"), BarColumn(), TextColumn("{task.fields[count]}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
         tasks: dict[str, Any] = {}
 
         def update(stage: str, done: int, total: int) -> None:
+            STAGES.seen(stage)
+            counted = total > 1
+            count = f"{done}/{total}" if counted else ""
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
+                tasks[stage] = bar.add_task(stage, total=total if counted else None, count=count)
+            bar.update(tasks[stage], completed=done, total=total if counted else None, count=count)
+            if not counted and done >= total > 0:
+                bar.update(tasks[stage], total=1, completed=1)
 
         yield update

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from simtool.cli import output
 from simtool.cli.output import report_problems
 from simtool.encoders import Encoder, get_encoder
 from simtool.engines import Engine, get_engine
@@ -15,8 +16,9 @@ from simtool.vectors.store import VectorStore
 def load(paths: list[Path], no_clean: bool, strict: bool, text_field: str | None,
          id_field: str | None = None) -> Corpus:
     # "~/dir" quoted on the command line (so the shell left it) is the user's home all the same
-    corpus = prepare_corpus([Path(p).expanduser() for p in paths], clean=not no_clean, strict=strict,
-                            text_field=text_field, id_field=id_field)
+    with output.STAGES.timed("loading and cleaning" if not no_clean else "loading"):
+        corpus = prepare_corpus([Path(p).expanduser() for p in paths], clean=not no_clean, strict=strict,
+                                text_field=text_field, id_field=id_field)
     report_problems(corpus.problems)
     return corpus
 

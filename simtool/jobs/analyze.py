@@ -238,7 +238,8 @@ def _timelines(corpus: Corpus, clusters: ClusterResult, query, encoder, axis, by
         try:
             result = find_drift(corpus, query=query if cluster is None else None, encoder=encoder, by=by,
                                 axis=None if axis_from else axis, store=store, seed=seed, documents=members,
-                                engine=engine, axis_from=axis_from, groups=groups, speaker_field=speaker_field)
+                                engine=engine, axis_from=axis_from, groups=groups, speaker_field=speaker_field,
+                                progress=lambda done, total: step("timelines: statements", done, total))
         except InputError as exc:  # e.g. no statement about the query
             notes.append(f"no timeline for {label!r}: {exc}")
             continue
