@@ -223,3 +223,20 @@ def test_a_parquet_file_is_read_in_parts_with_the_local_ids(engine, tmp_path, mo
     read = engine.read_documents([tmp_path], clean=False)
     assert sorted((r["id"], r["text"]) for r in read.dataset.take_all()) == sorted((d.id, d.text) for d in local)
     assert [str(p) for p in read.problems] == [str(p) for p in local.problems] and "big.parquet:1235" in str(read.problems[0])
+
+
+def test_stray_dates_are_dropped_on_the_dataset_path_as_locally(engine, tmp_path):
+    import json
+
+    path = tmp_path / "dated.jsonl"
+    rows = [{"id": f"d{i}", "text": f"Story {i} about the council budget and the vote.", "date": f"201{i % 6}-03-0{1 + i % 9}"}
+            for i in range(30)] + [{"id": "lone", "text": "A story with a typo in its year.", "date": "1850-06-01"},
+                                   {"id": "epoch", "text": "A placeholder date.", "date": "1970-01-01"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    local = prepare_corpus([path], clean=False)
+    read = engine.read_documents([path], clean=False)
+    dates = {row["id"]: row["date"] for row in read.dataset.take_all()}
+    assert dates["lone"] is None and dates["epoch"] is None and dates["d3"] == "2013-03-04"
+    assert {d.id: (d.date.isoformat() if d.date else None) for d in local} == dates
+    assert sorted(str(p) for p in read.problems) == sorted(str(p) for p in local.problems)
+    assert len(read.problems) == 2

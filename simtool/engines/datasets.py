@@ -19,8 +19,10 @@ The jobs that run on a Dataset corpus live with their jobs: `simtool.jobs.dedup.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ import numpy as np
 from simtool.encoders.base import Encoder
 from simtool.engines.pool import actor_pool, cluster_cpus, limit_threads
 from simtool.errors import NoDocumentsError, Problem
-from simtool.io.corpus import plan_units, read_unit
+from simtool.io.corpus import StrayDates, plan_units, read_unit, stray_dates
 from simtool.io.document import content_of
 from simtool.text.basics import text_hash
 from simtool.text.clean import Cleaner
@@ -106,6 +108,10 @@ def read_documents(ray, paths: list[str | os.PathLike[str]], *, clean: bool = Tr
     count = documents.count()
     if not count:
         raise NoDocumentsError(str((planning + problems)[0]) if planning + problems else "no documents found")
+    documents, stray = _without_stray_dates(documents)
+    if strict and stray:
+        raise stray[0].error()
+    problems += stray
     # Blocks follow the files; even them out so that every worker gets some (a folder of 400
     # articles is one unit), at least a few thousand documents a block where there are many.
     cpus = cluster_cpus(ray)
@@ -120,6 +126,33 @@ def read_documents(ray, paths: list[str | os.PathLike[str]], *, clean: bool = Tr
         documents = documents.map_batches(_clean_batch, fn_args=(cleaner,),
                                           batch_format="pyarrow").materialize()
     return DatasetCorpus(documents, planning + problems, count)
+
+
+def _without_stray_dates(documents) -> tuple[Any, list[Problem]]:
+    """The dates `load_corpus` drops as stray (see `simtool.io.corpus.stray_dates`), dropped from
+    the dataset, and the problems naming them. Only the years come back to the driver."""
+    years: Counter[int] = Counter()
+    for batch in documents.select_columns(["date"]).iter_batches(batch_format="pyarrow"):
+        years.update(int(date[:4]) for date in batch.column("date").drop_null().to_pylist())
+    rule = stray_dates(years)
+    if rule is None:
+        return documents, []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        stray = documents.filter(lambda r: r["date"] is not None and rule.is_stray(dt.date.fromisoformat(r["date"])))
+        found = [Problem(row["origin"], rule.message(dt.date.fromisoformat(row["date"])), kept=True)
+                 for row in stray.iter_rows()]
+    if not found:
+        return documents, []
+    return documents.map_batches(_undated_if_stray, fn_args=(rule,), batch_format="pyarrow").materialize(), found
+
+
+def _undated_if_stray(table, rule: StrayDates):
+    import pyarrow as pa
+
+    dates = [None if d is not None and rule.is_stray(dt.date.fromisoformat(d)) else d
+             for d in table.column("date").to_pylist()]
+    return table.set_column(table.schema.get_field_index("date"), "date", pa.array(dates, pa.string()))
 
 
 class _ShardWriter:

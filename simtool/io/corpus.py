@@ -13,9 +13,11 @@ A bad file or record becomes a `Problem` and is skipped; `strict=True` raises on
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -304,23 +306,48 @@ def _without_stray_dates(documents: list[Document], loader: _Loader) -> list[Doc
     lone 1900) or that is a placeholder (1 January 1900 or 1970) is reported and dropped: it would
     otherwise be a period of its own. A group of documents from another decade is kept: an archive
     may reach back."""
-    years = np.array(sorted(doc.date.year for doc in documents if doc.date is not None))
-    if len(years) < STRAY_DATES_MIN:
+    stray = stray_dates(Counter(doc.date.year for doc in documents if doc.date is not None))
+    if stray is None:
         return documents
-    low, high = np.percentile(years, [5, 95])
     kept = []
     for doc in documents:
-        date = doc.date
-        if date is not None and not low - STRAY_YEARS <= date.year <= high + STRAY_YEARS:
-            near = int(np.searchsorted(years, date.year + NEAR_YEARS, "right")
-                       - np.searchsorted(years, date.year - NEAR_YEARS, "left"))
-            if near < 2 or (date.month, date.day) == (1, 1) and date.year in (1900, 1970):
-                loader.problem(Problem(doc.origin, f"date {date.isoformat()} lies far outside the corpus's dates "
-                                                   f"({int(low)}-{int(high)}) with no other document near it; kept "
-                                                   f"without a date", kept=True))
-                doc = replace(doc, date=None)
+        if doc.date is not None and stray.is_stray(doc.date):
+            loader.problem(Problem(doc.origin, stray.message(doc.date), kept=True))
+            doc = replace(doc, date=None)
         kept.append(doc)
     return kept
+
+
+@dataclass(frozen=True)
+class StrayDates:
+    """Which dates of a corpus are stray, from its count of documents per year (see
+    `_without_stray_dates`); the Ray path applies the same rule to its dataset."""
+
+    low: float
+    high: float
+    years: tuple[int, ...]    # the years that have documents, ascending
+    counts: tuple[int, ...]   # how many documents each has
+
+    def is_stray(self, date: dt.date) -> bool:
+        if self.low - STRAY_YEARS <= date.year <= self.high + STRAY_YEARS:
+            return False
+        near = sum(n for year, n in zip(self.years, self.counts) if abs(year - date.year) <= NEAR_YEARS)
+        return near < 2 or ((date.month, date.day) == (1, 1) and date.year in (1900, 1970))
+
+    def message(self, date: dt.date) -> str:
+        return (f"date {date.isoformat()} lies far outside the corpus's dates ({int(self.low)}-{int(self.high)}) "
+                f"with no other document near it; kept without a date")
+
+
+def stray_dates(years: Counter[int]) -> StrayDates | None:
+    """The stray-date rule for a corpus with these documents per year; None for a corpus with too
+    few dated documents to judge."""
+    if sum(years.values()) < STRAY_DATES_MIN:
+        return None
+    ordered = sorted(years)
+    every = np.repeat(np.array(ordered, dtype=np.int32), [years[y] for y in ordered])  # 4 bytes a document
+    low, high = np.percentile(every, [5, 95])
+    return StrayDates(float(low), float(high), tuple(ordered), tuple(years[y] for y in ordered))
 
 
 STRAY_DATES_MIN = 20  # dated documents a corpus needs before a date can be judged far from the others
