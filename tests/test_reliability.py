@@ -381,3 +381,60 @@ def test_fuzz_every_job(corpus):
 def test_fuzz_texts_through_corpus_from_texts():
     corpus = corpus_from_texts(["", "x", "\x00" * 10, "a " * 1000])
     assert len(corpus) >= 1
+
+
+# The shapes the attacker's probes found, fuzzed together: records of any JSON value, nested deep,
+# numbers of thousands of digits, lone surrogates, dates at and past the limits, CSV rows with
+# stray quotes, and a folder holding links out, a link loop, a FIFO and a PDF. Loading either
+# gives documents and problems or refuses with one SimtoolError; the CLI exits 0 or 1 with one
+# line, never a traceback.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**40, 10**40) | st.floats() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=12)
+limit_dates = st.sampled_from(["0001-01-01", "9999-12-31", "1799-12-31", "1800-01-01", "1970-01-01", "1900-01-01",
+                               "2015", "20150312", "20150312153000", "1.39E+12", "-1", "1e400", "2015-02-30", "",
+                               "yesterday", "2999-01-01"]) | st.integers(-10**15, 10**15)
+fuzz_records = st.fixed_dictionaries({"text": st.one_of(texts, json_values)},
+                                     optional={"id": json_values, "title": json_values, "date": limit_dates,
+                                               "source": json_values})
+special_lines = st.sampled_from(['{"text": "\\ud800 lone surrogate", "id": "s"}', "[" * 3000 + "]" * 3000,
+                                 '{"text": "' + "9" * 5000 + '"}', '{"id": ' + "9" * 5000 + ', "text": "digits"}',
+                                 "not json at all", "", '{"text": "a", "text": "b"}'])
+csv_cells = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
+
+
+def _strange_folder(root: Path, jsonl: list[str], rows: list[list[str]], raw_csv: list[str]) -> Path:
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "records.jsonl").write_text("\n".join(jsonl), encoding="utf-8", errors="surrogatepass")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "title", "text", "date"])
+    writer.writerows(rows)
+    (corpus / "rows.csv").write_text(buffer.getvalue() + "\n".join(raw_csv), encoding="utf-8")
+    (corpus / "story.txt").write_text("A headline\n\nThe council approved the budget on Monday after a debate.")
+    (corpus / "paper.pdf").write_bytes(b"%PDF-1.4 not an article")
+    (root / "secret.txt").write_text("outside the corpus")
+    (corpus / "out.txt").symlink_to(root / "secret.txt")
+    (corpus / "loop").symlink_to(corpus)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(corpus / "pipe.jsonl")
+    return corpus
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(fuzz_records.map(json.dumps) | special_lines, max_size=8),
+       st.lists(st.lists(csv_cells, min_size=4, max_size=5), max_size=6),
+       st.lists(st.sampled_from(['"', 'a,"b', '""', "x,y,z,w,v,u", "\x00", "=1+1,,,"]), max_size=3))
+def test_fuzz_loading_strange_files_and_folders(tmp_path_factory, jsonl, rows, raw_csv):
+    corpus = _strange_folder(tmp_path_factory.mktemp("fuzz"), jsonl, rows, raw_csv)
+    with contextlib.suppress(SimtoolError):
+        loaded = load_corpus([corpus])
+        assert all(doc.id and isinstance(doc.text, str) for doc in loaded)
+        assert not any(doc.text == "outside the corpus" for doc in loaded)  # no link out is followed
+    result = CliRunner().invoke(app, ["dedup", str(corpus), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
