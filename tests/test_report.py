@@ -93,9 +93,20 @@ def _check_report(browser, out: Path, data: dict, screenshot: Path) -> Page:
     assert page.page.inner_text("#tooltip").startswith(headline[:30])
     # the cluster table, the duplicate groups, the timeline
     assert page.count("#clusters tbody tr") == len(data["clusters"]["clusters"])
-    assert page.count("#duplicates details.group") == min(len(data["duplicates"]), 30)
+    assert page.count("#duplicates details.group") == len(data["duplicates"])  # every group reachable
+    assert page.count("#duplicates .diff") <= 30 * 3
     assert page.count("#timeline .topic") == len(data["timelines"])
     assert page.count("#timeline") == 1 and page.count("#related") == 1
+    # each timeline chart says what its two scales are
+    assert page.count("#timeline .chart .axis-title") >= len(data["timelines"])
+    # the articles: one row each, filtered by what is typed; an article's copies point to their group
+    assert page.count("#article-table tbody tr") == data["summary"]["documents"]
+    first = page.page.locator("#article-table tbody tr").first.locator("td").first.inner_text().split()[0]
+    page.page.fill("#article-search", first)
+    visible = page.page.locator("#article-table tbody tr:not([hidden])").count()
+    assert 1 <= visible < data["summary"]["documents"] or data["summary"]["documents"] <= 2
+    assert page.page.inner_text("#article-count") == f"{visible} of {data['summary']['documents']} articles"
+    page.page.fill("#article-search", "")
     return page
 
 
@@ -124,6 +135,11 @@ def test_report_on_bbc(browser, tmp_path, shared_cache):
     group = page.page.locator("#duplicates details.group").first
     group.locator("summary").click()
     assert group.locator(".diff").first.is_visible()
+    # an article in a group links to it; its closest stories list each story once
+    copied = page.page.locator("#article-table tbody tr a[href^='#group-']").first
+    target = copied.get_attribute("href")
+    copied.click()
+    assert page.page.locator(target).count() == 1
     # a legend click leaves only that cluster's dots bright
     page.page.locator("#legend button").first.click()
     assert page.count("#map-svg circle:not(.dim)") == data["summary"]["clusters"][0]["size"]
@@ -340,3 +356,21 @@ def test_the_report_shows_the_axis_validity_and_each_periods_groups(tmp_path, sh
     html = out.read_text(encoding="utf-8")
     assert "Axis: bias_text left (0) to right (1)" in html and "out-of-fold AUC" in html
     assert 'class="groups"' in html and "thin (fewer than 10 documents)" in html
+
+
+def test_an_articles_closest_stories_count_the_copies_of_one_story_once(tmp_path):
+    from simtool.io.corpus import corpus_from_texts
+    from simtool.jobs.analyze import analyze
+    from simtool.report import render_report
+
+    story = ("The council approved the city budget on Monday after a long debate about schools, roads and the "
+             "new library, and the mayor said the vote was a relief for every district.")
+    corpus = corpus_from_texts([story, story + " Reporting by a wire service.", story.replace("Monday", "Tuesday"),
+                                "The football club signed a new striker from Spain for a record fee this summer."])
+    analysis = analyze(corpus, model="fake", cluster_model="fake", map_method="pca")
+    assert analysis.duplicates.groups and len(analysis.duplicates.groups[0].members) == 3
+    html = render_report(analysis, corpus)
+    table = html[html.index('id="article-table"'):html.index("</table>", html.index('id="article-table"'))]
+    football = corpus.documents[3].id  # untitled: its row is labelled by its id
+    row = next(r for r in table.split("<tr>") if r.startswith(f"<td>{football} "))
+    assert row.count("<li>") == 1 and "+2 copies" in row  # the three copies are one story, listed once

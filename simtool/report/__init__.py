@@ -23,7 +23,8 @@ from simtool.jobs.analyze import Analysis
 from simtool.report.charts import colour, group_chart, map_points, timeline_chart
 from simtool.state import write_output
 
-MAX_GROUPS = 30          # duplicate groups shown (all are in --json)
+MAX_GROUPS = 30          # duplicate groups shown with their copies side by side (every group is listed)
+ARTICLE_NEIGHBOURS = 3   # neighbours per article in the articles table
 MAX_DIFFS_PER_GROUP = 3  # members shown side by side with their canonical
 MAX_DIFF_SENTENCES = 60  # sentences per side of a diff
 
@@ -89,6 +90,31 @@ def _timeline_view(timeline) -> dict:
             "largest": drift.largest_change}
 
 
+def _articles(analysis: Analysis, corpus: Corpus) -> list[dict]:
+    """Each article with its cluster, its near-duplicate group and its nearest other stories: the
+    copies of one story are one neighbour (its canonical, "+n copies"), not n."""
+    group_of = {member: n for n, g in enumerate(analysis.duplicates.groups) for member in g.members}
+    canonical = {n: g.canonical for n, g in enumerate(analysis.duplicates.groups)}
+    sizes = {n: len(g.members) for n, g in enumerate(analysis.duplicates.groups)}
+    rows = []
+    for doc in corpus:
+        own = group_of.get(doc.id)
+        shown, seen = [], {own} if own is not None else set()
+        for neighbour in analysis.neighbours.get(doc.id, []):
+            group = group_of.get(neighbour.id)
+            if group is not None and group in seen:
+                continue  # a copy of one already listed, or of this article itself
+            if group is not None:
+                seen.add(group)
+            shown.append({"id": canonical.get(group, neighbour.id) if group is not None else neighbour.id,
+                          "score": neighbour.score, "copies": sizes[group] - 1 if group is not None else 0})
+            if len(shown) == ARTICLE_NEIGHBOURS:
+                break
+        rows.append({"doc": doc, "cluster": analysis.clusters.assignments.get(doc.id), "group": own,
+                     "neighbours": shown})
+    return rows
+
+
 def render_report(analysis: Analysis, corpus: Corpus, *, title: str = "simtool report") -> str:
     """The report as one HTML string."""
     script, style = _asset("report.js"), _asset("report.css")
@@ -106,7 +132,9 @@ def render_report(analysis: Analysis, corpus: Corpus, *, title: str = "simtool r
     return environment.get_template("template.html.j2").render(
         title=title, csp=content_security_policy(script, style), script=script, style=style,
         a=analysis, summary=analysis.summary(), docs=docs, points=points, colour=colour,
-        groups=[{"group": g, "diffs": _diffs(corpus, g)} for g in analysis.duplicates.groups[:MAX_GROUPS]],
+        groups=[{"group": g, "diffs": _diffs(corpus, g) if n < MAX_GROUPS else []}
+                for n, g in enumerate(analysis.duplicates.groups)], max_groups=MAX_GROUPS,
+        articles=_articles(analysis, corpus),
         timelines=[_timeline_view(t) for t in analysis.timelines], version=__version__)
 
 

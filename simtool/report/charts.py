@@ -72,6 +72,8 @@ class TimelineChart:
     stance: list[Whisker]
     zero: float | None   # y of stance 0
     stance_range: tuple[float, float] | None
+    count_ticks: list[tuple[float, str]]  # y and statement count, on the left axis
+    stance_ticks: list[tuple[float, str]]  # y and stance, on the right axis
     width: int = CHART_WIDTH
     height: int = CHART_HEIGHT
     margin: int = CHART_MARGIN
@@ -88,9 +90,10 @@ def timeline_chart(periods: list[str], counts: list[int],
         height = (bottom - top) * count / most if most else 0
         bars.append(Bar(round(CHART_MARGIN + i * slot + slot * 0.2, 1), round(bottom - height, 1),
                         round(slot * 0.6, 1), round(height, 1), period, count))
+    count_ticks = [(float(bottom), "0"), (float(top), str(most))] if most else []
     known = [s for s in stances if s is not None]
     if not known:
-        return TimelineChart(bars, [], None, None)
+        return TimelineChart(bars, [], None, None, count_ticks, [])
     low = min(min(s[1] for s in known), 0.0)
     high = max(max(s[2] for s in known), 0.0)
     span = (high - low) or 1.0
@@ -101,7 +104,8 @@ def timeline_chart(periods: list[str], counts: list[int],
     whiskers = [Whisker(round(CHART_MARGIN + i * slot + slot / 2, 1), y(s[0]), y(s[1]), y(s[2]),
                         f"{s[0]:+.3f} ({s[1]:+.3f} .. {s[2]:+.3f})")
                 for i, s in enumerate(stances) if s is not None]
-    return TimelineChart(bars, whiskers, y(0.0), (round(low, 3), round(high, 3)))
+    stance_ticks = [(y(v), f"{v:+.2f}") for v in (low, high)]
+    return TimelineChart(bars, whiskers, y(0.0), (round(low, 3), round(high, 3)), count_ticks, stance_ticks)
 
 
 @dataclass(frozen=True)

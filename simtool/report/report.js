@@ -1,5 +1,6 @@
 // The report's only script (allowed by hash in its Content-Security-Policy): a tooltip on the
-// map and cluster filtering from the legend. The page reads the same with scripts off.
+// map, cluster filtering from the legend and the articles' search. The page reads the same with
+// scripts off.
 (function () {
   "use strict";
   var svg = document.getElementById("map-svg");
@@ -31,5 +32,22 @@
       });
     });
   });
+  // The articles table: rows that do not hold the typed words are hidden.
+  var search = document.getElementById("article-search");
+  var rows = document.querySelectorAll("#article-table tbody tr");
+  var count = document.getElementById("article-count");
+  if (search) {
+    search.addEventListener("input", function () {
+      var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      Array.prototype.forEach.call(rows, function (row) {
+        var text = row.textContent.toLowerCase();
+        var match = words.every(function (word) { return text.indexOf(word) >= 0; });
+        row.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      count.textContent = shown + " of " + rows.length + " articles";
+    });
+  }
   document.body.setAttribute("data-report-ready", "1");
 }());
