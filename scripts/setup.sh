@@ -16,7 +16,7 @@ pip=(.venv/bin/python -m pip --quiet --disable-pip-version-check)
 # password), else Playwright's own download of Chromium (needs its CDN); if neither works, those
 # tests are skipped and say why. SIMTOOL_NO_BROWSER=1 skips this step.
 has_browser() { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo -n "$@"; else return 1; fi; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo -n env DEBIAN_FRONTEND=noninteractive "$@"; else return 1; fi; }
 if [ -z "${SIMTOOL_NO_BROWSER:-}" ] && ! has_browser; then
   if command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive

@@ -184,3 +184,13 @@ def test_what_a_person_or_body_wrote_is_theirs_and_a_he_after_an_unnamed_speaker
     assert names(["But Kennedy's 2013 opinion also stressed the traditional right of the states."]) == ["Kennedy"]
     assert names(["The Houston doctor says he is relieved by the decision.", "He says his patients must act."]) \
         == [None, None]
+
+
+@needs_parser
+def test_names_inside_a_quotation_and_across_sentences_are_no_speakers():
+    # who a quotation mentions is not who "he" is; a full name never spans two sentences
+    assert names(["Senator John Smith spoke to reporters on Monday.", "Smith said the bill was wrong.",
+                  "\u201cI met Barack Obama yesterday.", "It was a great honour,\u201d he said."]) == ["John Smith"] * 4
+    assert names(["President Biden met with Trump.", "Biden said the talks went well."]) == [None, "Biden"]
+    # a verb in another clause after the quotation reports nothing
+    assert names(['The bill is "a disaster," and Mitch McConnell voted against it.']) == [None]

@@ -178,14 +178,15 @@ def test_the_users_pairs_are_scored_and_named_by_their_file_a_bad_row_reported(t
     labelled = tmp_path / "paraphrase.jsonl"
     labelled.write_text("\n".join(json.dumps({"text1": a, "text2": b, "label": y}) for a, b, y in [
         ("The cat sat on the mat.", "A cat was sitting on the mat.", 1), ("It rained all day.", "It poured all day.", 1),
-        ("The cat sat on the mat.", "Markets closed higher.", 0), ("He won the race.", "She lost her keys.", 0)]))
+        ("The cat sat on the mat.", "Markets closed higher.", 0), ("He won the race.", "She lost her keys.", 0)])
+        + "\nnot a record")
     result = run_benchmark(["tfidf"], ["sts", "pairs"], pairs=[scored, labelled])
     found = {(s.model, s.task, s.dataset, s.metric) for s in result.scores}
     assert ("tfidf", "sts", "my_pairs", "cosine_spearman") in found
     assert ("tfidf", "pairs", "paraphrase", "cosine_ap") in found
     assert ("tfidf-plain", "sts", "my_pairs", "cosine_spearman") in found  # the plain baseline beside it
     assert [str(p) for p in result.problems] == [f"{scored}:6: skipped: a pair needs two texts and a numeric score "
-                                                 f"(got 'n/a')"]
+                                                 f"(got 'n/a')", f"{labelled}:5: skipped: not JSON (Expecting value)"]
     assert not any(s.dataset in ("stsb-dev", "msrp-test") for s in result.scores)
 
 
@@ -208,3 +209,11 @@ def test_tfidf_is_at_least_the_plain_scikit_learn_baseline_on_stsb_and_msrp():
     main = {(s.model, s.dataset): s.value for s in result.scores if s.main}
     assert main[("tfidf", "stsb-dev")] >= main[("tfidf-plain", "stsb-dev")]
     assert main[("tfidf", "msrp-test")] >= main[("tfidf-plain", "msrp-test")]
+
+
+def test_a_class_that_is_not_one_value_is_one_line_not_a_traceback(tmp_path):
+    labels = tmp_path / "odd.jsonl"
+    labels.write_text("\n".join(json.dumps({"text": f"story {i} about things", "topic": ["sport"] if i else "x"})
+                                 for i in range(4)))
+    result = runner.invoke(app, ["bench", "--models", "tfidf", "--tasks", "clustering", "--labels", str(labels)])
+    assert result.exit_code == 1 and "'topic' holds a list" in result.stderr and "Traceback" not in result.output

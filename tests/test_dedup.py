@@ -160,3 +160,31 @@ def test_invisible_characters_accents_and_look_alike_letters_do_not_hide_a_copy(
     from simtool.text.basics import comparable
 
     assert comparable(russian) == russian
+
+
+def test_a_story_one_source_carried_three_times_is_found_not_cleaned_away(tmp_path):
+    # A sentence a source repeats is its furniture, unless it comes with the rest of a story in the
+    # very same documents: three updates of one wire story, a sentence a line, stay whole.
+    from simtool.text.basics import split_sentences
+    from tests.conftest import SHARED_DATA
+
+    articles = sorted((SHARED_DATA / "bbc" / "politics").glob("*.txt"))
+    if not articles:
+        pytest.skip("../shared/data/bbc is missing")
+
+    def sentences(path):
+        lines = [x.strip() for x in path.read_text(encoding="utf-8", errors="replace").splitlines() if x.strip()]
+        return lines[0], [s for line in lines[1:] for s in split_sentences(line)]
+
+    title, story = sentences(articles[0])
+    updates = ["Officials will meet again in May to review the figures.", "A spokesman declined to comment.",
+               "Protesters gathered outside the town hall during the vote."]
+    rows = [{"id": f"copy{n}", "source": "Wire", "title": title, "text": "\n".join(story + [update])}
+            for n, update in enumerate(updates)]
+    rows += [{"id": f"other{n}", "source": "Wire", "title": t, "text": "\n".join(s)}
+             for n, (t, s) in enumerate(map(sentences, articles[1:31]))]
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows))
+    corpus = clean_corpus(load_corpus([path]))
+    assert corpus.get("copy0").text.count("\n") >= len(story) - 1  # the story's sentences are kept
+    assert [sorted(g.members) for g in find_duplicates(corpus).groups] == [["copy0", "copy1", "copy2"]]

@@ -157,9 +157,11 @@ def test_id_field_names_the_column_that_holds_each_records_id(tmp_path):
         writer.writerow(["s0", "Council budget", "The council approved its budget for next year after a long debate."])
         writer.writerow(["s1", "Council vote", "The council voted on the budget for next year after a debate."])
         writer.writerow(["", "No slug", "A record without the id column asked for is reported and skipped."])
+        writer.writerow(["  ", "Blank slug", "An id of spaces is no id either."])
     corpus = load_corpus([path], id_field="slug")
     assert [doc.id for doc in corpus] == ["s0", "s1"]
-    assert [str(p) for p in corpus.problems] == [f"{path}:4: no 'slug' field (the id asked for with --id-field)"]
+    assert [str(p) for p in corpus.problems] == [f"{path}:{n}: no 'slug' field (the id asked for with --id-field)"
+                                                 for n in (4, 5)]
     run = CliRunner().invoke(app, ["related", str(path), "--id-field", "slug", "--doc", "s0", "--model", "tfidf",
                                    "--json"])
     assert run.exit_code == 0, run.output

@@ -121,8 +121,10 @@ PAIR_GOLD = ("score", "similarity", "label", "gold", "is_paraphrase", "is_duplic
 LABEL_FIELDS = ("label", "class", "category", "topic")
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
-    """(line, record) of a JSONL, CSV or TSV file with a header, as the ecosystem writes them."""
+def _records(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, object]]]:
+    """(line, record) of a JSONL, CSV or TSV file with a header, as the ecosystem writes them; a
+    line that is not a record is added to `problems` and skipped (a CSV stops there: the reader
+    cannot tell where the broken row ends)."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         with path.open(encoding="utf-8-sig") as handle:
@@ -131,10 +133,13 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
                     continue
                 try:
                     record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    problems.append(Problem(str(path), f"skipped: not JSON ({getattr(exc, 'msg', 'nested too deeply')})",
+                                            number))
+                    continue
                 if not isinstance(record, dict):
-                    raise InputError(f"{path}:{number}: a record must be a JSON object")
+                    problems.append(Problem(str(path), "skipped: a record must be a JSON object", number))
+                    continue
                 yield number, record
         return
     if suffix not in (".csv", ".tsv", ".txt"):
@@ -145,7 +150,8 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
             for record in reader:
                 yield reader.line_num, dict(record)
         except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num}: {exc}") from None
+            problems.append(Problem(str(path), f"a row that cannot be read ({exc}): the rows after it are not read",
+                                    reader.line_num))
 
 
 def _columns(path: Path, record: dict[str, object], choices: Sequence[Sequence[str]] | Sequence[str],
@@ -169,7 +175,7 @@ def load_pairs(path: Path) -> tuple[ScoredPairs, list[Problem]]:
     gold: list[float] = []
     problems: list[Problem] = []
     columns: tuple[str, ...] | None = None
-    for number, record in _records(path):
+    for number, record in _records(path, problems):
         if columns is None:
             columns = _columns(path, record, PAIR_TEXTS, "the two texts") + _columns(path, record, PAIR_GOLD,
                                                                                         "the score or label")
@@ -205,6 +211,9 @@ def load_labelled(path: Path, label_field: str | None = None) -> tuple[Corpus, L
     if not fields:
         raise InputError(f"{path}: no field holds a class (looked for {', '.join(LABEL_FIELDS)})")
     labels = classes_of(corpus, fields[0])
+    odd = next((label for label in labels if label is not None and not isinstance(label, (str, int, float, bool))), None)
+    if odd is not None:
+        raise InputError(f"{path}: {fields[0]!r} holds a {type(odd).__name__} ({odd!r:.60}); a class is one value")
     kept = [(doc.content, label) for doc, label in zip(corpus, labels) if label is not None and str(label).strip()]
     if len({label for _, label in kept}) < 2:
         raise InputError(f"{path}: {fields[0]!r} holds fewer than 2 classes")

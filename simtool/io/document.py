@@ -214,7 +214,7 @@ def document_from_record(
     warnings: list[str] = ["lone surrogate escapes (\\ud800 ...) replaced by \ufffd"] if surrogates else []
     id_key: str | None
     if id_field is not None:  # the user's id column: a record without one is reported, not renamed
-        if record.get(id_field) in (None, ""):
+        if record.get(id_field) is None or not str(record[id_field]).strip():
             raise ValueError(f"no {id_field!r} field (the id asked for with --id-field)")
         id_key, doc_id = id_field, record[id_field]
     else:

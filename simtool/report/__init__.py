@@ -134,7 +134,7 @@ def render_report(analysis: Analysis, corpus: Corpus, *, title: str = "simtool r
         a=analysis, summary=analysis.summary(), docs=docs, points=points, colour=colour,
         groups=[{"group": g, "diffs": _diffs(corpus, g) if n < MAX_GROUPS else []}
                 for n, g in enumerate(analysis.duplicates.groups)], max_groups=MAX_GROUPS,
-        articles=_articles(analysis, corpus),
+        articles=_articles(analysis, corpus), article_neighbours=ARTICLE_NEIGHBOURS,
         timelines=[_timeline_view(t) for t in analysis.timelines], version=__version__)
 
 

@@ -41,7 +41,7 @@
       var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       Array.prototype.forEach.call(rows, function (row) {
-        var text = row.textContent.toLowerCase();
+        var text = row.getAttribute("data-search") || "";  // title, id, source, date: not the neighbours
         var match = words.every(function (word) { return text.indexOf(word) >= 0; });
         row.hidden = !match;
         if (match) { shown += 1; }

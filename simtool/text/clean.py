@@ -46,6 +46,7 @@ RECENT_LINES = 200
 # Junk lines between two paragraphs that do not end the body (an advertisement, a caption);
 # more in a row are a block of furniture.
 INSERTED_LINES = 2
+STORY_SENTENCE_WORDS = 15  # a sentence this long, in the same documents as another, is a story's
 _SENTENCE_END = ".!?…。！？"  # with the full stops of Chinese and Japanese
 # Scripts written without spaces between words: a line's words are counted from its characters
 # (about two a word in Chinese) so that a Chinese paragraph is not "a single word".
@@ -71,19 +72,20 @@ _REPEAT_NORMALIZE = re.compile(r"\d")
 # Attacker"); the first word and one after a colon, a dash or a bracket start a phrase anyway.
 _SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or",
                           "the", "to", "with", "over", "after", "is", "are", "be", "will", "its", "his", "her"})
-_PHRASE_START = re.compile(r"^|[:\-–—(|]\s*$")
+_PHRASE_START = re.compile(r"(?:^|[:\-–—(|])\s*$")
 # A photo's caption or credit, and a byline: furniture whatever its punctuation.
 _CAPTION = re.compile(r"^(?:image copyright|image caption|media caption|media playback|file photo|photo:|"
                       r"enlarge this image|toggle caption|story highlights)|\(photo:|\b(?:getty images|ap photo)\b",
                       re.IGNORECASE)
-_AGENCY_CREDIT = re.compile(r"\b[A-Z]{3,}/[A-Z][a-z]+")  # "REUTERS/Aaron P. Bernhard" closing a caption
+# "REUTERS/Aaron P. Bernhard" closing a caption (not "HIV/Aids" inside a sentence)
+_AGENCY_CREDIT = re.compile(r"\b[A-Z]{3,}/[A-Z][\w.'’-]{0,30}(?: [A-Z][\w.'’-]{0,30}){0,3}\s*$")
 _BYLINE = re.compile(r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$", re.IGNORECASE)
 # A label that introduces a link to another page: "RELATED: ...", "( Also on POLITICO: ...)",
 # "JUST WATCHED ...": words of the interface before a colon, or in capitals at the start.
 _LINK_LABEL = re.compile(r"^\(?\s*(?:[\w'’]+\s+){0,3}[\w'’]+\s*:|^[A-Z]{2,}(?:\s+[A-Z]{2,}){0,2}\b")
 _LINK_WORDS = frozenset(_INTERFACE_WORDS) | {"also", "see", "watched", "must", "photos", "videos", "highlights",
                                            "coverage", "trending", "recommended", "popular", "playing", "now"}
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{2,24}")  # bounded: linear on any line
 _BULLETS = ("- ", "* ", "• ", "– ", "— ", "· ")
 
 
@@ -158,17 +160,18 @@ def _capitalised_share(tokens: list[str]) -> float:
     return sum(1 for t in content if t[0].isupper()) / len(content)
 
 
-def _headline_case(tokens: list[str]) -> bool:
-    """Whether a line is written as a headline: its content words capitalised, and a small word
-    too away from a phrase's start ("Police Hunt For The Attacker") where it is short, or all in
-    capitals."""
+def _headline_case(tokens: list[str]) -> str | None:
+    """How a line is written as a headline: "teaser" when it capitalises a small word away from a
+    phrase's start ("Police Hunt For The Attacker", as running text and a table never do), "title"
+    when only its content words are capitalised and it is long (an award list's entry may be); None
+    for a short run of names ("Paddy O'Brien (New Zealand)", a table's row) or running text."""
     if _capitalised_share(tokens) < 0.75:
-        return False
+        return None
+    if any((t in ("A", "An") or (t[:1].isupper() and t.lower() in _SMALL_WORDS))
+           and not _PHRASE_START.search(" ".join(tokens[:i])) for i, t in enumerate(tokens) if i > 0):
+        return "teaser"
     letters = [t for t in tokens if any(ch.isalpha() for ch in t)]
-    if len(letters) >= 8 or (len(letters) >= 4 and all(t.upper() == t for t in letters)):
-        return True  # a table's row is a few names: "Paddy O'Brien (New Zealand)"
-    return any(t in ("A", "An") or (t[:1].isupper() and t.lower() in _SMALL_WORDS) and not _PHRASE_START.search(
-        " ".join(tokens[:i])) for i, t in enumerate(tokens) if i > 0)
+    return "title" if len(letters) >= 8 else None
 
 
 def _nones() -> Iterable[None]:
@@ -211,31 +214,43 @@ class Cleaner:
 
     def fit(self, texts: Iterable[str], sources: Iterable[str | None] | None = None) -> Cleaner:
         """Count in how many documents each line occurs, in the corpus and in each source (when
-        `sources` gives each text's), and how many end with the same " - Site Name"."""
-        counts: Counter[str] = Counter()
-        by_source: dict[str, Counter[str]] = {}
+        `sources` gives each text's), and in how many documents lines end with the same " - Site
+        Name". Lines repeated together with two long sentences in the very same documents are a
+        story carried more than once (updated copies, a wire story), never furniture: the copies
+        keep their text, and dedup finds them."""
+        docs_of: dict[str, list[int]] = {}  # line key -> the documents holding it
+        long_lines: set[str] = set()
         suffixes: Counter[str] = Counter()
-        n_docs: Counter[str | None] = Counter()
-        for text, source in zip(texts, sources if sources is not None else _nones()):
-            n_docs[None] += 1
-            keys = set()
+        source_of: list[str | None] = []
+        for number, (text, source) in enumerate(zip(texts, sources if sources is not None else _nones())):
+            source_of.append(source or None)
+            keys, tails = set(), set()
             for raw in text.splitlines():
                 line = normalize_space(raw)
                 if line:
-                    keys.add(_line_key(line))
+                    key = _line_key(line)
+                    keys.add(key)
+                    if len(line.split()) >= STORY_SENTENCE_WORDS:
+                        long_lines.add(key)
                     suffix = _site_suffix(line)
                     if suffix:
-                        suffixes[suffix.lower()] += 1
-            counts.update(keys)
-            if source:
-                n_docs[source] += 1
-                by_source.setdefault(source, Counter()).update(keys)
-        self.line_doc_counts_ = Counter({k: v for k, v in counts.items() if v >= self.min_repeat_docs})
-        self.source_line_doc_counts_ = {source: Counter({k: v for k, v in c.items() if v >= 3})
-                                        for source, c in by_source.items()}
+                        tails.add(suffix.lower())
+            for key in keys:
+                docs_of.setdefault(key, []).append(number)
+            suffixes.update(tails)
+        repeated = {key: tuple(docs) for key, docs in docs_of.items() if len(docs) >= self.min_repeat_docs}
+        long_per_set = Counter(docs for key, docs in repeated.items() if key in long_lines)
+        furniture = {key: docs for key, docs in repeated.items() if long_per_set[docs] < 2}
+        self.line_doc_counts_ = Counter({key: len(docs) for key, docs in furniture.items()})
+        by_source: dict[str, Counter[str]] = {}
+        for key, docs in furniture.items():
+            for source, n in Counter(source_of[d] for d in docs).items():
+                if source is not None and n >= 3:
+                    by_source.setdefault(source, Counter())[key] = n
+        self.source_line_doc_counts_ = by_source
         self.suffix_doc_counts_ = Counter({k: v for k, v in suffixes.items() if v >= self.min_repeat_docs})
-        self.n_docs_ = n_docs[None]
-        self.source_docs_ = {source: n for source, n in n_docs.items() if source is not None}
+        self.n_docs_ = len(source_of)
+        self.source_docs_ = dict(Counter(s for s in source_of if s is not None))
         return self
 
     def _repeated_in_source(self, line: str, n_words: int, source: str | None) -> int:
@@ -293,8 +308,11 @@ class Cleaner:
             return junk("a photo caption or credit")
         if _BYLINE.match(line) and not sentence_like:
             return junk("a byline")
-        weight = _interface_weight(lowered) + 2 * len(_EMAIL.findall(line))
-        strong = weight >= 2 and any(_INTERFACE_WORDS.get(t, 0) >= 2 for t in lowered) or bool(_EMAIL.search(line))
+        emails = len(_EMAIL.findall(line)) if "@" in line else 0
+        weight = _interface_weight(lowered) + 2 * emails
+        strong = weight >= 2 and any(_INTERFACE_WORDS.get(t, 0) >= 2 for t in lowered) or emails > 0
+        if n_words == 1 and weight >= 1 and not sentence_like:
+            return junk("a button or a label of the page")  # "Share", "Print", "Menu" between paragraphs
         if (not sentence_like and n_words <= 8 and weight >= 2) or (strong and weight >= max(3, n_words / 5)):
             return junk("page interface words")
         label = _LINK_LABEL.match(line)
@@ -304,7 +322,10 @@ class Cleaner:
             return _Line(number, line, LIST, "list item away from the body")
         if n_words >= 5 and line.isupper() and not line.endswith(":"):
             return junk("a headline in capitals: a teaser")  # a speaker's label in a transcript ends with ":"
-        if n_words >= 4 and _headline_case(tokens) and not sentence_like:
+        headline = _headline_case(tokens) if n_words >= 4 and not sentence_like else None
+        if headline == "teaser":
+            return junk("a headline (Title Case, small words too): a teaser or caption")
+        if headline == "title":
             return _Line(number, line, HEADLINE, "a headline (Title Case, no sentence punctuation): a teaser or caption")
         repeats = self._repeated_in_source(line, n_words, source)
         if repeats:
@@ -345,18 +366,10 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
     A headline is body only inside the body and touching no furniture: a list of titles in an
     article ("Drama - Featherboy") is, a teaser beside a caption is not."""
     decided = [line.verdict if line.verdict in (GOOD, JUNK) else None for line in lines]
-
-    def nearest(index: int, step: int) -> str | None:
-        j, junk_run = index + step, 0
-        while 0 <= j < len(lines):
-            if decided[j] == GOOD:
-                return GOOD
-            if decided[j] == JUNK:
-                junk_run += 1
-                if junk_run > INSERTED_LINES:
-                    return JUNK  # a block of furniture: a header, a footer, related links
-            j += step
-        return JUNK  # the edge of the document counts as junk: labels sit in headers and footers
+    # Body on each side: a good line with at most INSERTED_LINES junk lines between it and this
+    # one (more is a block of furniture: a header, a footer, related links); the document's edge
+    # counts as junk, as labels sit in headers and footers. One pass each way: linear in lines.
+    body_before, body_after = _body_within_reach(decided), _body_within_reach(decided[::-1])[::-1]
 
     def touches_junk(index: int) -> bool:
         return any(0 <= j < len(lines) and decided[j] == JUNK for j in (index - 1, index + 1))
@@ -366,12 +379,25 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
         if line.verdict not in verdicts:
             result.append(line)
             continue
-        before, after = nearest(i, -1) == GOOD, nearest(i, 1) == GOOD
+        before, after = body_before[i], body_after[i]
         keep = (before and after) if both_sides else (before or after)
         if line.verdict == HEADLINE:
             keep = before and after and not touches_junk(i)
         result.append(_Line(line.number, line.text, GOOD if keep else JUNK, "" if keep else line.reason))
     return result
+
+
+def _body_within_reach(decided: list[str | None]) -> list[bool]:
+    """For each line, whether a good line comes before it with at most INSERTED_LINES junk lines
+    in between (undecided lines do not count)."""
+    found, seen_good, junk_since = [], False, 0
+    for verdict in decided:
+        found.append(seen_good and junk_since <= INSERTED_LINES)
+        if verdict == GOOD:
+            seen_good, junk_since = True, 0
+        elif verdict == JUNK:
+            junk_since += 1
+    return found
 
 
 def _apply_context(lines: list[_Line]) -> list[_Line]:

@@ -76,7 +76,9 @@ def _forms(verb: str) -> str:
 # A sentence without one of these word forms (or a quotation mark) cannot name its own speaker.
 _CUE = re.compile(r"\b(?:according to|" + "|".join(_forms(v) for v in sorted(SPEECH_VERBS)) + r")\b", re.IGNORECASE)
 _HONORIFIC = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w'’-]+\s+)*?(?P<name>[A-Z][\w'’-]+)\b(?!\s+[A-Z])")
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,4}")
+# A run of capitalised words within one sentence (an initial may carry its full stop: "John A.
+# Boehner"); each word bounded, so a line of "A.A.A..." costs what ordinary text does.
+_CAPITALISED_RUN = re.compile(r"\b[A-Z](?:\.|[\w'’-]{1,30}\.?)(?:\s+[A-Z](?:\.|[\w'’-]{1,30}\.?)){1,4}")
 _SIGNATURE = re.compile(r"\s*[—–-]{1,2}\s*")
 # What the recogniser knows is no person: "Senate Republicans" (a group), "Protestant Christian".
 _NOT_NAMES = {"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "LAW", "WORK_OF_ART", "EVENT", "PRODUCT", "LANGUAGE",
@@ -279,10 +281,12 @@ class _Article:
             return speaker
         if self._full_names is None:
             self._full_names = {}
-            for run in _CAPITALISED_RUN.findall(self.text):
+            runs = (run for sentence in self.sentences for run in _CAPITALISED_RUN.findall(sentence))
+            for run in runs:
                 name = describe_speaker(_clean_name(run) or "").name  # "Sen. Ted Cruz" -> Ted Cruz
-                if " " not in name or any(w.lower() in BODY_WORDS for w in name.split()):
-                    continue
+                words = name.split()
+                if len(words) < 2 or any(w.lower() in BODY_WORDS for w in words) or not_a_speaker(words[0]):
+                    continue  # "Washington Biden allies": no person's name
                 for word in name.split()[1:]:  # a first name is no surname: "Paul" is not "Paul Ryan"
                     self._full_names.setdefault(word, set()).add(name)
         fuller = self._full_names.get(speaker.name, set())
@@ -333,11 +337,16 @@ class _Article:
             if own.pronoun and own.kind == "person":
                 if self.found(j).someone:
                     return None  # "The Houston doctor says ... He says": he is the doctor, unnamed
+                if self.open_before[j] or self.sentences[j].lstrip()[:1] in "\"“":
+                    continue  # a name inside a quotation is who the speaker talks about, not who "he" is
+                quoted = _quoted_tokens(self.parsed(j), False)
                 subject = self._subject_of(j)
+                subject = None if subject is not None and subject.i in quoted else subject
                 if subject is None or subject.lower_ not in _PERSON_PRONOUNS:
                     # "Davis did not seek the spotlight. ... she said": the person the sentences before are about,
                     # its subject first ("There is one wild card: Justice Ruth Bader Ginsburg. ... she said")
-                    people = sorted((e for e in self.parsed(j).ents if e.label_ == "PERSON"), key=lambda e: e.root != subject)
+                    people = sorted((e for e in self.parsed(j).ents if e.label_ == "PERSON" and e.start not in quoted),
+                                    key=lambda e: e.root != subject)
                     owner = next((c for c in subject.children if c.dep_ == "poss"), None) if subject else None
                     names = [_named(e).name for e in people] + [
                         (_name(t, self.text) or "") if t is not None else "" for t in (subject, owner)]
@@ -418,7 +427,8 @@ def _quoted_tokens(sentence: Any, inside_quotation: bool) -> set[int]:
     """The tokens inside quotation marks (curly ones by direction, straight ones by parity)."""
     inside, quoted = inside_quotation, set()
     for token in sentence:
-        if token.text in ("“", "”", '"') and not (token.i > 0 and token.nbor(-1).text in ("“", '"') and not token.whitespace_):
+        doubled = token.i > 0 and token.nbor(-1).text in ("“", '"') and not token.nbor(-1).whitespace_
+        if token.text in ("“", "”", '"') and not doubled:
             inside = True if token.text == "“" else False if token.text == "”" else not inside
         elif inside:
             quoted.add(token.i)
@@ -436,6 +446,8 @@ def _after_quote(verb: Any) -> bool:
     """Whether the verb's clause starts where a quotation closes: '"...," offered X', '"...," X said'."""
     doc, start = verb.doc, verb.i
     while start > 0 and start - verb.i > -5 and doc[start - 1].text not in ("”", '"') and not doc[start - 1].is_punct:
+        if doc[start - 1].dep_ == "cc":
+            return False  # '"...," and McConnell voted against it': another clause, not the quotation's
         start -= 1
     return start >= 2 and doc[start - 1].text in ("”", '"') and doc[start - 2].text in (",", "?", "!", "—")
 
