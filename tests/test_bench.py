@@ -145,7 +145,7 @@ def test_distilled_static_model_is_listed_benchmarked_and_plotted(tmp_path):
     result = runner.invoke(app, ["models", "distill", "minilm", "mini-static", "--pca-dims", "32",
                                  "--cache", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    listed = json.loads(runner.invoke(app, ["models", "--json", "--cache", str(tmp_path)]).stdout)
+    listed = json.loads(runner.invoke(app, ["models", "--json", "--cache", str(tmp_path)]).stdout)["results"]
     distilled = next(m for m in listed if m["name"] == "mini-static")
     assert distilled["dim"] == 32 and distilled["description"].startswith("static model distilled from minilm")
     again = runner.invoke(app, ["models", "distill", "minilm", "mini-static", "--cache", str(tmp_path)])

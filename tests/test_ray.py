@@ -197,7 +197,7 @@ def test_dedup_of_a_dataset_corpus_equals_the_local_groups(engine, bbc, tmp_path
     result = CliRunner().invoke(app, ["dedup", str(SHARED_DATA / "bbc"), "--engine", "ray", "--shards", str(tmp_path),
                                       "--json"])
     assert result.exit_code == 0, result.output
-    groups = json.loads(result.stdout)
+    groups = json.loads(result.stdout)["groups"]
     assert [(g["canonical"], g["members"]) for g in groups] == [(g.canonical, g.members) for g in local.groups]
     assert [[(m["id"], m["jaccard"], m["added"]) for m in g["details"]] for g in groups] == \
         [[(m.id, m.jaccard, list(m.added)) for m in g.details] for g in local.groups]
