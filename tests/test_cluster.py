@@ -168,3 +168,13 @@ def test_labels_say_what_the_stories_are_about_not_how_they_were_written():
     doc, _ = document_from_record({"text": "He said &quot;no&quot; &amp; left &lt;quietly&gt;"}, "x", "o")
     assert doc.text == 'He said "no" & left <quietly>'
     assert Corpus([doc]).ids == ["x"]
+
+
+def test_a_coarse_automatic_split_offers_the_most_stable_finer_one():
+    from simtool.jobs.cluster.local import finer_k
+
+    scores = {2: 0.95, 3: 0.6, 4: 0.5, 5: 0.7, 6: 0.8, 7: 0.8, 8: 0.4}
+    assert finer_k(scores, 2, 10_000) == 6            # the most stable of 5 and up, ties to the smaller
+    assert finer_k(scores, 6, 10_000) is None         # already fine enough
+    assert finer_k(scores, 2, 50) is None             # a small corpus: two clusters may be all there is
+    assert finer_k({2: 0.9, 3: 0.5}, 2, 10_000) is None  # no finer k was scored

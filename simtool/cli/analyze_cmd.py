@@ -94,5 +94,5 @@ def _print_summary(result) -> None:
     elif result.timelines:
         console.print("no significant shift between periods (every step's p > 0.05 after correction)",
                       markup=False, soft_wrap=True)
-    for note in result.notes:
+    for note in ([result.clusters.settings.k_note] if result.clusters.settings.k_note else []) + result.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)

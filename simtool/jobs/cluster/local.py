@@ -90,7 +90,8 @@ class ClusterSettings:
     seed: int
     n_documents: int
     k_requested: int | str | None = None  # what was asked: a number, "auto", or None (HDBSCAN)
-    k_note: str | None = None             # why k differs from what was asked, when it does
+    k_note: str | None = None             # why k differs from what was asked, or a finer k worth asking for
+    finer_k: int | None = None            # with --k auto and a coarse split: the most stable k of FINER_K and up
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,20 @@ def tfidf_weight(texts: Sequence[str]) -> float:
     """
     lengths = sorted(len(text.split()) for text in texts)
     return 0.5 if lengths and lengths[len(lengths) // 2] >= SHORT_TEXT_WORDS else 0.2
+
+
+FINER_K = 5            # a split into fewer clusters is coarse for a news corpus (a few hundred documents or more)
+FINER_K_DOCUMENTS = 200
+
+
+def finer_k(k_scores: dict[int, float], chosen: int | None, n_documents: int) -> int | None:
+    """The level below a coarse automatic split: stability prefers few clusters (HuffPost's 10,000
+    items split in 2), so where the chosen k is under FINER_K in a corpus of FINER_K_DOCUMENTS or
+    more, the most stable k of FINER_K and up (ties to the smaller) is offered beside it."""
+    finer = {k: score for k, score in k_scores.items() if k >= FINER_K}
+    if chosen is None or chosen >= FINER_K or n_documents < FINER_K_DOCUMENTS or not finer:
+        return None
+    return max(finer, key=lambda k: (finer[k], -k))
 
 
 def represent(corpus: Corpus, model: Encoder | str = HYBRID, store: VectorStore | None = None, seed: int = 0,
@@ -249,6 +264,10 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
         chosen = min(int(chosen), distinct)
     asked = k if isinstance(k, int) else ("auto" if algorithm != "hdbscan" else None)
     note = None
+    finer = finer_k(k_scores, chosen, n) if asked == "auto" else None
+    if finer is not None and chosen is not None:
+        note = (f"k={chosen} is the most stable split (stability {k_scores[chosen]:.2f}), a coarse one; the most "
+                f"stable finer split is k={finer} ({k_scores[finer]:.2f}): --k {finer} for topics to browse")
     if isinstance(k, int) and chosen is not None and chosen < k:
         note = f"k={k} asked; {chosen} clusters: the corpus has only {chosen} distinct documents (identical texts are one)"
     if n < 2 or (chosen is not None and chosen <= 1):
@@ -265,7 +284,7 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
     labels = _numbered_by_size(labels)
     if chosen is not None and algorithm != "hdbscan":
         chosen = len({int(label) for label in labels if label != NOISE}) or 1
-    settings = ClusterSettings(model_name, algorithm, chosen, seed, n, asked, note)
+    settings = ClusterSettings(model_name, algorithm, chosen, seed, n, asked, note, finer)
     return ClusterResult(
         assignments={doc.id: int(label) for doc, label in zip(corpus, labels)},
         clusters=_describe(corpus, labels, views.vectors),
