@@ -287,7 +287,7 @@ class _Article:
                 words = name.split()
                 if len(words) < 2 or any(w.lower() in BODY_WORDS for w in words) or not_a_speaker(words[0]):
                     continue  # "Washington Biden allies": no person's name
-                for word in name.split()[1:]:  # a first name is no surname: "Paul" is not "Paul Ryan"
+                for word in words[1:]:  # a first name is no surname: "Paul" is not "Paul Ryan"
                     self._full_names.setdefault(word, set()).add(name)
         fuller = self._full_names.get(speaker.name, set())
         return replace(speaker, name=next(iter(fuller))) if len(fuller) == 1 else speaker
@@ -360,17 +360,12 @@ class _Article:
                           or (e.label_ in ("ORG", "PERSON") and _introduced_as(e, own.description))]
                 if bodies:
                     return replace(_named(bodies[-1]), how="description"), "organisation"
-        if own.pronoun and own.kind is not None:  # else the person or body named nearest before, named first there
+        if own.pronoun and own.kind == "organisation":  # "it said": the body named nearest before, named first there
+            # (a person's "he" was matched to the people of each sentence in the loop above)
             for j in context:
-                parsed = self.parsed(j)
-                named = [e for e in parsed.ents if _ENTITY_KINDS.get(e.label_) == own.kind and agrees(e.text)]
-                if named:
-                    return replace(_named(named[0]), how="pronoun-name"), own.kind
-                root = next((t for t in parsed if t.dep_ == "ROOT"), None)
-                subject = _subject(root) if root is not None else None
-                name = _name(subject, self.text) if subject is not None else None
-                if own.kind == "person" and name and agrees(name):
-                    return Speaker(name, None, None, "pronoun-name"), "person"
+                bodies = [e for e in self.parsed(j).ents if _ENTITY_KINDS.get(e.label_) == own.kind]
+                if bodies:
+                    return replace(_named(bodies[0]), how="pronoun-name"), own.kind
         return None
 
 
