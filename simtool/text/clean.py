@@ -27,6 +27,7 @@ adversarial input costs what ordinary text does.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -174,11 +175,6 @@ def _headline_case(tokens: list[str]) -> str | None:
     return "title" if len(letters) >= 8 else None
 
 
-def _nones() -> Iterable[None]:
-    while True:
-        yield None
-
-
 def _interface_weight(tokens: list[str]) -> int:
     return sum(_INTERFACE_WORDS.get(t, 0) for t in tokens)
 
@@ -222,7 +218,7 @@ class Cleaner:
         long_lines: set[str] = set()
         suffixes: Counter[str] = Counter()
         source_of: list[str | None] = []
-        for number, (text, source) in enumerate(zip(texts, sources if sources is not None else _nones())):
+        for number, (text, source) in enumerate(zip(texts, sources if sources is not None else itertools.repeat(None))):
             source_of.append(source or None)
             keys, tails = set(), set()
             for raw in text.splitlines():
@@ -253,13 +249,13 @@ class Cleaner:
         self.source_docs_ = dict(Counter(s for s in source_of if s is not None))
         return self
 
-    def _repeated_in_source(self, line: str, n_words: int, source: str | None) -> int:
+    def _repeated_in_source(self, key: str, n_words: int, source: str | None) -> int:
         """In how many documents of its source a sentence occurs when that is a share of
         them a story could not reach ("The Associated Press contributed to this report."); 0 if not."""
         counts = getattr(self, "source_line_doc_counts_", {}).get(source or "")
         if not counts or n_words > 60:
             return 0
-        seen = counts.get(_line_key(line), 0)
+        seen = counts.get(key, 0)
         return seen if seen >= max(3, self.min_repeat_share * self.source_docs_[source or ""]) else 0
 
     def _repeated_suffix(self, suffix: str, source: str | None) -> bool:
@@ -269,16 +265,16 @@ class Cleaner:
         counts = getattr(self, "suffix_doc_counts_", None)
         return counts is None or counts.get(suffix.lower(), 0) >= self.min_repeat_docs
 
-    def _repeated_in_corpus(self, line: str, sentence_like: bool, n_words: int) -> bool:
+    def _repeated_in_corpus(self, key: str, sentence_like: bool, n_words: int) -> bool:
         counts = getattr(self, "line_doc_counts_", None)
         if not counts:
             return False
-        seen = counts.get(_line_key(line), 0)
+        seen = counts.get(key, 0)
         if not sentence_like:
             return seen >= self.min_repeat_docs
         return n_words <= 25 and seen >= max(3, self.min_repeat_share * self.n_docs_)
 
-    def _classify(self, number: int, line: str, script: str, seen: list[str], title: str,
+    def _classify(self, number: int, line: str, key: str, script: str, seen: list[str], title_key: str,
                   seen_keys: set[str], source: str | None = None) -> _Line:
         tokens = line.split()
         lowered = words(line)
@@ -292,15 +288,14 @@ class Cleaner:
             return _Line(number, line, SHORT, "no words, outside the body")  # "78,000" in a table stays
         if line.startswith(_CREDIT_MARKS):
             return junk("credit line (©)")
-        key = _line_key(line)
-        if title and key == _line_key(title):
+        if title_key and key == title_key:
             return junk("repeats the title")
         suffix = None if sentence_like else _site_suffix(line)
         if suffix and self._repeated_suffix(suffix, source):
             return junk(f"ends with a site name (- {suffix})")
         if n_words >= 5 and (key in seen_keys or any(key in other for other in seen[-RECENT_LINES:])):
             return junk("repeats an earlier line (a caption or teaser shown twice)")
-        if self._repeated_in_corpus(line, sentence_like, n_words):
+        if self._repeated_in_corpus(key, sentence_like, n_words):
             return junk(f"found in {self.line_doc_counts_[key]} documents (site furniture)")
         if not sentence_like and _foreign_share(line, script) > 0.5:
             return junk("in another script than the article")
@@ -327,7 +322,7 @@ class Cleaner:
             return junk("a headline (Title Case, small words too): a teaser or caption")
         if headline == "title":
             return _Line(number, line, HEADLINE, "a headline (Title Case, no sentence punctuation): a teaser or caption")
-        repeats = self._repeated_in_source(line, n_words, source)
+        repeats = self._repeated_in_source(key, n_words, source)
         if repeats:
             return _Line(number, line, SHORT, f"found in {repeats} documents of {source} (its furniture)")
         if sentence_like and n_words >= 3:
@@ -342,14 +337,15 @@ class Cleaner:
         raw = [(i, normalize_space(line)) for i, line in enumerate(text.splitlines(), start=1)]
         raw = [(i, line) for i, line in raw if line]
         script = _dominant_script([line for _, line in raw])
+        title_key = _line_key(title) if title else ""
         seen: list[str] = []
         seen_keys: set[str] = set()
         lines: list[_Line] = []
         for number, line in raw:
-            classified = self._classify(number, line, script, seen, title, seen_keys, source)
-            lines.append(classified)
-            seen.append(_line_key(line))
-            seen_keys.add(seen[-1])
+            key = _line_key(line)
+            lines.append(self._classify(number, line, key, script, seen, title_key, seen_keys, source))
+            seen.append(key)
+            seen_keys.add(key)
         return _apply_context(lines)
 
     def clean(self, text: str, title: str = "", source: str | None = None) -> CleanResult:
