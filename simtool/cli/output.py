@@ -81,13 +81,9 @@ def json_document(value: Any) -> dict[str, Any]:
     resolved, such as the k it chose, taking precedence)."""
     from simtool._version import __version__
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, os.PathLike):
-            return str(value)
-        return [plain(v) for v in value] if isinstance(value, (list, tuple)) else to_jsonable(value)
-
-    options = {name: plain(v) for name, v in _RUN.get("options", {}).items()
+    options = {name: to_jsonable(v) for name, v in _RUN.get("options", {}).items()
                if v is not None and name not in ("json", "force")}
+    value = to_jsonable(value)
     body = value if isinstance(value, dict) else {"results": value}
     settings = {**options, **(body.get("settings") or {})}
     return {"command": _RUN.get("command"), "simtool_version": __version__, **body, "settings": settings}
@@ -95,8 +91,7 @@ def json_document(value: Any) -> dict[str, Any]:
 
 def print_json(value: Any) -> None:
     """`value` in the one JSON shape (`json_document`) on stdout."""
-    sys.stdout.write(json.dumps(to_jsonable(json_document(to_jsonable(value))), indent=2, ensure_ascii=False,
-                                default=str) + "\n")
+    sys.stdout.write(json.dumps(json_document(value), indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def report_problems(problems: list[Problem]) -> None:
