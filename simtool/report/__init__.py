@@ -93,9 +93,8 @@ def _timeline_view(timeline) -> dict:
 def _articles(analysis: Analysis, corpus: Corpus) -> list[dict]:
     """Each article with its cluster, its near-duplicate group and its nearest other stories: the
     copies of one story are one neighbour (its canonical, "+n copies"), not n."""
-    group_of = {member: n for n, g in enumerate(analysis.duplicates.groups) for member in g.members}
-    canonical = {n: g.canonical for n, g in enumerate(analysis.duplicates.groups)}
-    sizes = {n: len(g.members) for n, g in enumerate(analysis.duplicates.groups)}
+    groups = analysis.duplicates.groups
+    group_of = {member: n for n, g in enumerate(groups) for member in g.members}
     rows = []
     for doc in corpus:
         own = group_of.get(doc.id)
@@ -106,8 +105,8 @@ def _articles(analysis: Analysis, corpus: Corpus) -> list[dict]:
                 continue  # a copy of one already listed, or of this article itself
             if group is not None:
                 seen.add(group)
-            shown.append({"id": canonical.get(group, neighbour.id) if group is not None else neighbour.id,
-                          "score": neighbour.score, "copies": sizes[group] - 1 if group is not None else 0})
+            shown.append({"id": groups[group].canonical if group is not None else neighbour.id,
+                          "score": neighbour.score, "copies": len(groups[group].members) - 1 if group is not None else 0})
             if len(shown) == ARTICLE_NEIGHBOURS:
                 break
         rows.append({"doc": doc, "cluster": analysis.clusters.assignments.get(doc.id), "group": own,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -56,7 +58,7 @@ def shared_terms(a: Vectors, b: Vectors, terms: np.ndarray, n: int = 8) -> list[
     both = a.multiply(b).tocsr()
     order = np.argsort(-both.data, kind="stable")
     found = (str(terms[both.indices[i]]) for i in order)
-    return [term for term in found if term not in ENGLISH_STOP_WORDS and term not in NOT_TOPICS][:n]
+    return list(itertools.islice((t for t in found if t not in ENGLISH_STOP_WORDS and t not in NOT_TOPICS), n))
 
 
 def nearest_neighbours(vectors: Vectors, k: int, block: int = 512) -> tuple[np.ndarray, np.ndarray]:
