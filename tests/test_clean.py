@@ -235,3 +235,19 @@ def test_a_dash_and_a_name_is_a_site_only_where_the_corpus_repeats_it():
     kept = cleaner.clean("\n".join(awards)).text.splitlines()
     assert "Drama - Featherboy" in kept and "Animation - Brush Head" in kept
     assert "Europe braces for heat - World News Daily" not in kept
+
+
+def test_highlights_under_the_header_and_contact_details_after_the_body_are_furniture():
+    """A highlights block between the page's header and the first sentence is furniture, so is an
+    address to write to after the last paragraph; a deck that opens the page and an address inside
+    the body stay."""
+    second = PARAGRAPH.replace("Tuesday", "Monday")
+    highlights = ["Story highlights", "Cheney's sister says Liz is on the wrong side of history on marriage",
+                  "He says his brother persuaded him to change his view on marriage last year"]
+    contact = "Are you affected by the issues in this story? Email haveyoursay@example.co.uk"
+    kept = clean_text("\n".join([*highlights, PARAGRAPH, second, contact])).splitlines()
+    assert kept == [PARAGRAPH, second]
+    deck = "Mississippi's lone abortion clinic fights to stay open while the fate of the law hangs in the balance"
+    inside = "The court's clerk, who wrote from clerk@example.org, confirmed the hearing."
+    kept = clean_text("\n".join([deck, PARAGRAPH, inside, second])).splitlines()
+    assert kept == [deck, PARAGRAPH, inside, second]

@@ -28,6 +28,7 @@ adversarial input costs what ordinary text does.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -325,6 +326,10 @@ class Cleaner:
         repeats = self._repeated_in_source(key, n_words, source)
         if repeats:
             return _Line(number, line, SHORT, f"found in {repeats} documents of {source} (its furniture)")
+        if emails:
+            # Contact details ("Tell us your story: news@site.com") close an article; a sentence
+            # holding an address stays only between paragraphs of the body.
+            return _Line(number, line, SHORT, "an e-mail address outside the body: contact details")
         if sentence_like and n_words >= 3:
             return _Line(number, line, GOOD)
         if n_words >= 10:
@@ -367,6 +372,9 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
     # counts as junk, as labels sit in headers and footers. One pass each way: linear in lines.
     body_before, body_after = _body_within_reach(decided), _body_within_reach(decided[::-1])[::-1]
 
+    seen_body = list(itertools.accumulate((d == GOOD for d in decided), operator.or_, initial=False))
+    seen_junk = list(itertools.accumulate((d == JUNK for d in decided), operator.or_, initial=False))
+
     def touches_junk(index: int) -> bool:
         return any(0 <= j < len(lines) and decided[j] == JUNK for j in (index - 1, index + 1))
 
@@ -377,6 +385,8 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
             continue
         before, after = body_before[i], body_after[i]
         keep = (before and after) if both_sides else (before or after)
+        if line.verdict == UNCERTAIN and seen_junk[i] and not seen_body[i]:
+            keep = False  # unpunctuated lines after the page's header, before any sentence: highlights
         if line.verdict == HEADLINE:
             keep = before and after and not touches_junk(i)
         result.append(_Line(line.number, line.text, GOOD if keep else JUNK, "" if keep else line.reason))
