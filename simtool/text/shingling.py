@@ -22,7 +22,7 @@ _TOKEN_SEED = 0x5EED
 _FINAL_MULTIPLIER = np.uint64(0x94D049BB133111EB)  # splitmix64's finaliser
 
 
-def _position_multipliers(size: int) -> np.ndarray:
+def position_multipliers(size: int) -> np.ndarray:
     """One odd 64-bit multiplier per position in a shingle (splitmix64's stream), so "a b" and
     "b a" hash apart."""
     mask, state, multipliers = (1 << 64) - 1, 0, []
@@ -63,7 +63,7 @@ def hash_shingles(texts: Sequence[str], size: int = SHINGLE_SIZE, *, chunk_size:
     """Shingle hashes of `texts` (lower-cased word `size`-grams), `chunk_size` texts at a time."""
     if size < 1:
         raise ValueError(f"shingle size must be at least 1; got {size!r}")
-    multipliers = _position_multipliers(size)
+    multipliers = position_multipliers(size)
     parts, counts = [], []
     for start in range(0, len(texts), chunk_size):
         hashes, per_text = _hash_chunk(texts[start:start + chunk_size], size, multipliers)
@@ -99,7 +99,7 @@ def _hash_chunk(texts: Sequence[str], size: int, multipliers: np.ndarray) -> tup
             first = starts[short & (lengths <= m)]
             first = first[first + m < n]
             combined[first] -= token_hashes[first + m] * multipliers[m]
-        _mix(combined, scratch)
+        mix(combined, scratch)
 
     # Keep shingles that start early enough to end inside their own text.
     keep = np.ones(n, bool)
@@ -110,7 +110,7 @@ def _hash_chunk(texts: Sequence[str], size: int, multipliers: np.ndarray) -> tup
     return combined[keep], shingle_count
 
 
-def _mix(values: np.ndarray, scratch: np.ndarray) -> None:
+def mix(values: np.ndarray, scratch: np.ndarray) -> None:
     """splitmix64's finaliser in place, so combined hashes are uniform again."""
     np.right_shift(values, np.uint64(31), out=scratch)
     values ^= scratch

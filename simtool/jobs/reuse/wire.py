@@ -1,0 +1,25 @@
+"""Marks of a wire story, by the shape newswire copy has, not by a list of agencies: a dateline
+opening the text ("WASHINGTON (AP) —", "LONDON, March 3 (Reuters) -", "PARIS —") or a wire
+credit closing it ("(Reporting by ...; Editing by ...)")."""
+
+from __future__ import annotations
+
+import re
+
+# A place in capitals, an optional date, an optional source in brackets, then a dash or colon.
+_DATELINE = re.compile(
+    r"^\s*(?P<mark>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"        # WASHINGTON, NEW YORK, ST. LOUIS
+    r"(?:,\s*[A-Z][\w.'’-]{1,20}(?: [\w.'’-]{1,20}){0,2})?"  # , Calif. / , March 3
+    r"(?:\s*\((?:[A-Z][\w&.'’-]{0,20}(?: [A-Z][\w&.'’-]{0,20}){0,3})\))?"  # (AP), (Reuters), (Agence France-Presse)
+    r"\s*(?:—|–|-{1,2}|:))\s+\S")
+_CREDIT = re.compile(r"\((?:additional )?(?:reporting|writing|editing|compiled) by [^()]{2,200}\)", re.IGNORECASE)
+_CREDIT_REACH = 600  # a wire credit sits in the last characters of the text
+
+
+def wire_mark(text: str) -> str | None:
+    """The dateline or wire credit that marks `text` as wire copy, as written; None if neither."""
+    opening = _DATELINE.match(text[:200])
+    if opening and any(ch.islower() for ch in text[opening.end():opening.end() + 40]):
+        return opening.group("mark").strip()
+    credit = _CREDIT.search(text[-_CREDIT_REACH:])
+    return credit.group() if credit else None

@@ -1,0 +1,183 @@
+"""Reuse and lineage on corpora built from BBC articles with known edges: a wire story, edited full
+copies, a copy of a copy, two or three paragraphs taken into another article, an exact copy of
+another story, and unrelated articles; with dates present, missing and all equal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from simtool.io.corpus import Corpus, load_corpus
+from simtool.io.document import Document
+from simtool.jobs.reuse import find_reuse
+from simtool.jobs.reuse.passages import WordReader, fingerprints, shared_passages
+from simtool.jobs.reuse.wire import wire_mark
+from tests.conftest import SEEDS, SHARED_DATA, needs_bbc
+
+DAY = dt.date(2005, 3, 1)
+
+
+def _paragraphs(path) -> tuple[str, list[str]]:
+    lines = [line.strip() for line in path.read_text(encoding="latin-1").splitlines() if line.strip()]
+    return lines[0], lines[1:]
+
+
+def _pick(category: str, min_paragraphs: int, skip: int = 0) -> tuple[str, list[str]]:
+    found = [_paragraphs(p) for p in sorted((SHARED_DATA / "bbc" / category).glob("*.txt"))]
+    return [f for f in found if len(f[1]) >= min_paragraphs and len(" ".join(f[1]).split()) >= 300][skip]
+
+
+def _edit(paragraph: str, word: str) -> str:
+    """The paragraph with its sixth word replaced: a copy editor's change."""
+    words = paragraph.split()
+    words[5] = word
+    return " ".join(words)
+
+
+def _words(paragraphs: list[str]) -> int:
+    return len(WordReader().read("\n".join(paragraphs)))
+
+
+def build(dates: str) -> tuple[Corpus, dict]:
+    """The corpus and the truth: edges (source, target) with the share of the target taken,
+    each member's parent, and the families."""
+    title, wire = _pick("politics", 8)
+    wire = ["LONDON (Reuters) - " + wire[0], *wire[1:]]
+    own_title, own = _pick("sport", 4)
+    _, extra_a = _pick("entertainment", 4)
+    _, extra_b = _pick("entertainment", 4, skip=1)
+    copy_1 = [_edit(wire[0], "reportedly"), *wire[1:6], _edit(wire[6], "apparently"), *wire[7:], extra_a[0]]
+    copy_2 = [*copy_1[:-2], _edit(copy_1[-2], "eventually"), copy_1[-1], extra_b[1]]
+    partial = [*own[:2], *wire[2:5], *own[2:]]
+    other_title, other = _pick("tech", 5)
+    unrelated = [_pick(category, 3, skip=5) for category in ("business", "tech", "entertainment", "sport")]
+
+    def day(offset: int) -> dt.date | None:
+        return {"present": DAY + dt.timedelta(days=offset), "missing": None, "equal": DAY}[dates]
+
+    docs = [
+        Document("copy-2", "\n".join(copy_2), title, day(2), "Outlet B"),
+        Document("wire", "\n".join(wire), title, day(0), "Wire"),
+        Document("partial", "\n".join(partial), own_title, day(1), "Outlet C"),
+        Document("copy-1", "\n".join(copy_1), title, day(1), "Outlet A"),
+        Document("other", "\n".join(other), other_title, day(0), "Outlet A"),
+        Document("other-copy", "\n".join(other), other_title, day(3), "Outlet C"),
+        *[Document(f"unrelated-{n}", "\n".join(body), t, day(n), "Outlet D") for n, (t, body) in enumerate(unrelated)],
+    ]
+    # words taken, over the target's words (edited words are not taken)
+    truth = {
+        ("wire", "copy-1"): (_words(copy_1) - _words(extra_a[:1]) - 2) / _words(copy_1),
+        ("copy-1", "copy-2"): (_words(copy_2) - _words(extra_b[1:2]) - 1) / _words(copy_2),
+        ("wire", "partial"): _words(wire[2:5]) / _words(partial),
+        ("other", "other-copy"): 1.0,
+    }
+    parents = {"wire": None, "copy-1": "wire", "copy-2": "copy-1", "partial": "wire", "other": None,
+               "other-copy": "other"}
+    lenders = {"Outlet A": _words(other), "Wire": _words(wire[2:5])}  # of Outlet C: the exact copy, the paragraphs
+    return Corpus(docs), {"edges": truth, "parents": parents, "lenders_of_c": lenders,
+                          "families": [{"wire", "copy-1", "copy-2", "partial"}, {"other", "other-copy"}]}
+
+
+@needs_bbc
+@pytest.mark.parametrize("dates", ["present", "missing", "equal"])
+def test_every_planted_edge_is_found_in_its_direction_with_its_share(dates):
+    corpus, truth = build(dates)
+    result = find_reuse(corpus)
+    edges = {(e.source, e.target): e for e in result.edges}
+    for (source, target), share in truth["edges"].items():
+        assert (source, target) in edges, f"{source} -> {target} not found ({dates} dates); found {sorted(edges)}"
+        assert edges[(source, target)].share_of_target == pytest.approx(share, abs=0.03)
+    assert {frozenset(f.members) for f in result.families} == {frozenset(f) for f in truth["families"]}
+    nodes = {node.id: node for f in result.families for node in f.tree}
+    assert {i: nodes[i].parent for i in truth["parents"]} == truth["parents"]
+    wire_family = next(f for f in result.families if "wire" in f.members)
+    assert wire_family.origin == "wire" and wire_family.wire == "LONDON (Reuters) -"
+    if dates == "present":
+        assert all(e.direction_by == "date" for e in edges.values() if e.lag_days)
+        assert nodes["copy-2"].lag_days == 1 and nodes["partial"].lag_days == 1
+    else:
+        assert edges[("wire", "copy-1")].direction_by == "text"
+        assert edges[("wire", "partial")].rule.startswith("wire copy")
+
+
+@needs_bbc
+def test_a_member_says_what_it_added_and_dropped_against_its_parent():
+    corpus, _ = build("present")
+    nodes = {node.id: node for f in find_reuse(corpus).families for node in f.tree}
+    assert any("eventually" in sentence for sentence in nodes["copy-2"].added)
+    assert nodes["copy-1"].dropped and nodes["copy-1"].added
+
+
+@needs_bbc
+def test_outlets_say_how_much_they_borrowed_and_from_whom():
+    corpus, truth = build("present")
+    outlets = {o.source: o for o in find_reuse(corpus).outlets}
+    assert outlets["Wire"].borrowed_words == 0
+    assert outlets["Outlet D"].borrowed_words == 0
+    assert set(outlets["Outlet B"].lenders) >= {"Outlet A"}
+    assert outlets["Outlet C"].lenders == truth["lenders_of_c"]  # each word taken counted once, for its parent
+    assert 0 < outlets["Outlet C"].borrowed_share < 1
+
+
+def test_the_seeds_share_no_passage():
+    assert find_reuse(load_corpus([SEEDS])).edges == []
+
+
+@needs_bbc
+def test_bbc_exact_duplicates_come_out_as_families(bbc):
+    result = find_reuse(bbc, describe=False)
+    family_of = {member: k for k, f in enumerate(result.families) for member in f.members}
+    by_text: dict[str, list[str]] = {}
+    for doc in bbc:
+        if len(doc.text.split()) >= 40:
+            by_text.setdefault(doc.text, []).append(doc.id)
+    copies = [ids for ids in by_text.values() if len(ids) > 1]
+    assert len(copies) > 50
+    for ids in copies:
+        assert len({family_of.get(i) for i in ids}) == 1 and ids[0] in family_of, ids
+
+
+def test_passages_survive_edits_and_short_shared_runs_do_not_count():
+    reader = WordReader()
+    base = " ".join(f"w{i}" for i in range(120))
+    edited = base.replace("w30 ", "x ").replace("w70 ", "y z ")
+    (passage,) = shared_passages(reader.read(base), reader.read("my own opening words " + edited), 40)
+    assert passage.words == 118 and (passage.target_start, passage.source_start) == (4, 0)
+    short = reader.read(" ".join(f"v{i}" for i in range(50)) + " " + " ".join(f"w{i}" for i in range(30)))
+    assert shared_passages(reader.read(base), short, 40) == []
+
+
+def test_winnowing_guarantees_a_shared_fingerprint_for_a_passage_of_min_words():
+    reader = WordReader()
+    passage = " ".join(f"p{i}" for i in range(40))
+    for k in range(20):
+        a = reader.read(" ".join(f"a{k}_{i}" for i in range(k * 7)) + " " + passage + " tail of a")
+        b = reader.read(passage + " " + " ".join(f"b{k}_{i}" for i in range(k * 3)))
+        window = 40 - 8 + 1
+        assert set(fingerprints(a.ngrams, window).tolist()) & set(fingerprints(b.ngrams, window).tolist())
+
+
+@pytest.mark.parametrize("text, mark", [
+    ("WASHINGTON (AP) — The Senate voted on Tuesday", "WASHINGTON (AP) —"),
+    ("LONDON, March 3 (Reuters) - Britain said on Friday", "LONDON, March 3 (Reuters) -"),
+    ("NEW YORK -- The city council", "NEW YORK --"),
+    ("The minister spoke. (Reporting by A. Writer; Editing by B. Editor)", "(Reporting by A. Writer; Editing by B. Editor)"),
+    ("US President Barack Obama said on Tuesday that", None),
+    ("I - am not a dateline", None),
+])
+def test_wire_marks_are_read_by_their_shape(text, mark):
+    assert wire_mark(text) == mark
+
+
+@needs_bbc
+def test_reuse_json_has_the_documented_shape(tmp_path):
+    corpus, _ = build("present")
+    document = find_reuse(corpus).to_json()
+    json.dumps(document)
+    edge = document["edges"][0]
+    assert set(edge) >= {"source", "target", "shared_words", "share_of_target", "share_of_source", "lag_days",
+                         "direction_by", "passages"}
+    assert set(document["families"][0]) >= {"origin", "members", "tree"}
+    assert {"source", "borrowed_share", "lenders"} <= set(document["outlets"][0])
