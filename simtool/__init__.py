@@ -55,6 +55,8 @@ _EXPORTS = {
     "DedupResult": "simtool.jobs.dedup",
     "DuplicateGroup": "simtool.jobs.dedup",
     "find_duplicates_in_files": "simtool.jobs.dedup.ray",
+    "find_reuse": "simtool.jobs.reuse",
+    "ReuseResult": "simtool.jobs.reuse",
     "cluster_corpus": "simtool.jobs.cluster",
     "ClusterResult": "simtool.jobs.cluster",
     "evaluate": "simtool.jobs.cluster",
@@ -101,6 +103,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from simtool.jobs.dedup.ray import find_duplicates_in_files
     from simtool.jobs.drift import DriftResult, cluster_documents, find_drift
     from simtool.jobs.related import RelatedDocument, RelatedResult, nearest_documents, related
+    from simtool.jobs.reuse import ReuseResult, find_reuse
     from simtool.report import write_report
     from simtool.report.drift_plot import plot_drift
     from simtool.text.clean import Cleaner, clean_text
@@ -129,7 +132,7 @@ __all__ = [  # the names of _EXPORTS (a test checks they agree), defined lazily 
     "distill_static", "embed", "EmbedStats", "VectorStore", "build_index", "IndexStats", "write_corpus_shards",
     "Engine", "get_engine", "RayEngine", "related", "RelatedDocument", "RelatedResult", "nearest_documents",
     "compare", "Comparison", "find_duplicates", "deduplicated", "DedupResult", "DuplicateGroup",
-    "find_duplicates_in_files", "cluster_corpus", "ClusterResult", "evaluate", "cluster_files_on_ray",
+    "find_duplicates_in_files", "find_reuse", "ReuseResult", "cluster_corpus", "ClusterResult", "evaluate", "cluster_files_on_ray",
     "find_drift", "cluster_documents", "DriftResult", "analyze", "Analysis", "run_benchmark", "write_report",
     "plot_drift", "InputError", "NoDocumentsError", "Problem", "SimtoolError", "UnknownDocumentError",
     "UnknownModelError",

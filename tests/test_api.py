@@ -20,6 +20,7 @@ runner = CliRunner()
 COMMAND_FUNCTIONS = {
     "analyze": ["analyze", "write_report"], "related": ["related", "nearest_documents"], "compare": ["compare"],
     "dedup": ["find_duplicates", "deduplicated", "find_duplicates_in_files"],
+    "reuse": ["find_reuse"],
     "cluster": ["cluster_corpus", "evaluate", "cluster_files_on_ray"],
     "drift": ["find_drift", "cluster_documents", "plot_drift"], "clean": ["clean_text"],
     "embed": ["embed", "write_corpus_shards", "RayEngine"], "index": ["build_index"], "bench": ["run_benchmark"],

@@ -251,3 +251,24 @@ def test_highlights_under_the_header_and_contact_details_after_the_body_are_furn
     inside = "The court's clerk, who wrote from clerk@example.org, confirmed the hearing."
     kept = clean_text("\n".join([deck, PARAGRAPH, inside, second])).splitlines()
     assert kept == [deck, PARAGRAPH, inside, second]
+
+
+def test_paragraphs_two_outlets_share_are_not_furniture_of_either():
+    """Three lines another outlet took (a short paragraph and two list items) stay in every article
+    holding them; a footer one outlet repeats is still its furniture."""
+    taken = ["The health arguments far outweighed public disquiet about a ban, he said, and he listed them:",
+             "- A comprehensive ban on smoking in all enclosed public places in Scotland",
+             "- The legislation will be enforced by environmental health and local licensing officers"]
+    footer = "Sign up for our morning newsletter and get the news in your inbox every single day."
+    texts, sources = [], []
+    for n, day in enumerate(("Monday", "Tuesday", "Friday", "Sunday")):  # lines that differ only by digits repeat
+        own = [PARAGRAPH.replace("Tuesday", day).replace("spring", ("spring", "summer", "autumn", "winter")[n])]
+        texts.append("\n".join([*own, *taken, own[0].replace("minister", "official"), footer]))
+        sources.append("Wire" if n == 0 else f"Outlet {n}")
+    texts.append("\n".join([PARAGRAPH.replace("Tuesday", "Thursday"), footer]))
+    sources.append("Outlet 1")
+    cleaner = Cleaner().fit(texts, sources)
+    for text, source in zip(texts[:4], sources):
+        kept = cleaner.clean(text, source=source).text.splitlines()
+        assert all(line in kept for line in taken)
+    assert footer not in cleaner.clean(texts[4], source="Outlet 1").text

@@ -181,3 +181,26 @@ def test_reuse_json_has_the_documented_shape(tmp_path):
                          "direction_by", "passages"}
     assert set(document["families"][0]) >= {"origin", "members", "tree"}
     assert {"source", "borrowed_share", "lenders"} <= set(document["outlets"][0])
+
+
+@needs_bbc
+@pytest.mark.parametrize("dates", ["present", "missing"])
+def test_the_command_finds_the_same_edges_from_a_file_it_loads_and_cleans(tmp_path, dates):
+    """Loading cleans the corpus: paragraphs two outlets share are not furniture of either."""
+    from typer.testing import CliRunner
+
+    from simtool.cli import app
+
+    corpus, truth = build(dates)
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps({"id": d.id, "title": d.title, "text": d.text, "source": d.source,
+                                        "date": d.date.isoformat() if d.date else None}) + "\n" for d in corpus))
+    result = CliRunner().invoke(app, ["reuse", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["command"] == "reuse" and document["settings"]["min_words"] == 40
+    edges = {(e["source"], e["target"]): e for e in document["edges"]}
+    for (source, target), share in truth["edges"].items():
+        assert edges[(source, target)]["share_of_target"] == pytest.approx(share, abs=0.03)
+    plain = CliRunner().invoke(app, ["reuse", str(path), "--details"])
+    assert plain.exit_code == 0 and "family 1: origin wire (wire: LONDON (Reuters) -)" in plain.stdout

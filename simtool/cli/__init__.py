@@ -34,6 +34,7 @@ EXAMPLES = {
     "related": 'simtool related seeds/ --text "counter-terrorism cooperation" -k 3',
     "compare": "simtool compare seeds/000_d5a7cd97006a4cee.txt seeds/002_022b7fbaa8d3c034.txt",
     "dedup": "simtool dedup corpus/ --details --write-deduplicated unique.jsonl",
+    "reuse": "simtool reuse corpus/ --details",
     "cluster": "simtool cluster corpus/ --k auto --json",
     "drift": 'simtool drift seeds/ --query "counter-terrorism cooperation" --by year',
     "bench": "simtool bench --models minilm,static,tfidf --pairs my_pairs.csv",
@@ -68,13 +69,14 @@ def _build_app() -> typer.Typer:
     from simtool.cli.index_cmd import index_command
     from simtool.cli.models_cmd import distill_command, models_command
     from simtool.cli.related_cmd import related_command
+    from simtool.cli.reuse_cmd import reuse_command
 
     app = typer.Typer(help="Related articles, near-duplicates, stories and shifts in a news corpus.",
                       no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                       context_settings=HELP)
     app.callback()(_version_option)
     for name, command in (("analyze", analyze_command), ("related", related_command), ("compare", compare_command),
-                          ("dedup", dedup_command), ("cluster", cluster_command),
+                          ("dedup", dedup_command), ("reuse", reuse_command), ("cluster", cluster_command),
                           ("drift", drift_command), ("bench", bench_command),
                           ("clean", clean_command), ("embed", embed_command),
                           ("index", index_command)):

@@ -49,6 +49,7 @@ RECENT_LINES = 200
 # more in a row are a block of furniture.
 INSERTED_LINES = 2
 STORY_SENTENCE_WORDS = 15  # a sentence this long, in the same documents as another, is a story's
+STORY_WORDS = 40  # lines of this many words in all, in the very same documents of two outlets, are a passage they share
 _SENTENCE_END = ".!?…。！？"  # with the full stops of Chinese and Japanese
 # Scripts written without spaces between words: a line's words are counted from its characters
 # (about two a word in Chinese) so that a Chinese paragraph is not "a single word".
@@ -212,11 +213,13 @@ class Cleaner:
     def fit(self, texts: Iterable[str], sources: Iterable[str | None] | None = None) -> Cleaner:
         """Count in how many documents each line occurs, in the corpus and in each source (when
         `sources` gives each text's), and in how many documents lines end with the same " - Site
-        Name". Lines repeated together with two long sentences in the very same documents are a
-        story carried more than once (updated copies, a wire story), never furniture: the copies
-        keep their text, and dedup finds them."""
+        Name". Lines repeated together with two long sentences in the very same documents, or
+        with lines of STORY_WORDS words in all in the very same documents of two or more sources,
+        are a story carried more than once (updated copies, a wire story, paragraphs another
+        outlet took), never furniture: the copies keep their text, and dedup and reuse find them."""
         docs_of: dict[str, list[int]] = {}  # line key -> the documents holding it
         long_lines: set[str] = set()
+        set_words: dict[str, int] = {}
         suffixes: Counter[str] = Counter()
         source_of: list[str | None] = []
         for number, (text, source) in enumerate(zip(texts, sources if sources is not None else itertools.repeat(None))):
@@ -229,6 +232,7 @@ class Cleaner:
                     keys.add(key)
                     if len(line.split()) >= STORY_SENTENCE_WORDS:
                         long_lines.add(key)
+                    set_words[key] = len(line.split())
                     suffix = _site_suffix(line)
                     if suffix:
                         tails.add(suffix.lower())
@@ -237,7 +241,13 @@ class Cleaner:
             suffixes.update(tails)
         repeated = {key: tuple(docs) for key, docs in docs_of.items() if len(docs) >= self.min_repeat_docs}
         long_per_set = Counter(docs for key, docs in repeated.items() if key in long_lines)
-        furniture = {key: docs for key, docs in repeated.items() if long_per_set[docs] < 2}
+        words_per_set: Counter[tuple[int, ...]] = Counter()
+        for key, docs in repeated.items():
+            words_per_set[docs] += set_words.get(key, 0)
+        # Furniture is one site's; a passage of STORY_WORDS in articles of two outlets is reuse.
+        furniture = {key: docs for key, docs in repeated.items()
+                     if long_per_set[docs] < 2 and not (words_per_set[docs] >= STORY_WORDS and
+                                                        len({source_of[d] for d in docs} - {None}) >= 2)}
         self.line_doc_counts_ = Counter({key: len(docs) for key, docs in furniture.items()})
         by_source: dict[str, Counter[str]] = {}
         for key, docs in furniture.items():
