@@ -65,6 +65,15 @@ def test_dedup_groups_equal_the_local_engine(engine, bbc, threshold, containment
     assert [g.members for g in default.groups] == [g.members for g in local.groups]
 
 
+def test_reuse_on_ray_equals_the_local_engine(engine, bbc):
+    from simtool.jobs.reuse import find_reuse
+
+    local = find_reuse(bbc)
+    remote = find_reuse(bbc, engine=get_engine("ray", partitions=5))
+    assert len(local.edges) > 100
+    assert remote.to_json() == local.to_json()
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_distributed_connected_components_equal_scipy(engine, seed):
     import scipy.sparse as sp
