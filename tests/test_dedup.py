@@ -188,3 +188,29 @@ def test_a_story_one_source_carried_three_times_is_found_not_cleaned_away(tmp_pa
     corpus = clean_corpus(load_corpus([path]))
     assert corpus.get("copy0").text.count("\n") >= len(story) - 1  # the story's sentences are kept
     assert [sorted(g.members) for g in find_duplicates(corpus).groups] == [["copy0", "copy1", "copy2"]]
+
+
+@pytest.mark.parametrize("dated", [True, False])
+def test_each_copy_names_the_member_it_was_copied_from(dated):
+    """A copy of a copy hangs under the copy whose additions it carries; with dates the earlier
+    is the source, without them the text that holds the other plus additions is the later one."""
+    import datetime as dt
+
+    from simtool.io.corpus import Corpus
+    from simtool.io.document import Document
+
+    original = " ".join(f"word{i}" for i in range(300))
+    first = original + " " + " ".join(f"first{i}" for i in range(30))
+    second = first + " " + " ".join(f"second{i}" for i in range(30))
+
+    def day(n: int):
+        return dt.date(2020, 1, 1 + n) if dated else None
+
+    corpus = Corpus([Document("second", second, date=day(2)), Document("original", original, date=day(0)),
+                     Document("first", first, date=day(1))])
+    (group,) = find_duplicates(corpus, threshold=0.5, containment_threshold=0.8).groups
+    members = {m.id: m for m in group.details}
+    assert (members["original"].parent, members["first"].parent, members["second"].parent) == \
+        (None, "original", "first")
+    assert members["second"].parent_by == ("date" if dated else "text")
+    assert members["second"].lag_days == (1 if dated else None)

@@ -129,11 +129,12 @@ def _mapping_path(path: Path) -> Path:
 
 def _print_csv(result) -> None:
     writer = csv.writer(sys.stdout)
-    writer.writerow(["group", "canonical", "id", "title", "date", "source", "jaccard", "containment"])
+    writer.writerow(["group", "canonical", "id", "title", "date", "source", "jaccard", "containment", "parent",
+                     "parent_by"])
     for number, group in enumerate(result.groups, start=1):
         for m in group.details:
-            writer.writerow([number, *(safe_cell(v) for v in
-                             (group.canonical, m.id, m.title, m.date, m.source, m.jaccard, m.containment))])
+            writer.writerow([number, *(safe_cell(v) for v in (group.canonical, m.id, m.title, m.date, m.source,
+                                                              m.jaccard, m.containment, m.parent, m.parent_by))])
 
 
 SUMMARY_GROUPS = 20  # groups in the summary table; --details lists every group and member
@@ -167,9 +168,9 @@ def _print_table(result, details: bool = False) -> None:
         span = f"{group.first_date} .. {group.last_date}" if group.first_date else "undated"
         table = Table(title=f"group {number}: canonical {group.canonical} ({span}; "
                             f"{', '.join(group.sources) or 'no sources'})", title_justify="left")
-        for column in ("id", "title", "date", "jaccard", "contain.", "sentences +/-"):
+        for column in ("id", "title", "date", "copied from (by)", "jaccard", "contain.", "sentences +/-"):
             table.add_column(column, overflow="fold")
         for m in group.details:
-            table.add_row(m.id, m.title, m.date or "", f"{m.jaccard:.2f}", f"{m.containment:.2f}",
-                          f"+{len(m.added)} / -{len(m.dropped)}")
+            table.add_row(m.id, m.title, m.date or "", f"{m.parent} ({m.parent_by})" if m.parent else "",
+                          f"{m.jaccard:.2f}", f"{m.containment:.2f}", f"+{len(m.added)} / -{len(m.dropped)}")
         console.print(table, markup=False)

@@ -187,5 +187,9 @@ class RowOverlap:
     def __call__(self, i: int, j: int) -> tuple[float, float]:
         return self._overlap(self._position[i], self._position[j])
 
+    def shared(self, i: int, j: int) -> tuple[int, int, int]:
+        """(shingles in common, distinct shingles of i, distinct shingles of j)."""
+        return self._overlap.shared(self._position[i], self._position[j])
+
     def against(self, i: int, others: Sequence[int]) -> list[tuple[float, float]]:
         return self._overlap.against(self._position[i], [self._position[j] for j in others])

@@ -12,6 +12,8 @@ import numpy as np
 from simtool.io.corpus import Corpus
 from simtool.io.document import Document
 from simtool.jobs.dedup.rules import DedupSettings, dedup_text
+from simtool.jobs.reuse import lineage
+from simtool.jobs.reuse.wire import wire_mark
 from simtool.results import to_jsonable
 from simtool.text.basics import SHINGLE_SIZE
 from simtool.text.sentence_diff import SentenceDiff
@@ -42,6 +44,9 @@ class GroupMember:
     containment: float
     added: tuple[str, ...] = ()    # sentences this copy has and the canonical lacks
     dropped: tuple[str, ...] = ()  # sentences of the canonical this copy lacks
+    parent: str | None = None      # the member it was most likely copied from (`simtool.jobs.reuse.lineage`)
+    parent_by: str | None = None   # how that was decided: "date", "text" or "none" (the group's order)
+    lag_days: int | None = None    # days after its parent
 
 
 @dataclass(frozen=True)
@@ -82,18 +87,50 @@ def describe_group(corpus: Corpus, rows: list[int], overlap: RowOverlap, pairs: 
     canonical_row = ordered[0]
     canonical = corpus.documents[canonical_row]
     differ = SentenceDiff(canonical.text) if describe else None
+    parent_of = group_lineage(corpus.documents, ordered, overlap)
     details = []
     for row, (jaccard, containment) in zip(ordered, overlap.against(canonical_row, ordered)):
         doc = corpus.documents[row]
         added, dropped = differ.diff(doc.text) if differ and row != canonical_row else ((), ())
+        parent, by = parent_of.get(row, (None, None))
+        parent_date = corpus.documents[parent].date if parent is not None else None
+        lag = (doc.date - parent_date).days if doc.date and parent_date else None
         details.append(GroupMember(doc.id, doc.title, doc.date.isoformat() if doc.date else None,
-                                   doc.source, round(jaccard, 4), round(containment, 4), added, dropped))
+                                   doc.source, round(jaccard, 4), round(containment, 4), added, dropped,
+                                   corpus.documents[parent].id if parent is not None else None, by, lag))
     docs = [corpus.documents[r] for r in ordered]
     dates = sorted(d.date for d in docs if d.date)
     sources = sorted({d.source for d in docs if d.source})
     return DuplicateGroup(canonical.id, [d.id for d in docs], details,
                           dates[0].isoformat() if dates else None,
                           dates[-1].isoformat() if dates else None, sources, pairs)
+
+
+LINEAGE_MEMBERS = 30  # in a larger group, members are traced to the 30 earliest only (pairs grow with the square)
+
+
+def group_lineage(docs: Sequence[Document], rows: list[int], overlap: RowOverlap) -> dict[int, tuple[int, str]]:
+    """Each member's parent row and how the direction was decided, by the rules `reuse` applies
+    to shared passages (`simtool.jobs.reuse.lineage`), here on the copies' shingle sets."""
+    earliest = rows[:LINEAGE_MEMBERS]
+    pairs = [(a, b) for k, b in enumerate(rows) for a in (rows[:k] if k < LINEAGE_MEMBERS else earliest)]
+    marks = {row: wire_mark(docs[row].text) for row in rows}
+    directions, shared = [], {}
+    for a, b in pairs:
+        common, size_a, size_b = overlap.shared(a, b)
+        way = lineage.direction(a, b, docs, {a: common, b: common}, {a: size_a, b: size_b}, marks)
+        directions.append(way)
+    order = lineage.family_order(rows, directions, docs)
+    position = {row: k for k, row in enumerate(order)}
+    how: dict[tuple[int, int], str] = {}
+    for way in directions:
+        source, target = (way.source, way.target) if way.by != "none" or position[way.source] < position[way.target] \
+            else (way.target, way.source)
+        if position[source] < position[target]:
+            shared[(source, target)] = overlap.shared(source, target)[0]
+            how[(source, target)] = way.by
+    return {row: (parent, how[(parent, row)]) for row, parent in lineage.parents(order, shared).items()
+            if parent is not None}
 
 
 def lexical_confirmed(ids: Sequence[str], lexical: dict[tuple[int, int], tuple[float, float]]
