@@ -237,7 +237,9 @@ def test_analyze_agrees_with_the_single_commands_on_the_seeds(tmp_path, shared_c
     assert "━" not in run.stderr and "━" not in printed
     s = data["summary"]
     assert f"{s['documents']} documents ({s['skipped_records']} records skipped); {s['duplicate_groups']} " \
-           f"near-duplicate groups ({s['duplicate_copies']} copies); {len(s['clusters'])} clusters" in printed
+           f"near-duplicate groups ({s['duplicate_copies']} copies); {s['reuse_pairs']} pairs sharing passages in " \
+           f"{s['reuse_families']} families; {len(s['clusters'])} clusters" in printed
+    assert data["reuse"]["edges"] == [] == json.loads(invoke("reuse", SEEDS, "--json").stdout)["edges"]
     for c in s["clusters"]:
         assert f"cluster {c['id']} ({c['size']}): {c['label']}" in printed
     # two articles a year apart: a timeline, but no step significant, so no "biggest shift" claimed

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
+from markupsafe import escape
 
 from simtool.io.corpus import Corpus, load_corpus
 from simtool.io.document import Document
@@ -204,3 +206,22 @@ def test_the_command_finds_the_same_edges_from_a_file_it_loads_and_cleans(tmp_pa
         assert edges[(source, target)]["share_of_target"] == pytest.approx(share, abs=0.03)
     plain = CliRunner().invoke(app, ["reuse", str(path), "--details"])
     assert plain.exit_code == 0 and "family 1: origin wire (wire: LONDON (Reuters) -)" in plain.stdout
+
+
+@needs_bbc
+def test_analyze_and_its_report_show_the_families_the_outlets_and_the_borrowed_passages():
+    from simtool.jobs.analyze import analyze
+    from simtool.report import render_report
+
+    corpus, truth = build("present")
+    analysis = analyze(corpus, model="fake", cluster_model="fake", map_method="pca")
+    assert analysis.reuse.to_json() == find_reuse(corpus).to_json()
+    assert analysis.summary()["reuse_families"] == 2 and analysis.to_json()["reuse"]["edges"]
+    html = render_report(analysis, corpus)
+    section = html[html.index('<section id="reuse">'):html.index('<section id="timeline">')]
+    assert section.count('<details class="family"') == 2 and 'id="outlet-table"' in section
+    assert "wire copy (LONDON (Reuters) -)" in section and "Placed by date" in section
+    taken = next(d for d in corpus if d.id == "partial").text.splitlines()[2]  # the wire's third paragraph
+    marked = re.findall(r"<mark>(.*?)</mark>", section, re.S)
+    assert any(str(escape(taken[:60])) in piece for piece in marked)
+    assert section.count("<mark>") >= 2 * len(truth["edges"])  # each pair's passages, in both texts

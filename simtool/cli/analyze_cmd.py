@@ -81,6 +81,7 @@ def _print_summary(result) -> None:
         console.print(sentence, markup=False, soft_wrap=True)
     console.print(f"{s['documents']} documents ({s['skipped_records']} records skipped); "
                   f"{s['duplicate_groups']} near-duplicate groups ({s['duplicate_copies']} copies); "
+                  f"{s['reuse_pairs']} pairs sharing passages in {s['reuse_families']} families; "
                   f"{len(s['clusters'])} clusters" + (f" and {s['noise']} noise" if s["noise"] else ""), markup=False, soft_wrap=True)
     for c in s["clusters"]:
         console.print(f"  cluster {c['id']} ({c['size']}): {c['label']}", markup=False, soft_wrap=True)

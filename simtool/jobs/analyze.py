@@ -26,6 +26,7 @@ from simtool.jobs.compare import Comparison, compare, compared_encoders
 from simtool.jobs.dedup import DedupResult, DedupSettings, find_duplicates
 from simtool.jobs.drift.timeline import DriftResult, DriftStep, find_drift
 from simtool.jobs.related import Evidence, Neighbour, RelatedDocument, explain, nearest_documents, related
+from simtool.jobs.reuse import ReuseResult, find_reuse
 from simtool.results import to_jsonable
 from simtool.vectors.embed import embed
 from simtool.vectors.engine import Engine
@@ -85,6 +86,7 @@ class Analysis:
     n_problems: int
     clusters: ClusterResult
     duplicates: DedupResult
+    reuse: ReuseResult
     neighbours: dict[str, list[Neighbour]]
     related_pairs: list[RelatedPair]
     query_related: list[RelatedDocument]
@@ -108,6 +110,7 @@ class Analysis:
             "settings": self.settings,
             "clusters": c.to_json(),
             "duplicates": self.duplicates.to_json(),
+            "reuse": self.reuse.to_json(),
             "related": {"neighbours": self.neighbours, "pairs": self.related_pairs, "query": self.query_related},
             "timelines": [{"cluster": t.cluster, "label": t.label, "drift": t.drift.to_json(dates=False)}
                           for t in self.timelines],
@@ -129,6 +132,8 @@ class Analysis:
             "skipped_records": self.n_problems,
             "duplicate_groups": len(self.duplicates.groups),
             "duplicate_copies": sum(len(g.members) - 1 for g in self.duplicates.groups),
+            "reuse_pairs": len(self.reuse.edges),
+            "reuse_families": len(self.reuse.families),
             "clusters": [{"id": c.id, "label": c.label, "size": c.size} for c in self.clusters.clusters],
             "noise": len(self.clusters.noise),
             "closest_pair": ({"a": self.related_pairs[0].a, "b": self.related_pairs[0].b,
@@ -174,6 +179,9 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
     step("near-duplicates", 0, 1)
     duplicates = find_duplicates(corpus, engine=engine)
     step("near-duplicates", 1, 1)
+    step("reuse", 0, 1)
+    reuse = find_reuse(corpus, engine=engine)
+    step("reuse", 1, 1)
 
     step("related documents", 0, 1)
     tfidf = TfidfEncoder().fit(documents)
@@ -192,7 +200,7 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
     step("map", 1, 1)
     settings = AnalysisSettings(encoder.name, clusters.settings.model, clusters.settings.k, query,
                                 list(axis) if axis else None, by, seed, NEIGHBOURS, duplicates.settings)
-    return Analysis(len(corpus), len(corpus.problems), clusters, duplicates, neighbours, pairs, query_related,
+    return Analysis(len(corpus), len(corpus.problems), clusters, duplicates, reuse, neighbours, pairs, query_related,
                     timelines, comparisons, projection, settings, notes)
 
 

@@ -20,10 +20,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from simtool.io.corpus import Corpus
 from simtool.jobs.analyze import Analysis
-from simtool.report.charts import colour, group_chart, map_points, timeline_chart
+from simtool.jobs.reuse.find import compared_text
+from simtool.report.charts import colour, group_chart, lineage_chart, map_points, timeline_chart
 from simtool.state import write_output
+from simtool.text.basics import comparable
 
 MAX_GROUPS = 30          # duplicate groups shown with their copies side by side (every group is listed)
+MAX_FAMILIES = 30        # reuse families drawn with their passages marked (every family is listed)
+MAX_FAMILY_PAIRS = 8     # members of a family shown beside their parent
+MAX_MARKED_CHARS = 6000  # characters of an article shown with its borrowed passages marked
 ARTICLE_NEIGHBOURS = 3   # neighbours per article in the articles table
 MAX_DIFFS_PER_GROUP = 3  # members shown side by side with their canonical
 MAX_DIFF_SENTENCES = 60  # sentences per side of a diff
@@ -73,6 +78,42 @@ def _diffs(corpus: Corpus, group) -> list[dict]:
             "identical": not dropped and not added,
         })
     return shown
+
+
+def _marked(text: str, spans: list[tuple[int, int]], limit: int = MAX_MARKED_CHARS) -> list[tuple[str, bool]]:
+    """`text` (its first `limit` characters) as pieces, each marked when inside one of `spans`."""
+    pieces, at = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, at), min(end, limit)
+        if start >= end:
+            continue
+        pieces += [(text[at:start], False), (text[start:end], True)]
+        at = end
+    pieces.append((text[at:limit] + ("…" if len(text) > limit else ""), False))
+    return [(piece, marked) for piece, marked in pieces if piece]
+
+
+def _reuse_view(analysis: Analysis, corpus: Corpus) -> dict:
+    """The reuse section: every family listed; the first MAX_FAMILIES drawn, each member's
+    passages marked in its text and its parent's (as compared: `comparable` text)."""
+    reuse = analysis.reuse
+    edges = {(e.source, e.target): e for e in reuse.edges}
+    families = []
+    for n, family in enumerate(reuse.families):
+        pairs: list[dict] = []
+        view = {"family": family, "chart": lineage_chart(family) if n < MAX_FAMILIES else None, "pairs": pairs}
+        if n < MAX_FAMILIES:
+            for node in family.tree[:MAX_FAMILY_PAIRS + 1]:
+                edge = edges.get((node.parent, node.id)) if node.parent else None
+                if edge is None:
+                    continue
+                source, target = (comparable(compared_text(corpus.get(i))) for i in (edge.source, edge.target))
+                pairs.append({"node": node, "edge": edge,
+                                      "left": _marked(source, [p.source_span for p in edge.passages]),
+                                      "right": _marked(target, [p.target_span for p in edge.passages])})
+        families.append(view)
+    return {"families": families, "outlets": [o for o in reuse.outlets if o.borrowed_words],
+            "settings": reuse.settings, "pairs": len(reuse.edges)}
 
 
 def _timeline_view(timeline) -> dict:
@@ -134,6 +175,7 @@ def render_report(analysis: Analysis, corpus: Corpus, *, title: str = "simtool r
         groups=[{"group": g, "diffs": _diffs(corpus, g) if n < MAX_GROUPS else []}
                 for n, g in enumerate(analysis.duplicates.groups)], max_groups=MAX_GROUPS,
         articles=_articles(analysis, corpus), article_neighbours=ARTICLE_NEIGHBOURS,
+        reuse=_reuse_view(analysis, corpus), max_families=MAX_FAMILIES,
         timelines=[_timeline_view(t) for t in analysis.timelines], version=__version__)
 
 

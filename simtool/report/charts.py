@@ -158,3 +158,63 @@ def group_chart(periods: list[str], positions: dict[str, list[tuple[float, float
                                       " ".join(f"{w.x},{w.y}" for w in points)))
     ticks = [(y(v), f"{v:g}") for v in (low, (low + high) / 2, high)]
     return GroupChart(series, [(x(i), p) for i, p in enumerate(periods)], ticks)
+
+
+@dataclass(frozen=True)
+class LineageNode:
+    x: float
+    y: float
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class LineageChart:
+    """A family of articles sharing text: one row per member in lineage order, placed along the
+    time axis by date (or by generation from the origin where dates are missing or all equal),
+    with an arrow from each parent to its child."""
+
+    width: int
+    height: int
+    nodes: list[LineageNode]
+    arrows: list[tuple[float, float, float, float]]
+    axis: str                     # "date" or "generation"
+    ticks: list[tuple[float, str]]
+
+
+LINEAGE_ROW, LINEAGE_LEFT, LINEAGE_RIGHT = 26, 44, 260  # the right margin holds each member's label
+
+
+def lineage_chart(family) -> LineageChart:
+    """The chart of a `ReuseFamily` (its `tree` in lineage order)."""
+    import datetime as dt
+
+    nodes = family.tree
+    dates = [dt.date.fromisoformat(n.date) if n.date else None for n in nodes]
+    by_date = all(dates) and len(set(dates)) > 1
+    generation: dict[str, int] = {}
+    for node in nodes:
+        generation[node.id] = generation.get(node.parent, -1) + 1 if node.parent else 0
+    if by_date:
+        first = min(d for d in dates if d)
+        positions = [float((d - first).days) for d in dates if d]
+        ticks_at = sorted(set(positions))
+    else:
+        positions = [float(generation[n.id]) for n in nodes]
+        ticks_at = sorted(set(positions))
+    span = max(positions) or 1.0
+    width = CHART_WIDTH
+    inner = width - LINEAGE_LEFT - LINEAGE_RIGHT
+    xs = [round(LINEAGE_LEFT + p / span * inner, 1) for p in positions]
+    ys = [float(LINEAGE_ROW * (k + 1)) for k in range(len(nodes))]
+    at = {n.id: (x, y) for n, x, y in zip(nodes, xs, ys)}
+    arrows = [(*at[n.parent], x, y) for n, x, y in zip(nodes, xs, ys) if n.parent in at]
+    shown = [tick for k, tick in enumerate(ticks_at) if k == 0 or k == len(ticks_at) - 1 or len(ticks_at) <= 6]
+    if by_date:
+        ticks = [(round(LINEAGE_LEFT + t / span * inner, 1), (first + dt.timedelta(days=int(t))).isoformat())
+                 for t in shown]
+    else:
+        ticks = [(round(LINEAGE_LEFT + t / span * inner, 1), f"gen {int(t)}") for t in shown]
+    labelled = [LineageNode(x, y, n.id, f"{n.source or 'no source'} · {n.id}") for n, x, y in zip(nodes, xs, ys)]
+    return LineageChart(width, LINEAGE_ROW * (len(nodes) + 2), labelled, arrows, "date" if by_date else "generation",
+                        ticks)

@@ -51,11 +51,12 @@ def candidate_pairs(prints: Sequence[np.ndarray], order: Sequence[int], max_post
     return sorted(pairs)
 
 
-def align_pairs(texts: Sequence[str] | Mapping[int, str], pairs: Sequence[tuple[int, int]], min_words: int
-                ) -> dict[tuple[int, int], list[Passage]]:
-    """The passages of each pair (first row as the source side) that has any."""
+def align_pairs(texts: Sequence[str] | Mapping[int, str], pairs: Sequence[tuple[int, int]], min_words: int,
+                words: dict[int, Words] | None = None) -> dict[tuple[int, int], list[Passage]]:
+    """The passages of each pair (first row as the source side) that has any. `words`, if
+    given, keeps each article's words as read (for the caller to reuse)."""
     reader = WordReader()
-    words: dict[int, Words] = {}
+    words = {} if words is None else words
     found = {}
     for a, b in pairs:
         for row in (a, b):

@@ -3,9 +3,10 @@
 Each article is read as the words copy detection compares (`comparable`, lower-cased), every
 run of SEED_WORDS words is hashed to 64 bits, and winnowing (Schleimer, Wilkerson and Aiken,
 "Winnowing: local algorithms for document fingerprinting", SIGMOD 2003) keeps the smallest hash
-of every window of `min_words - SEED_WORDS + 1` n-grams: any passage of `min_words` words two
-articles share gives both at least one common fingerprint, and an article keeps about one
-n-gram in `window / 2`. Candidate pairs (`candidates`) come from the fingerprints; a pair is then
+of every window of `window_for(min_words)` n-grams: any run of half `min_words` identical words
+two articles share gives both at least one common fingerprint (so a passage of `min_words`
+words with one edit inside is still found), and an article keeps about one n-gram in
+`window / 2`. Candidate pairs (`candidates`) come from the fingerprints; a pair is then
 aligned exactly on all its n-grams, runs of matching n-grams on one diagonal are joined across
 small edits (a word changed, a sentence inserted) into passages, and a passage counts when it
 matches `min_words` words or more.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -34,16 +36,23 @@ _MULTIPLIERS = position_multipliers(SEED_WORDS)
 
 @dataclass(frozen=True)
 class Words:
-    """An article's words as compared: their 64-bit n-gram hashes and each word's span in `text`
-    (the article's text as `comparable` reads it; the same as the original for ASCII text)."""
+    """An article's words as compared: how many, their 64-bit n-gram hashes, and (worked out
+    when asked, for the articles in a pair) each word's span in `text`, the article's text as
+    `comparable` reads it (the same as the original for ASCII text)."""
 
     text: str
-    starts: np.ndarray   # int64, a word's first character
-    ends: np.ndarray     # int64, one past its last
+    count: int
     ngrams: np.ndarray   # uint64, the hash of the SEED_WORDS words from each position
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return self.count
+
+    @cached_property
+    def spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends): each word's first character and one past its last (int64)."""
+        found = [m.span() for m in _WORD.finditer(self.text)]
+        return (np.fromiter((a for a, _ in found), np.int64, len(found)),
+                np.fromiter((b for _, b in found), np.int64, len(found)))
 
 
 @dataclass(frozen=True)
@@ -67,21 +76,16 @@ class WordReader:
     def __init__(self) -> None:
         self._hashes: dict[str, int] = {}
 
-    def _hash(self, token: str) -> int:
-        found = self._hashes.get(token)
-        if found is None:
-            found = self._hashes[token] = int.from_bytes(hashlib.blake2b(token.encode("utf-8", "replace"),
-                                                                         digest_size=8).digest(), "little")
-        return found
-
     def read(self, text: str) -> Words:
         """`text`'s words and n-gram hashes (none for a text shorter than SEED_WORDS words)."""
         compared = comparable(text)
-        spans = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(compared)]
-        starts = np.fromiter((s for s, _, _ in spans), np.int64, len(spans))
-        ends = np.fromiter((e for _, e, _ in spans), np.int64, len(spans))
-        tokens = np.fromiter((self._hash(t) for _, _, t in spans), np.uint64, len(spans))
-        return Words(compared, starts, ends, ngram_hashes(tokens))
+        tokens = list(map(str.lower, _WORD.findall(compared)))
+        hashes = self._hashes
+        for token in set(tokens).difference(hashes):
+            hashes[token] = int.from_bytes(hashlib.blake2b(token.encode("utf-8", "replace"), digest_size=8).digest(),
+                                           "little")
+        values = np.fromiter(map(hashes.__getitem__, tokens), np.uint64, len(tokens))
+        return Words(compared, len(tokens), ngram_hashes(values))
 
 
 def ngram_hashes(tokens: np.ndarray, size: int = SEED_WORDS) -> np.ndarray:
@@ -96,6 +100,23 @@ def ngram_hashes(tokens: np.ndarray, size: int = SEED_WORDS) -> np.ndarray:
             combined += tokens[m:m + count] * multipliers[m]
         mix(combined, np.empty_like(combined))
     return combined
+
+
+def window_for(min_words: int) -> int:
+    """The winnowing window that guarantees a common fingerprint for any identical run of
+    max(SEED_WORDS, min_words // 2) words: a passage edited once still has such a run."""
+    return max(SEED_WORDS, min_words // 2) - SEED_WORDS + 1
+
+
+_QUOTATION = re.compile(r"[\"“”][^\"“”]{1,2000}[\"“”]")  # bounded: linear on any text
+
+
+def quoted_share(text: str, start: int, end: int) -> float:
+    """Share of the characters of text[start:end] that lie inside quotation marks in `text`."""
+    inside = 0
+    for match in _QUOTATION.finditer(text):  # from the start: quotation marks pair up in order
+        inside += max(0, min(end, match.end()) - max(start, match.start()))
+    return inside / max(1, end - start)
 
 
 def fingerprints(ngrams: np.ndarray, window: int) -> np.ndarray:
@@ -185,4 +206,5 @@ def covered_words(length: int, runs: list[tuple[int, int]]) -> int:
 
 def span_text(words: Words, start: int, end: int) -> str:
     """The text of words [start, end) of an article, as compared."""
-    return words.text[int(words.starts[start]):int(words.ends[end - 1])] if end > start else ""
+    starts, ends = words.spans
+    return words.text[int(starts[start]):int(ends[end - 1])] if end > start else ""
