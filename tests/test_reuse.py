@@ -22,7 +22,12 @@ DAY = dt.date(2005, 3, 1)
 
 
 def _paragraphs(path) -> tuple[str, list[str]]:
-    lines = [line.strip() for line in path.read_text(encoding="latin-1").splitlines() if line.strip()]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[0], lines[1:]
 
 

@@ -37,7 +37,7 @@ from simtool.results import to_jsonable
 from simtool.text.sentence_diff import SentenceDiff
 
 # Measured on AllSides (`benchmarks/reuse.py`): of the pairs sharing 15+ words, 42% share only a
-# quotation; at 40 words 24%, at 60 13%. Every planted borrowing (two or three paragraphs, edited
+# quotation; at 40 words 24%, at 60 14%. Every planted borrowing (two or three paragraphs, edited
 # copies) is found up to 60 words. 40 keeps a borrowed paragraph of news length and leaves out
 # stock phrases; the quotations left are flagged on each pair (`quotation_only`).
 MIN_WORDS = 40
