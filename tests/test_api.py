@@ -75,7 +75,7 @@ def test_results_print_their_own_json_in_the_cli(seeds, tmp_path):
     printed = json.loads(cluster.stdout)
     expected = json.loads(json.dumps({**expected, "evaluation": None}))
     assert printed["command"] == "cluster" and printed["settings"].items() >= expected["settings"].items()
-    assert {k: v for k, v in printed.items() if k not in ("command", "simtool_version", "settings")} == \
+    assert {k: v for k, v in printed.items() if k not in ("command", "simtool_version", "settings", "run")} == \
         {k: v for k, v in expected.items() if k != "settings"}
 
 

@@ -223,13 +223,25 @@ def test_every_command_prints_one_json_shape_with_its_settings(tmp_path):
             "compare": ["compare", SEEDS, "--a", SEED_2015, "--b", SEED_2021, "-m", "static"],
             "dedup": ["dedup", SEEDS], "cluster": ["cluster", SEEDS, "-m", "static", "--k", "2"],
             "drift": ["drift", SEEDS, "--query", "terrorism", "-m", "static"], "embed": ["embed", SEEDS, "-m", "static"],
-            "index": ["index", SEEDS, "-m", "static"], "clean": ["clean", seed], "models": ["models"]}
+            "index": ["index", SEEDS, "-m", "static"], "clean": ["clean", seed], "models": ["models"],
+            "reuse": ["reuse", SEEDS]}
+    fingerprints = set()
     for command, args in runs.items():
-        result = invoke(*args, "--json", *(["--cache", tmp_path] if command not in ("clean", "models") else []))
+        no_cache = command in ("clean", "models", "reuse")
+        result = invoke(*args, "--json", *([] if no_cache else ["--cache", tmp_path]))
         assert result.exit_code == 0, (command, result.output)
         document = json.loads(result.stdout)
         assert isinstance(document, dict) and document["command"] == command, command
         assert document["simtool_version"] and isinstance(document["settings"], dict), command
+        record = document["run"]  # what produced the result
+        assert record["packages"]["numpy"] and record["python"] and record["started"] and record["seconds"] >= 0
+        if command not in ("clean", "models"):
+            assert record["corpus"]["documents"] == 2, command
+            fingerprints.add(record["corpus"]["fingerprint"])
+        if "-m" in args:
+            assert record["models"]["static"]["identity"].startswith("static/static@")
+            assert len(record["models"]["static"]["weights_hash"]) == 12
+    assert len(fingerprints) == 1  # one corpus, one fingerprint
     assert json.loads(invoke(*runs["dedup"], "--json").stdout)["settings"]["threshold"] == 0.5
     assert json.loads(invoke(*runs["related"], "--json", "--cache", tmp_path).stdout)["settings"]["model"] == "static"
 

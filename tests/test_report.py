@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 from simtool.cli import app
 from tests.conftest import SEED_2015, SEED_2021, SEEDS, SHARED_DATA, needs_bbc
 
-ENVELOPE = ("command", "simtool_version", "settings")  # what every --json document carries besides its results
+ENVELOPE = ("command", "simtool_version", "settings", "run")  # what every --json document carries besides its results
 
 runner = CliRunner()
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -376,3 +377,25 @@ def test_an_articles_closest_stories_count_the_copies_of_one_story_once(tmp_path
     football = corpus.documents[3].id  # untitled: its row is labelled by its id
     row = next(r for r in table.split("<tr") if f"><td>{football} " in r)
     assert row.count("<li>") == 1 and "+2 copies" in row  # the three copies are one story, listed once
+
+
+def test_the_same_record_gives_the_same_analysis_and_the_report_carries_it(tmp_path, shared_cache):
+    """Two runs over one corpus with one set of options: equal JSON but for the run's clock, the
+    same corpus fingerprint and models; the report shows the record."""
+    runs = []
+    for n in range(2):
+        out = tmp_path / f"report{n}.html"
+        run = invoke("analyze", SEEDS, "--model", "static", "--cluster-model", "tfidf", "--map", "pca", "--json",
+                     "--out", out, "--cache", shared_cache)
+        assert run.exit_code == 0, run.output
+        runs.append((json.loads(run.stdout), out.read_text(encoding="utf-8")))
+    (first, html), (second, _) = runs
+    clock = ("started", "seconds")
+    assert {k: v for k, v in first["run"].items() if k not in clock} == \
+        {k: v for k, v in second["run"].items() if k not in clock}
+    for document in (first, second):
+        document["settings"].pop("out")  # the one option the two runs differ in
+    assert {k: v for k, v in first.items() if k != "run"} == {k: v for k, v in second.items() if k != "run"}
+    assert first["run"]["corpus"]["documents"] == 2 and "static" in first["run"]["models"]
+    footer = unescape(html[html.index('id="run-record"'):])
+    assert first["run"]["corpus"]["fingerprint"] in footer and '"cluster_model": "tfidf"' in footer

@@ -166,6 +166,52 @@ def test_winnowing_guarantees_a_shared_fingerprint_for_a_passage_of_min_words():
         assert set(fingerprints(a.ngrams, window).tolist()) & set(fingerprints(b.ngrams, window).tolist())
 
 
+def _words_of(prefix: str, n: int) -> str:
+    return " ".join(f"{prefix}{i}" for i in range(n))
+
+
+def test_two_copies_that_each_add_to_a_source_are_not_oriented_by_their_text():
+    """Neither holds the other (each has additions of its own): without dates nothing decides,
+    so no pair says one took from the other, and the outlets borrowed nothing from each other."""
+    source = _words_of("w", 300)
+    b, c = source + " " + _words_of("b", 21), source + " " + _words_of("c", 98)
+    dropped_and_added = _words_of("w", 250) + " " + _words_of("d", 40)  # a paragraph dropped, one added
+    result = find_reuse(Corpus([Document("b", b, source="B"), Document("c", c, source="C"),
+                                Document("d", dropped_and_added, source="D")]))
+    assert {e.direction_by for e in result.edges} == {"none"}
+    assert all(o.borrowed_words == 0 for o in result.outlets)
+    plus = find_reuse(Corpus([Document("b", b), Document("source", source)]))
+    (edge,) = plus.edges
+    assert (edge.source, edge.target, edge.direction_by, edge.confidence) == ("source", "b", "text", "high")
+
+
+def test_a_sentence_both_articles_repeat_is_aligned_in_order():
+    sentence, filler = _words_of("s", 30), iter(range(10_000))
+    a = " ".join(f"{sentence} {_words_of(f'a{next(filler)}x', 5)}" for _ in range(3)) + " " + _words_of("a", 60)
+    b = " ".join(f"{sentence} {_words_of(f'b{next(filler)}x', 5)}" for _ in range(3)) + " " + _words_of("b", 60)
+    (edge,) = find_reuse(Corpus([Document("a", a), Document("b", b)])).edges
+    assert edge.shared_words == 90 and len(edge.passages) == 1
+
+
+def test_passages_inside_quotation_marks_are_flagged_as_a_quotation_both_print():
+    quote = '"' + _words_of("q", 50) + '"'
+    a = _words_of("a", 80) + f" {quote} he said. " + _words_of("x", 20)
+    b = _words_of("b", 80) + f" {quote} she said. " + _words_of("y", 20)
+    (edge,) = find_reuse(Corpus([Document("a", a), Document("b", b)])).edges
+    assert edge.quotation_only and edge.passages[0].quoted >= 0.95
+    told = _words_of("t", 50)
+    (edge,) = find_reuse(Corpus([Document("a", a + " " + told), Document("b", b + " " + told)])).edges
+    assert not edge.quotation_only
+
+
+def test_chinese_passages_are_measured_in_characters_and_survive_an_edit():
+    text = "".join(chr(0x4E00 + (i * 37) % 5000) for i in range(300))
+    edited = text[:150] + "改" + text[151:]
+    (edge,) = find_reuse(Corpus([Document("a", text, date=DAY), Document("b", "新闻" + edited,
+                                                                           date=DAY + dt.timedelta(days=1))])).edges
+    assert edge.shared_words == 299 and len(edge.passages) == 1 and edge.share_of_source == pytest.approx(299 / 300, abs=1e-4)
+
+
 @pytest.mark.parametrize("text, mark", [
     ("WASHINGTON (AP) — The Senate voted on Tuesday", "WASHINGTON (AP) —"),
     ("LONDON, March 3 (Reuters) - Britain said on Friday", "LONDON, March 3 (Reuters) -"),
@@ -173,6 +219,11 @@ def test_winnowing_guarantees_a_shared_fingerprint_for_a_passage_of_min_words():
     ("The minister spoke. (Reporting by A. Writer; Editing by B. Editor)", "(Reporting by A. Writer; Editing by B. Editor)"),
     ("US President Barack Obama said on Tuesday that", None),
     ("I - am not a dateline", None),
+    ("EXCLUSIVE: The minister resigned", None),  # a kicker, not a place
+    ("OPINION: Why we must act", None),
+    ("UPDATE - the court ruled", None),
+    ("The panel met (editing by committee) and agreed.", None),
+    ("NEW DELHI (PTI): The government said", "NEW DELHI (PTI):"),
 ])
 def test_wire_marks_are_read_by_their_shape(text, mark):
     assert wire_mark(text) == mark

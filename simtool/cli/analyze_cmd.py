@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from simtool.cli import options, session
-from simtool.cli.output import print_json, stage_progress, stderr, stdout
+from simtool.cli.output import json_document, print_json, run_record, stage_progress, stderr, stdout
 from simtool.jobs.analyze import DEFAULT_AXIS, analyze
 from simtool.jobs.cluster import HYBRID
 from simtool.jobs.drift import BY
@@ -66,7 +66,9 @@ def analyze_command(
                          engine=session.engine(engine_name, ray_address, workers))
     from simtool.report import write_report  # jinja2 only when a report is written
 
-    write_report(result, corpus, out, title=title or "simtool report: " + ", ".join(str(p) for p in paths))
+    record = {**run_record(), "options": json_document({})["settings"]}
+    write_report(result, corpus, out, title=title or "simtool report: " + ", ".join(str(p) for p in paths),
+                 record=record)
     stderr().print(f"wrote the report to {out}", markup=False, soft_wrap=True)
     if json:
         print_json(result.to_json())

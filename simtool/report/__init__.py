@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -155,8 +156,10 @@ def _articles(analysis: Analysis, corpus: Corpus) -> list[dict]:
     return rows
 
 
-def render_report(analysis: Analysis, corpus: Corpus, *, title: str = "simtool report") -> str:
-    """The report as one HTML string."""
+def render_report(analysis: Analysis, corpus: Corpus, *, title: str = "simtool report",
+                  record: dict | None = None) -> str:
+    """The report as one HTML string; `record` (what produced it: command, corpus fingerprint,
+    models, versions, options) is shown at its foot."""
     script, style = _asset("report.js"), _asset("report.css")
     environment = Environment(loader=PackageLoader("simtool", "report"),
                               autoescape=select_autoescape(default=True, default_for_string=True),
@@ -175,10 +178,12 @@ def render_report(analysis: Analysis, corpus: Corpus, *, title: str = "simtool r
         groups=[{"group": g, "diffs": _diffs(corpus, g) if n < MAX_GROUPS else []}
                 for n, g in enumerate(analysis.duplicates.groups)], max_groups=MAX_GROUPS,
         articles=_articles(analysis, corpus), article_neighbours=ARTICLE_NEIGHBOURS,
-        reuse=_reuse_view(analysis, corpus), max_families=MAX_FAMILIES,
+        reuse=_reuse_view(analysis, corpus), max_families=MAX_FAMILIES, record=record,
+        record_json=json.dumps(record, indent=2, ensure_ascii=False, default=str) if record else "",
         timelines=[_timeline_view(t) for t in analysis.timelines], version=__version__)
 
 
-def write_report(analysis: Analysis, corpus: Corpus, path: Path, *, title: str = "simtool report") -> Path:
+def write_report(analysis: Analysis, corpus: Corpus, path: Path, *, title: str = "simtool report",
+                 record: dict | None = None) -> Path:
     """Write the report to `path` atomically (see `simtool.state.write_output`)."""
-    return write_output(path, render_report(analysis, corpus, title=title))
+    return write_output(path, render_report(analysis, corpus, title=title, record=record))

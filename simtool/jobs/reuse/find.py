@@ -257,7 +257,7 @@ def _shared_passage(p: Passage, source: Words, target: Words) -> SharedPassage:
     start, end = int(target_starts[p.target_start]), int(target_ends[p.target_end - 1])
     return SharedPassage((int(source_starts[p.source_start]), int(source_ends[p.source_end - 1])), (start, end),
                          p.words, span_text(source, p.source_start, p.source_end),
-                         round(quoted_share(target.text, start, end), 3))
+                         round(quoted_share(target, start, end), 3))
 
 
 def _lag(source: Document, target: Document) -> int | None:

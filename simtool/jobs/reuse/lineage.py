@@ -3,10 +3,12 @@
 Direction, first rule that decides:
 
 1. date: both articles dated, on different days: the earlier is the source (certain as the dates).
-2. text, containment: one article is nearly all inside the other (CONTAINED of its words) and
-   the other has at least ADDED_WORDS more words of its own: the other is the later one, the
-   source plus additions ("high" when the inner one is all but whole inside it, else "medium").
-   A copy that only trims its source reads the other way round; dates are needed for that.
+2. text, containment: one article is whole inside the other but for edits (at most
+   max(ADDED_WORDS, EDIT_SHARE of its words) of its own) and the other has at least ADDED_WORDS
+   more words of its own: the other is the later one, the source plus additions ("high" when
+   the inner one has at most half that many words of its own, else "medium"). Two copies that
+   each add to a source hold neither the other, and are not oriented by this rule. A copy that
+   only trims its source reads the other way round; dates are needed for that.
 3. text, wire mark: only one of the two opens with a dateline or closes with a wire credit
    (`wire.wire_mark`): it is the source ("low": a copy may strip the dateline).
 4. none: nothing decides (equal texts without dates, partial reuse without dates or marks): the
@@ -32,9 +34,8 @@ from scipy.sparse.csgraph import connected_components
 
 from simtool.io.document import Document
 
-CONTAINED = 0.8   # share of an article's words inside the other for it to be the contained one
-WHOLE = 0.95      # ... for it to be all but whole inside the other (edits aside)
 ADDED_WORDS = 10  # words the containing article must have of its own beyond the other's (a sentence)
+EDIT_SHARE = 0.03  # words of its own an article inside another may have: changed words, not additions
 TIE_WORDS = 10    # parents sharing within this many words of the best are a tie, won by the earliest
 
 
@@ -57,12 +58,12 @@ def direction(x: int, y: int, docs: Sequence[Document], matched: dict[int, int],
     if dx is not None and dy is not None and dx != dy:
         source, target = (x, y) if dx < dy else (y, x)
         return Direction(source, target, "date", "published earlier", "high")
-    share = {row: matched[row] / max(1, lengths[row]) for row in (x, y)}
-    inner, outer = (x, y) if share[x] >= share[y] else (y, x)
-    added = (lengths[outer] - matched[outer]) - (lengths[inner] - matched[inner])
-    if share[inner] >= CONTAINED and added >= ADDED_WORDS:
-        return Direction(inner, outer, "text", f"the later article holds the earlier's text plus {added} words",
-                         "high" if share[inner] >= WHOLE else "medium")
+    own = {row: lengths[row] - matched[row] for row in (x, y)}  # words not in the other
+    inner, outer = (x, y) if own[x] <= own[y] else (y, x)
+    slack = max(ADDED_WORDS, EDIT_SHARE * lengths[inner])
+    if own[inner] <= slack and own[outer] - own[inner] >= ADDED_WORDS:
+        return Direction(inner, outer, "text", f"the later article holds the earlier's text plus "
+                                               f"{own[outer] - own[inner]} words", "high" if own[inner] <= slack / 2 else "medium")
     if (marks[x] is None) != (marks[y] is None):
         source = x if marks[x] is not None else y
         return Direction(source, y if source == x else x, "text", f"wire copy ({marks[source]})", "low")

@@ -17,6 +17,7 @@ corpus scale (passim, the reference tool, is Scala on Spark; text-matcher compar
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -24,13 +25,18 @@ from functools import cached_property
 
 import numpy as np
 
-from simtool.text.basics import WORD_PATTERN, comparable
+from simtool.text.basics import comparable
 from simtool.text.shingling import mix, position_multipliers
 
 SEED_WORDS = 8      # words per hashed n-gram: long enough that unrelated articles rarely share one
 MAX_GAP = 20        # words of edits (in each article) a passage may jump: a changed word, a sentence
 MAX_REPEATS = 20    # an n-gram found more often than this in one article is not aligned on (a refrain)
-_WORD = re.compile(WORD_PATTERN)
+# A character of a script written without spaces (Chinese, Japanese) is a word of its own, so an
+# edit breaks a passage there as it does elsewhere, not a whole clause (a Chinese word is about two
+# characters: 40 "words" are about 20 there); other scripts' words as everywhere in simtool.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTER = f"(?:(?![{_UNSPACED}])\\w)"  # a word character of a spaced script
+_WORD = re.compile(f"[{_UNSPACED}]|{_LETTER}+(?:['’]{_LETTER}+)*")
 _MULTIPLIERS = position_multipliers(SEED_WORDS)
 
 
@@ -46,6 +52,12 @@ class Words:
 
     def __len__(self) -> int:
         return self.count
+
+    @cached_property
+    def quotations(self) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the text's quotations, in order (quotation marks pair up from the start)."""
+        found = [m.span() for m in _QUOTATION.finditer(self.text)]
+        return [a for a, _ in found], [b for _, b in found]
 
     @cached_property
     def spans(self) -> tuple[np.ndarray, np.ndarray]:
@@ -111,11 +123,14 @@ def window_for(min_words: int) -> int:
 _QUOTATION = re.compile(r"[\"“”][^\"“”]{1,2000}[\"“”]")  # bounded: linear on any text
 
 
-def quoted_share(text: str, start: int, end: int) -> float:
-    """Share of the characters of text[start:end] that lie inside quotation marks in `text`."""
+def quoted_share(words: Words, start: int, end: int) -> float:
+    """Share of the characters of words.text[start:end] that lie inside quotation marks."""
+    starts, ends = words.quotations
     inside = 0
-    for match in _QUOTATION.finditer(text):  # from the start: quotation marks pair up in order
-        inside += max(0, min(end, match.end()) - max(start, match.start()))
+    for k in range(max(0, bisect.bisect_right(ends, start)), len(starts)):
+        if starts[k] >= end:
+            break
+        inside += max(0, min(end, ends[k]) - max(start, starts[k]))
     return inside / max(1, end - start)
 
 
@@ -168,7 +183,13 @@ def shared_passages(source: Words, target: Words, min_words: int) -> list[Passag
     taken_source = np.zeros(len(source), bool)
     taken_target = np.zeros(len(target), bool)
     runs: list[tuple[int, int, int]] = []  # (target start, source start, words)
-    for k in np.argsort(-words, kind="stable"):
+    # Longest first; between runs of one length (a sentence both articles repeat), the one on the
+    # diagonal holding most matched words, so repeats pair in order rather than across.
+    diagonal = runs_source - runs_target
+    weight = {int(d): 0 for d in np.unique(diagonal)}
+    for d, n in zip(diagonal.tolist(), words.tolist()):
+        weight[d] += n
+    for k in np.lexsort((runs_target, -np.array([weight[int(d)] for d in diagonal]), -words)):
         s, t, n = int(runs_source[k]), int(runs_target[k]), int(words[k])
         if taken_source[s:s + n].any() or taken_target[t:t + n].any():
             continue
