@@ -38,6 +38,13 @@ def cluster_command(
     text_field: options.TextField = None,
     id_field: options.IdField = None,
     shards: options.ShardsOut = None,
+    state: Annotated[Path | None, typer.Option(
+        "--state", help="Keep cluster ids across runs in DIR: a later run over the corpus plus new articles "
+                        "keeps every known article's cluster and assigns the new ones (or opens new clusters).",
+        rich_help_panel="Incremental runs")] = None,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="With --state: re-fit from scratch and map the new clusters to the old ids "
+                          "(merges and splits are recorded).", rich_help_panel="Incremental runs")] = False,
 ) -> None:
     """Clusters of the corpus, each with a label, size, representative headlines, dates and sources.
 
@@ -58,19 +65,31 @@ def cluster_command(
     if isinstance(k_value, int) and k_value > len(corpus):
         stderr().print(f"note: --k {k_value} is more than the {len(corpus)} documents; using {len(corpus)}",
                        markup=False)
+    if rebuild and state is None:
+        raise typer.BadParameter("--rebuild re-fits the clusters kept in a --state DIR: give --state")
+    changes = None
     with session.store(cache) as store, progress_bar("embedding") as progress:
-        result = cluster_corpus(corpus, model=model, algorithm=algorithm, k=k_value, store=store, seed=seed,
-                                progress=progress,
-                                engine=session.engine(engine_name, ray_address, workers))
+        engine = session.engine(engine_name, ray_address, workers)
+        if state is not None:
+            from simtool.jobs.cluster.updates import cluster_with_state
+
+            result, changes = cluster_with_state(corpus, state.expanduser(), model=model, algorithm=algorithm,
+                                                 k=k_value, store=store, seed=seed, rebuild=rebuild,
+                                                 progress=progress, engine=engine)
+        else:
+            result = cluster_corpus(corpus, model=model, algorithm=algorithm, k=k_value, store=store, seed=seed,
+                                    progress=progress, engine=engine)
     scores = evaluate(truth, [result.assignments[doc.id] for doc in corpus]) if truth is not None else None
     if result.settings.k_note:
         stderr().print(f"note: {result.settings.k_note}", markup=False)
     if out is not None:
         _write_assignments(corpus, result, out)
     if json:
-        print_json({**result.to_json(), "evaluation": scores})
+        print_json({**result.to_json(), "evaluation": scores, **({"changes": changes} if changes else {})})
         return
     _print(result, scores)
+    if changes is not None:
+        stdout().print(_changes_line(changes), markup=False, soft_wrap=True)
 
 
 def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, evaluate_field, engine, cache,
@@ -133,3 +152,18 @@ def _print(result, scores) -> None:
     if scores is not None:
         console.print(f"against the given classes: NMI {scores['nmi']:.4f}, ARI {scores['ari']:.4f}, "
                       f"V-measure {scores['v_measure']:.4f}", markup=False)
+
+
+def _changes_line(changes) -> str:
+    parts = [f"{changes.mode}: {changes.new_documents} new documents"]
+    if changes.grown:
+        parts.append("grown " + ", ".join(f"cluster {c} +{n}" for c, n in changes.grown.items()))
+    if changes.new_clusters:
+        parts.append("new clusters " + ", ".join(map(str, changes.new_clusters)))
+    parts += [f"cluster {m['from']} merged into {m['into']}" for m in changes.merged]
+    parts += [f"cluster {s['from']} split into {', '.join(map(str, s['into']))}" for s in changes.split]
+    if changes.loose:
+        parts.append(f"{changes.loose} close to no cluster, put in the nearest")
+    if changes.moved:
+        parts.append(f"{changes.moved} known documents moved between clusters by the refit")
+    return "; ".join(parts)

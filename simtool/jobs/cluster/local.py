@@ -287,7 +287,7 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
     settings = ClusterSettings(model_name, algorithm, chosen, seed, n, asked, note, finer)
     return ClusterResult(
         assignments={doc.id: int(label) for doc, label in zip(corpus, labels)},
-        clusters=_describe(corpus, labels, views.vectors),
+        clusters=describe_clusters(corpus, labels, views.vectors),
         noise=[doc.id for doc, label in zip(corpus, labels) if label == NOISE],
         settings=settings, k_scores=k_scores)
 
@@ -299,7 +299,8 @@ def _numbered_by_size(labels: np.ndarray) -> np.ndarray:
     return numbering[labels]  # noise (-1) indexes the NOISE appended last
 
 
-def _describe(corpus: Corpus, labels: np.ndarray, vectors: np.ndarray) -> list[Cluster]:
+def describe_clusters(corpus: Corpus, labels: np.ndarray, vectors: np.ndarray) -> list[Cluster]:
+    """Each cluster of `labels` (any ids; -1 is noise) with its label, terms, representatives, dates and sources."""
     texts = [doc.content for doc in corpus]
     terms = ctfidf_terms(texts, labels)
     clusters = []

@@ -1,0 +1,123 @@
+"""Clusters kept across runs (`cluster --state`): a corpus fed in slices agrees with one batch run,
+no known document changes cluster in an update, a rebuild maps the new clusters to the old ids,
+and a run that fails or is killed leaves the previous state usable."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sklearn.metrics import adjusted_rand_score
+from typer.testing import CliRunner
+
+from simtool.cli import app
+from simtool.errors import InputError
+from simtool.io.corpus import Corpus
+from simtool.jobs.cluster import cluster_corpus
+from simtool.jobs.cluster.updates import STATE_FILE, cluster_with_state
+from tests.conftest import SHARED_DATA, needs_bbc
+
+
+@pytest.fixture(scope="module")
+def shuffled(bbc):
+    docs = list(bbc)
+    random.Random(0).shuffle(docs)
+    return docs
+
+
+@needs_bbc
+def test_five_slices_agree_with_one_batch_run_and_no_known_document_changes_cluster(shuffled, tmp_path):
+    seen: dict[str, int] = {}
+    for part in range(1, 6):
+        corpus = Corpus(shuffled[:len(shuffled) * part // 5])
+        result, changes = cluster_with_state(corpus, tmp_path, model="tfidf", k=5)
+        assert changes.mode == ("first run" if part == 1 else "update")
+        assert changes.new_documents == len(corpus) - len(seen)
+        for doc_id, cluster in result.assignments.items():
+            assert seen.setdefault(doc_id, cluster) == cluster, doc_id  # ids kept
+    ids = [doc.id for doc in shuffled]
+    batch = cluster_corpus(Corpus(shuffled), model="tfidf", k=5)
+    assert adjusted_rand_score([batch.assignments[i] for i in ids], [result.assignments[i] for i in ids]) >= 0.9
+    rebuilt, changes = cluster_with_state(Corpus(shuffled), tmp_path, model="tfidf", k=5, rebuild=True)
+    assert changes.mode == "rebuild" and changes.new_documents == 0
+    same = sum(rebuilt.assignments[i] == result.assignments[i] for i in ids) / len(ids)
+    assert same >= 0.9  # the refit's clusters carry the old ids
+    explained = {(m["from"], m["into"]) for m in changes.merged} | \
+        {(s["from"], i) for s in changes.split for i in s["into"]}
+    moved = [i for i in ids if rebuilt.assignments[i] != result.assignments[i]
+             and (result.assignments[i], rebuilt.assignments[i]) not in explained]
+    assert len(moved) == changes.moved
+
+
+@needs_bbc
+def test_a_new_topic_opens_a_new_cluster_and_the_old_ones_keep_their_ids(bbc, tmp_path):
+    tech = Corpus([d for d in bbc if d.id.startswith("tech/")])
+    first, _ = cluster_with_state(tech, tmp_path, model="tfidf", k=3)
+    grown = Corpus([*tech, *[d for d in bbc if d.id.startswith("sport/")]])
+    result, changes = cluster_with_state(grown, tmp_path, model="tfidf", k=3)
+    assert changes.new_clusters and min(changes.new_clusters) == 3  # the next ids, at the grain of tech's
+    sport = [result.assignments[d.id] for d in grown if d.id.startswith("sport/")]
+    assert sum(c in changes.new_clusters for c in sport) / len(sport) >= 0.9
+    assert all(result.assignments[d.id] == first.assignments[d.id] for d in tech)
+
+
+@needs_bbc
+def test_a_failed_run_leaves_the_state_as_it_was_and_a_changed_setting_is_refused(bbc, tmp_path, monkeypatch):
+    from simtool.jobs.cluster import updates
+
+    tech = Corpus([d for d in bbc if d.id.startswith("tech/")][:150])
+    cluster_with_state(tech, tmp_path, model="tfidf", k=3)
+    before = (tmp_path / STATE_FILE).read_bytes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the machine went away")
+
+    monkeypatch.setattr(updates, "represent", broken)
+    with pytest.raises(RuntimeError):
+        cluster_with_state(Corpus([d for d in bbc if d.id.startswith("tech/")]), tmp_path, model="tfidf", k=3)
+    assert (tmp_path / STATE_FILE).read_bytes() == before
+    with pytest.raises(InputError, match="--rebuild"):
+        cluster_with_state(tech, tmp_path, model="static", k=3)
+    (tmp_path / STATE_FILE).write_text("{not json")
+    with pytest.raises(InputError, match="cannot read the cluster state"):
+        cluster_with_state(tech, tmp_path, model="tfidf", k=3)
+
+
+@needs_bbc
+@pytest.mark.slow  # two processes and a kill: about 15 s
+def test_kill_9_during_an_update_leaves_a_usable_state_and_the_rerun_completes_it(tmp_path):
+    state = tmp_path / "state"
+    tech, business = SHARED_DATA / "bbc" / "tech", SHARED_DATA / "bbc" / "business"
+    command = [sys.executable, "-c", "from simtool.cli import main; main()", "cluster", "--model", "tfidf", "--k", "3",
+               "--state", str(state)]
+    env = {**os.environ, "SIMTOOL_CACHE": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
+    subprocess.run([*command, str(tech)], check=True, capture_output=True, env=env)
+    running = subprocess.Popen([*command, str(tech), str(business)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env)
+    time.sleep(1.5)
+    running.send_signal(signal.SIGKILL)
+    running.wait()
+    json.loads((state / STATE_FILE).read_text())  # the old state or the new one, whole
+    done = subprocess.run([*command, str(tech), str(business), "--json"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["assignments"]) == 911
+
+
+def test_the_command_prints_the_changes(tmp_path):
+    from tests.conftest import SEEDS
+
+    runner = CliRunner()
+    first = runner.invoke(app, ["cluster", str(SEEDS), "--model", "tfidf", "--k", "1", "--state", str(tmp_path),
+                                "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["changes"]["mode"] == "first run"
+    again = runner.invoke(app, ["cluster", str(SEEDS), "--model", "tfidf", "--k", "1", "--state", str(tmp_path)])
+    assert again.exit_code == 0 and "update: 0 new documents" in again.stdout
+    refused = runner.invoke(app, ["cluster", str(SEEDS), "--rebuild"])
+    assert refused.exit_code == 2 and "--state" in refused.output
