@@ -121,3 +121,39 @@ def test_the_command_prints_the_changes(tmp_path):
     assert again.exit_code == 0 and "update: 0 new documents" in again.stdout
     refused = runner.invoke(app, ["cluster", str(SEEDS), "--rebuild"])
     assert refused.exit_code == 2 and "--state" in refused.output
+
+
+@needs_bbc
+def test_dedup_in_five_slices_gives_the_batch_groups_and_copies_join_their_originals(shuffled, tmp_path):
+    from simtool.bench.perturb import edited_copy
+    from simtool.jobs.dedup import find_duplicates
+    from simtool.jobs.dedup.updates import find_duplicates_with_state
+
+    before = 0
+    for part in range(1, 6):
+        size = len(shuffled) * part // 5
+        result, changes = find_duplicates_with_state(Corpus(shuffled[:size]), tmp_path)
+        assert changes.new_documents == size - before
+        before = size
+    batch = find_duplicates(Corpus(shuffled))
+    assert {frozenset(g.members) for g in result.groups} == {frozenset(g.members) for g in batch.groups}
+    assert [g.canonical for g in result.groups] == [g.canonical for g in batch.groups]
+    copies = [edited_copy(doc, seed=n, new_id=f"copy-{n}") for n, doc in enumerate(shuffled[:20])]
+    result, changes = find_duplicates_with_state(Corpus([*shuffled, *copies]), tmp_path)
+    group_of = {member: g.canonical for g in result.groups for member in g.members}
+    assert all(group_of.get(copy.id) == group_of.get(doc.id) is not None for copy, doc in zip(copies, shuffled))
+    assert changes.new_documents == 20 and sorted(changes.copies_of_earlier) == sorted(c.id for c in copies)
+    assert changes.verified_pairs < 100  # only pairs with a new article are verified
+
+
+def test_a_dedup_state_refuses_other_settings_and_says_when_damaged(tmp_path):
+    from tests.conftest import SEEDS
+
+    runner = CliRunner()
+    first = runner.invoke(app, ["dedup", str(SEEDS), "--state", str(tmp_path), "--json"])
+    assert first.exit_code == 0 and json.loads(first.stdout)["changes"]["mode"] == "first run"
+    other = runner.invoke(app, ["dedup", str(SEEDS), "--state", str(tmp_path), "--threshold", "0.9"])
+    assert other.exit_code == 1 and "another --state folder" in other.stderr
+    (tmp_path / "dedup.json").write_text("[]")
+    damaged = runner.invoke(app, ["dedup", str(SEEDS), "--state", str(tmp_path)])
+    assert damaged.exit_code == 1 and "cannot read the dedup state" in damaged.stderr

@@ -56,6 +56,10 @@ def dedup_command(
     text_field: options.TextField = None,
     id_field: options.IdField = None,
     shards: options.ShardsOut = None,
+    state: Annotated[Path | None, typer.Option(
+        "--state", help="Keep the work in DIR: a later run over the corpus plus new articles shingles and "
+                        "compares only the new ones (the groups are the same as a run on everything).",
+        rich_help_panel="Incremental runs")] = None,
 ) -> None:
     """Groups of near-duplicate articles, each with its canonical member and what differs.
 
@@ -85,6 +89,25 @@ def dedup_command(
     corpus = session.load(paths, no_clean, strict, text_field, id_field)
     if len(corpus) < 2:
         stderr().print(f"note: the corpus has {len(corpus)} document; nothing to compare", markup=False)
+    if state is not None:
+        if method != "minhash" or all_pairs:
+            raise InputError("--state keeps lexical (--method minhash) groups; it lists the pairs that joined "
+                             "each group, without --all-pairs")
+        from simtool.jobs.dedup.updates import find_duplicates_with_state
+
+        result, changes = find_duplicates_with_state(corpus, state.expanduser(), threshold=threshold,
+                                                     containment_threshold=containment)
+        if write_deduplicated is not None:
+            _write(corpus, result, write_deduplicated)
+        if json:
+            print_json({"groups": result.to_json(), "documents": result.n_documents, "settings": result.settings,
+                        "changes": changes})
+            return
+        _show(result, json, csv_out, details)
+        stdout().print(f"{changes.mode}: {changes.new_documents} new documents, {len(changes.copies_of_earlier)} of "
+                       f"them copies of earlier ones, {changes.new_groups} new groups; {changes.verified_pairs} "
+                       f"candidate pairs verified", markup=False, soft_wrap=True)
+        return
     encoder = session.encoder(model, cache=cache, precision=precision, device=device) if method != "minhash" else None
     engine = session.engine(engine_name, ray_address, workers)
     with session.store(cache) as store:

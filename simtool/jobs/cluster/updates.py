@@ -72,7 +72,8 @@ def _read_state(directory: Path) -> dict[str, Any] | None:
         return None
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
-        if state.get("version") != STATE_VERSION or not isinstance(state.get("documents"), dict):
+        if not isinstance(state, dict) or state.get("version") != STATE_VERSION \
+                or not isinstance(state.get("documents"), dict):
             raise ValueError("not a simtool cluster state")
     except (ValueError, OSError) as exc:
         raise InputError(f"{path}: cannot read the cluster state ({exc}); --rebuild starts it again") from None
