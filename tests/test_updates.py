@@ -157,3 +157,19 @@ def test_a_dedup_state_refuses_other_settings_and_says_when_damaged(tmp_path):
     (tmp_path / "dedup.json").write_text("[]")
     damaged = runner.invoke(app, ["dedup", str(SEEDS), "--state", str(tmp_path)])
     assert damaged.exit_code == 1 and "cannot read the dedup state" in damaged.stderr
+
+
+def test_analyze_with_a_state_keeps_cluster_ids_and_says_what_changed(tmp_path):
+    from simtool.io.corpus import corpus_from_texts
+    from simtool.jobs.analyze import analyze
+
+    texts = [f"The council approved the {topic} budget on Monday after a debate about {topic} number {n}."
+             for topic in ("school", "road", "library") for n in range(4)]
+    first = analyze(corpus_from_texts(texts), model="fake", cluster_model="fake", map_method="pca", k=3,
+                    state=tmp_path)
+    assert first.changes["clusters"].mode == "first run" and first.to_json()["changes"]["duplicates"]["mode"]
+    grown = corpus_from_texts([*texts, texts[0] + " Updated."])
+    second = analyze(grown, model="fake", cluster_model="fake", map_method="pca", k=3, state=tmp_path)
+    assert second.changes["clusters"].new_documents == 1
+    assert all(second.clusters.assignments[i] == c for i, c in first.clusters.assignments.items())
+    assert second.changes["duplicates"].copies_of_earlier == [grown.documents[-1].id]

@@ -49,6 +49,10 @@ def analyze_command(
     strict: options.Strict = False,
     text_field: options.TextField = None,
     id_field: options.IdField = None,
+    state: Annotated[Path | None, typer.Option(
+        "--state", help="Keep clusters and near-duplicate groups in DIR across runs: known articles keep their "
+                        "cluster ids, only new ones are compared (see cluster --state, dedup --state).",
+        rich_help_panel="Incremental runs")] = None,
 ) -> None:
     """Clean, embed, relate, deduplicate, cluster and follow the corpus over time; write the HTML report."""
     if by not in BY:
@@ -63,6 +67,7 @@ def analyze_command(
                          axis=axis or DEFAULT_AXIS, by=by, store=store, seed=seed, precision=precision,
                          axis_from=axis_from, groups=groups, speaker_field=speaker_field,
                          device=device, map_method=map_method, progress=progress,
+                         state=state.expanduser() if state is not None else None,
                          engine=session.engine(engine_name, ray_address, workers))
     from simtool.report import write_report  # jinja2 only when a report is written
 
@@ -96,6 +101,11 @@ def _print_summary(result) -> None:
                       f"(effect {b['effect']:.2f}, p {b['p']:.3f} after correction)", markup=False, soft_wrap=True)
     elif result.timelines:
         console.print("no significant shift between periods (every step's p > 0.05 after correction)",
+                      markup=False, soft_wrap=True)
+    if "clusters" in result.changes:
+        c, d = result.changes["clusters"], result.changes["duplicates"]
+        console.print(f"{c.mode}: {c.new_documents} new documents; {len(c.new_clusters)} new clusters, "
+                      f"{len(c.grown)} grown; {len(d.copies_of_earlier)} copies of earlier articles",
                       markup=False, soft_wrap=True)
     for note in ([result.clusters.settings.k_note] if result.clusters.settings.k_note else []) + result.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from simtool.encoders import Encoder, resolve_encoder
@@ -22,8 +23,10 @@ from simtool.io.corpus import Corpus
 from simtool.io.dates import period_of, resolve_date
 from simtool.io.document import Document
 from simtool.jobs.cluster.local import HYBRID, ClusterResult, cluster_corpus, represent
+from simtool.jobs.cluster.updates import cluster_with_state
 from simtool.jobs.compare import Comparison, compare, compared_encoders
 from simtool.jobs.dedup import DedupResult, DedupSettings, find_duplicates
+from simtool.jobs.dedup.updates import find_duplicates_with_state
 from simtool.jobs.drift.timeline import DriftResult, DriftStep, find_drift
 from simtool.jobs.related import Evidence, Neighbour, RelatedDocument, explain, nearest_documents, related
 from simtool.jobs.reuse import ReuseResult, find_reuse
@@ -95,6 +98,7 @@ class Analysis:
     projection: Projection
     settings: AnalysisSettings
     notes: list[str] = field(default_factory=list)
+    changes: dict[str, Any] = field(default_factory=dict)  # with a state: what this run changed, per job
 
     @property
     def biggest_shift(self) -> tuple[Timeline, DriftStep] | None:
@@ -119,6 +123,7 @@ class Analysis:
                     "points": {doc_id: [round(float(x), 4), round(float(y), 4)]
                                for doc_id, (x, y) in zip(c.assignments, self.projection.xy)}},
             "notes": self.notes,
+            **({"changes": self.changes} if self.changes else {}),
         })
 
     def summary(self) -> dict[str, object]:
@@ -148,7 +153,8 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
             query: str | None = None, axis: tuple[str, str] | None = DEFAULT_AXIS, by: str = "year",
             store: VectorStore | None = None, seed: int = 0, precision: str = "auto", device: str = "cpu",
             map_method: str = "auto", progress: StageProgress | None = None, engine: Engine | None = None,
-            axis_from: str | None = None, groups: str | None = None, speaker_field: str | None = None) -> Analysis:
+            axis_from: str | None = None, groups: str | None = None, speaker_field: str | None = None,
+            state: Path | None = None) -> Analysis:
     """Clusters, near-duplicates, related documents, timelines and a map of `corpus`.
 
     model: the encoder of related documents, timelines and comparisons (as `related`, `drift`
@@ -159,6 +165,8 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
     progress: told (stage, done, total) as each stage goes; embedding reports per batch.
     axis_from, groups, speaker_field: the timelines' reference-group axis ("FIELD=A,B"), groups
         (a field, or `actor`) and the field naming each document's own speaker, as `find_drift` takes them.
+    state: a folder where clusters and near-duplicate groups are kept across runs (`cluster
+        --state`, `dedup --state`): known articles keep their cluster ids and only new ones are compared.
     """
     if not len(corpus):
         raise NoDocumentsError("no documents to analyze")
@@ -173,11 +181,19 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
     views = represent(corpus, cluster_model, store, seed, engine=engine,
                       progress=lambda done, total: step("embedding for clusters", done, total))
     step("clustering", 0, 1)
-    clusters = cluster_corpus(corpus, model=cluster_model, k=k, store=store, seed=seed, views=views)
+    changes: dict[str, Any] = {}
+    if state is not None:
+        clusters, changes["clusters"] = cluster_with_state(corpus, state / "clusters", model=cluster_model, k=k,
+                                                           store=store, seed=seed, engine=engine)
+    else:
+        clusters = cluster_corpus(corpus, model=cluster_model, k=k, store=store, seed=seed, views=views)
     step("clustering", 1, 1)
 
     step("near-duplicates", 0, 1)
-    duplicates = find_duplicates(corpus, engine=engine)
+    if state is not None:
+        duplicates, changes["duplicates"] = find_duplicates_with_state(corpus, state / "dedup")
+    else:
+        duplicates = find_duplicates(corpus, engine=engine)
     step("near-duplicates", 1, 1)
     step("reuse", 0, 1)
     reuse = find_reuse(corpus, engine=engine)
@@ -201,7 +217,7 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
     settings = AnalysisSettings(encoder.name, clusters.settings.model, clusters.settings.k, query,
                                 list(axis) if axis else None, by, seed, NEIGHBOURS, duplicates.settings)
     return Analysis(len(corpus), len(corpus.problems), clusters, duplicates, reuse, neighbours, pairs, query_related,
-                    timelines, comparisons, projection, settings, notes)
+                    timelines, comparisons, projection, settings, notes, changes)
 
 
 def _related(corpus: Corpus, vectors, duplicates: DedupResult, encoder, store,
