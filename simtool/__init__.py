@@ -56,6 +56,9 @@ _EXPORTS = {
     "DuplicateGroup": "simtool.jobs.dedup",
     "find_duplicates_in_files": "simtool.jobs.dedup.ray",
     "find_reuse": "simtool.jobs.reuse",
+    "update_state": "simtool.jobs.watch",
+    "cluster_with_state": "simtool.jobs.cluster.updates",
+    "find_duplicates_with_state": "simtool.jobs.dedup.updates",
     "ReuseResult": "simtool.jobs.reuse",
     "cluster_corpus": "simtool.jobs.cluster",
     "ClusterResult": "simtool.jobs.cluster",
@@ -98,12 +101,15 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from simtool.jobs.analyze import Analysis, analyze
     from simtool.jobs.cluster import ClusterResult, cluster_corpus, evaluate
     from simtool.jobs.cluster.ray import cluster_files_on_ray
+    from simtool.jobs.cluster.updates import cluster_with_state
     from simtool.jobs.compare import Comparison, compare
     from simtool.jobs.dedup import DedupResult, DuplicateGroup, deduplicated, find_duplicates
     from simtool.jobs.dedup.ray import find_duplicates_in_files
+    from simtool.jobs.dedup.updates import find_duplicates_with_state
     from simtool.jobs.drift import DriftResult, cluster_documents, find_drift
     from simtool.jobs.related import RelatedDocument, RelatedResult, nearest_documents, related
     from simtool.jobs.reuse import ReuseResult, find_reuse
+    from simtool.jobs.watch import update_state
     from simtool.report import write_report
     from simtool.report.drift_plot import plot_drift
     from simtool.text.clean import Cleaner, clean_text
@@ -132,7 +138,8 @@ __all__ = [  # the names of _EXPORTS (a test checks they agree), defined lazily 
     "distill_static", "embed", "EmbedStats", "VectorStore", "build_index", "IndexStats", "write_corpus_shards",
     "Engine", "get_engine", "RayEngine", "related", "RelatedDocument", "RelatedResult", "nearest_documents",
     "compare", "Comparison", "find_duplicates", "deduplicated", "DedupResult", "DuplicateGroup",
-    "find_duplicates_in_files", "find_reuse", "ReuseResult", "cluster_corpus", "ClusterResult", "evaluate", "cluster_files_on_ray",
+    "find_duplicates_in_files", "find_reuse", "ReuseResult", "update_state", "cluster_with_state",
+    "find_duplicates_with_state", "cluster_corpus", "ClusterResult", "evaluate", "cluster_files_on_ray",
     "find_drift", "cluster_documents", "DriftResult", "analyze", "Analysis", "run_benchmark", "write_report",
     "plot_drift", "InputError", "NoDocumentsError", "Problem", "SimtoolError", "UnknownDocumentError",
     "UnknownModelError",

@@ -19,9 +19,10 @@ runner = CliRunner()
 # Each command of the CLI and the public functions that do its work.
 COMMAND_FUNCTIONS = {
     "analyze": ["analyze", "write_report"], "related": ["related", "nearest_documents"], "compare": ["compare"],
-    "dedup": ["find_duplicates", "deduplicated", "find_duplicates_in_files"],
+    "dedup": ["find_duplicates", "deduplicated", "find_duplicates_in_files", "find_duplicates_with_state"],
     "reuse": ["find_reuse"],
-    "cluster": ["cluster_corpus", "evaluate", "cluster_files_on_ray"],
+    "watch": ["update_state"],
+    "cluster": ["cluster_corpus", "evaluate", "cluster_files_on_ray", "cluster_with_state"],
     "drift": ["find_drift", "cluster_documents", "plot_drift"], "clean": ["clean_text"],
     "embed": ["embed", "write_corpus_shards", "RayEngine"], "index": ["build_index"], "bench": ["run_benchmark"],
     "models": ["list_models", "distill_static"],

@@ -173,3 +173,45 @@ def test_analyze_with_a_state_keeps_cluster_ids_and_says_what_changed(tmp_path):
     assert second.changes["clusters"].new_documents == 1
     assert all(second.clusters.assignments[i] == c for i, c in first.clusters.assignments.items())
     assert second.changes["duplicates"].copies_of_earlier == [grown.documents[-1].id]
+
+
+@needs_bbc
+def test_an_update_says_what_changed_in_events(bbc, tmp_path):
+    from simtool.bench.perturb import edited_copy
+    from simtool.jobs.watch import update_state
+
+    tech = [d for d in bbc if d.id.startswith("tech/")][:120]
+    first = update_state(Corpus(tech), tmp_path, cluster_model="tfidf", k=3)
+    assert first.clusters.mode == "first run" and not first.events
+    copy = edited_copy(tech[0], seed=1, new_id="copy-of-first")
+    sport = [d for d in bbc if d.id.startswith("sport/")][:80]
+    second = update_state(Corpus([*tech, copy, *sport]), tmp_path, cluster_model="tfidf", k=3)
+    assert any(e.startswith("new copy of ") and e.endswith(": copy-of-first") for e in second.events)
+    assert any(e.startswith("new story: cluster 3") for e in second.events)
+    assert any(e.startswith("reuse of ") and "copy-of-first took" in e for e in second.events)
+    assert not update_state(Corpus([*tech, copy, *sport]), tmp_path, cluster_model="tfidf", k=3).events
+
+
+@pytest.mark.slow  # a watching process and files arriving: about 20 s
+@needs_bbc
+def test_watch_prints_an_event_when_a_copy_arrives_and_stops_on_ctrl_c(tmp_path):
+    folder, state = tmp_path / "incoming", tmp_path / "state"
+    folder.mkdir()
+    articles = sorted((SHARED_DATA / "bbc" / "tech").glob("*.txt"))[:30]
+    for path in articles:
+        (folder / path.name).write_bytes(path.read_bytes())
+    env = {**os.environ, "SIMTOOL_CACHE": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
+    watching = subprocess.Popen([sys.executable, "-c", "from simtool.cli import main; main()", "watch", str(folder),
+                                 "--state", str(state), "--cluster-model", "tfidf", "--k", "2", "--debounce", "300"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    lines = []
+    while not any(line.startswith("watching") for line in lines):
+        lines.append(watching.stdout.readline())
+        assert watching.poll() is None, watching.stderr.read()
+    (folder / "copy.txt").write_bytes(articles[0].read_bytes() + b"\nA line the copy added at its end.\n")
+    while not any("new copy of" in line for line in lines):
+        lines.append(watching.stdout.readline())
+    watching.send_signal(signal.SIGINT)
+    _, err = watching.communicate(timeout=60)
+    assert watching.returncode == 130 and "Traceback" not in err
+    json.loads((state / "clusters" / STATE_FILE).read_text())

@@ -35,6 +35,7 @@ EXAMPLES = {
     "compare": "simtool compare seeds/000_d5a7cd97006a4cee.txt seeds/002_022b7fbaa8d3c034.txt",
     "dedup": "simtool dedup corpus/ --details --write-deduplicated unique.jsonl",
     "reuse": "simtool reuse corpus/ --details",
+    "watch": "simtool watch incoming/ --state state/ --out report.html",
     "cluster": "simtool cluster corpus/ --k auto --json",
     "drift": 'simtool drift seeds/ --query "counter-terrorism cooperation" --by year',
     "bench": "simtool bench --models minilm,static,tfidf --pairs my_pairs.csv",
@@ -70,6 +71,7 @@ def _build_app() -> typer.Typer:
     from simtool.cli.models_cmd import distill_command, models_command
     from simtool.cli.related_cmd import related_command
     from simtool.cli.reuse_cmd import reuse_command
+    from simtool.cli.watch_cmd import watch_command
 
     app = typer.Typer(help="Related articles, near-duplicates, stories and shifts in a news corpus.",
                       no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -79,7 +81,7 @@ def _build_app() -> typer.Typer:
                           ("dedup", dedup_command), ("reuse", reuse_command), ("cluster", cluster_command),
                           ("drift", drift_command), ("bench", bench_command),
                           ("clean", clean_command), ("embed", embed_command),
-                          ("index", index_command)):
+                          ("index", index_command), ("watch", watch_command)):
         app.command(name, epilog=f"Example: {EXAMPLES[name]}")(_reporting_errors(command))
     models = typer.Typer(help="List the models; distil a static one.", add_completion=False,
                          pretty_exceptions_enable=False, context_settings=HELP)
