@@ -215,3 +215,21 @@ def test_watch_prints_an_event_when_a_copy_arrives_and_stops_on_ctrl_c(tmp_path)
     _, err = watching.communicate(timeout=60)
     assert watching.returncode == 130 and "Traceback" not in err
     json.loads((state / "clusters" / STATE_FILE).read_text())
+
+
+@needs_bbc
+def test_reuse_with_a_state_gives_what_a_run_on_everything_gives(bbc, tmp_path):
+    from simtool.jobs.reuse import find_reuse
+    from simtool.jobs.reuse.updates import find_reuse_with_state
+    from tests.test_reuse import build
+
+    planted, _ = build("present")
+    docs = [*list(bbc)[:300], *planted]
+    first, new = find_reuse_with_state(Corpus(docs[:200] + [d for d in planted if d.id == "wire"]), tmp_path)
+    assert new == 201
+    result, new = find_reuse_with_state(Corpus(docs), tmp_path)
+    assert new == len(docs) - 201
+    assert result.to_json()["edges"] == find_reuse(Corpus(docs)).to_json()["edges"]
+    assert result.to_json()["families"] == find_reuse(Corpus(docs)).to_json()["families"]
+    again, new = find_reuse_with_state(Corpus(docs), tmp_path)
+    assert new == 0 and again.to_json()["edges"] == result.to_json()["edges"]

@@ -3,6 +3,7 @@ how much of its coverage is borrowed."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -31,6 +32,10 @@ def reuse_command(
     strict: options.Strict = False,
     text_field: options.TextField = None,
     id_field: options.IdField = None,
+    state: Annotated[Path | None, typer.Option(
+        "--state", help="Keep fingerprints and pairs in DIR: a later run fingerprints and aligns only what "
+                        "involves new articles (the same pairs as a run on everything).",
+        rich_help_panel="Incremental runs")] = None,
 ) -> None:
     """Passages articles share, which way they went, each family's lineage, and what each outlet borrowed.
 
@@ -41,11 +46,19 @@ def reuse_command(
     corpus = session.load(paths, no_clean, strict, text_field, id_field)
     if len(corpus) < 2:
         stderr().print(f"note: the corpus has {len(corpus)} document; nothing to compare", markup=False)
-    result = find_reuse(corpus, min_words=min_words, engine=session.engine(engine_name, ray_address, workers))
+    new_documents = None
+    if state is not None:
+        from simtool.jobs.reuse.updates import find_reuse_with_state
+
+        result, new_documents = find_reuse_with_state(corpus, state.expanduser(), min_words=min_words)
+    else:
+        result = find_reuse(corpus, min_words=min_words, engine=session.engine(engine_name, ray_address, workers))
     if json:
-        print_json(result.to_json())
+        print_json({**result.to_json(), **({"changes": {"new_documents": new_documents}} if state else {})})
     else:
         _print(result, details)
+        if state is not None:
+            stdout().print(f"{new_documents} new documents fingerprinted and compared", markup=False)
 
 
 def _print(result: ReuseResult, details: bool) -> None:

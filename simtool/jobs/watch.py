@@ -1,6 +1,7 @@
 """One update of a growing corpus, as `simtool watch` runs it after each batch of new files:
-near-duplicate groups and clusters kept in a state folder (`dedup --state`, `cluster --state`),
-reuse found again and compared with the pairs known before, and what changed as events."""
+near-duplicate groups, clusters and reuse kept in a state folder (`dedup --state`, `cluster
+--state`, `reuse --state`), the reuse pairs compared with those known before, and what changed
+as events."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from simtool.io.corpus import Corpus
 from simtool.jobs.cluster.local import HYBRID
 from simtool.jobs.cluster.updates import ClusterChanges, cluster_with_state
 from simtool.jobs.dedup.updates import DedupChanges, find_duplicates_with_state
-from simtool.jobs.reuse import ReuseEdge, find_reuse
+from simtool.jobs.reuse import ReuseEdge
+from simtool.jobs.reuse.updates import find_reuse_with_state
 from simtool.state import write_atomically
 from simtool.vectors.store import VectorStore
 
@@ -37,7 +39,7 @@ def update_state(corpus: Corpus, state: Path, *, cluster_model: Encoder | str = 
     duplicates, copies = find_duplicates_with_state(corpus, state / "dedup")
     clusters, changes = cluster_with_state(corpus, state / "clusters", model=cluster_model, k=k, seed=seed,
                                            store=store)
-    reuse = find_reuse(corpus, describe=False)
+    reuse, _ = find_reuse_with_state(corpus, state / "reuse", describe=False)
     known_path = state / REUSE_FILE
     known = {tuple(pair) for pair in json.loads(known_path.read_text())} if known_path.exists() else set()
     new_reuse = [e for e in reuse.edges if (e.source, e.target) not in known and not e.quotation_only]

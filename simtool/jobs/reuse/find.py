@@ -192,12 +192,14 @@ def find_reuse(corpus: Corpus, *, min_words: int = MIN_WORDS, describe: bool = T
         pairs = candidate_pairs(prints, order, max_postings)
         aligned = align_pairs(texts, pairs, min_words, words)
     settings = ReuseSettings(min_words, SEED_WORDS, window, max_postings, len(pairs))
-    return _result(docs, texts, lengths, aligned, settings, describe, words)
+    return reuse_result(docs, texts, lengths, aligned, settings, describe, words)
 
 
-def _result(docs: Sequence[Document], texts: Sequence[str], lengths: Sequence[int],
+def reuse_result(docs: Sequence[Document], texts: Sequence[str], lengths: Sequence[int],
             aligned: dict[tuple[int, int], list[Passage]], settings: ReuseSettings, describe: bool,
             words: dict[int, Words]) -> ReuseResult:
+    """The result from the passages of each aligned pair (rows of `docs`): directions, families,
+    outlets. `lengths` are the articles' word counts; `words`, the aligned articles' words read so far."""
     reader = WordReader()
     for row in {row for pair in aligned for row in pair} - words.keys():  # on Ray, read where the pairs were
         words[row] = reader.read(texts[row])
