@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +153,36 @@ def write_output(path: Path, data: bytes | str) -> Path:
     written[str(path.resolve())] = _digest(payload)
     write_atomically(ledger, json.dumps(written, indent=1, sort_keys=True).encode("utf-8"))
     return path
+
+
+@contextmanager
+def state_lock(directory: Path) -> Iterator[None]:
+    """Hold DIR/.lock while a run updates the state kept in `directory`: a second run at the
+    same time is refused in one line instead of interleaving its files with the first's."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"{directory}: --state needs a folder; this is a file") from None
+    handle = open(directory / ".lock", "a")  # noqa: SIM115 (held open for the lock's life)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"{directory}: another simtool run is updating this state; wait for it") from None
+        yield
+    finally:
+        handle.close()
+
+
+def checked_state(path: Path, check: Callable[[Any], bool], what: str) -> Any:
+    """The JSON in `path` if `check` accepts it; InputError naming the file otherwise (damaged,
+    another program's, or another command's state)."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        valid = check(state)
+    except (ValueError, OSError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise InputError(f"{path}: cannot read the {what} state ({exc}); remove the folder to start again") from None
+    if not valid:
+        raise InputError(f"{path}: cannot read the {what} state (not the shape simtool writes); "
+                         "remove the folder to start again")
+    return state

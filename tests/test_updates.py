@@ -4,6 +4,7 @@ and a run that fails or is killed leaves the previous state usable."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -19,6 +20,7 @@ from typer.testing import CliRunner
 from simtool.cli import app
 from simtool.errors import InputError
 from simtool.io.corpus import Corpus
+from simtool.io.document import Document
 from simtool.jobs.cluster import cluster_corpus
 from simtool.jobs.cluster.updates import STATE_FILE, cluster_with_state
 from tests.conftest import SHARED_DATA, needs_bbc
@@ -185,11 +187,15 @@ def test_an_update_says_what_changed_in_events(bbc, tmp_path):
     assert first.clusters.mode == "first run" and not first.events
     copy = edited_copy(tech[0], seed=1, new_id="copy-of-first")
     sport = [d for d in bbc if d.id.startswith("sport/")][:80]
-    second = update_state(Corpus([*tech, copy, *sport]), tmp_path, cluster_model="tfidf", k=3)
-    assert any(e.startswith("new copy of ") and e.endswith(": copy-of-first") for e in second.events)
+    longest = max(tech[1].text.splitlines(), key=len)  # one paragraph of an earlier article, in one of its own
+    taken = Document("took-paragraphs", "\n".join([*sport[0].text.splitlines(), longest]), date=dt.date(2005, 3, 2))
+    grown = Corpus([*tech, copy, *sport[1:], taken])
+    second = update_state(grown, tmp_path, cluster_model="tfidf", k=3)
+    assert f"new copy of {tech[0].id}: copy-of-first" in second.events  # named after the earlier article
     assert any(e.startswith("new story: cluster 3") for e in second.events)
-    assert any(e.startswith("reuse of ") and "copy-of-first took" in e for e in second.events)
-    assert not update_state(Corpus([*tech, copy, *sport]), tmp_path, cluster_model="tfidf", k=3).events
+    assert any("took-paragraphs" in e for e in second.events if e.startswith(("reuse of", "shared passages")))
+    assert not any("copy-of-first" in e for e in second.events if e.startswith(("reuse of", "shared passages")))
+    assert not update_state(grown, tmp_path, cluster_model="tfidf", k=3).events
 
 
 @pytest.mark.slow  # a watching process and files arriving: about 20 s
@@ -233,3 +239,45 @@ def test_reuse_with_a_state_gives_what_a_run_on_everything_gives(bbc, tmp_path):
     assert result.to_json()["families"] == find_reuse(Corpus(docs)).to_json()["families"]
     again, new = find_reuse_with_state(Corpus(docs), tmp_path)
     assert new == 0 and again.to_json()["edges"] == result.to_json()["edges"]
+
+
+def test_states_refuse_damage_a_file_and_a_second_run_in_one_line(tmp_path):
+    """Valid JSON of another shape is damage; --rebuild starts a damaged cluster state again; a
+    file given as DIR and a run while another holds the state are refused."""
+    from tests.conftest import SEEDS
+
+    runner = CliRunner()
+    for command, name in (("cluster", "clusters.json"), ("dedup", "dedup.json"), ("reuse", "reuse.json")):
+        state = tmp_path / command
+        extra = ["--model", "tfidf", "--k", "1"] if command == "cluster" else []
+        assert runner.invoke(app, [command, str(SEEDS), *extra, "--state", str(state)]).exit_code == 0
+        document = json.loads((state / name).read_text())
+        document["documents"] = 5 if command != "cluster" else {"x": 5}
+        (state / name).write_text(json.dumps(document))
+        damaged = runner.invoke(app, [command, str(SEEDS), *extra, "--state", str(state)])
+        assert damaged.exit_code == 1 and "cannot read the" in damaged.stderr, (command, damaged.output)
+        assert "Traceback" not in damaged.output
+    again = runner.invoke(app, ["cluster", str(SEEDS), "--model", "tfidf", "--k", "1", "--state", str(tmp_path / "cluster"),
+                                "--rebuild"])
+    assert again.exit_code == 0, again.output
+    (tmp_path / "afile").write_text("x")
+    file_given = runner.invoke(app, ["dedup", str(SEEDS), "--state", str(tmp_path / "afile")])
+    assert file_given.exit_code == 1 and "needs a folder" in file_given.stderr
+    import fcntl
+
+    with open(tmp_path / "cluster" / ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        busy = runner.invoke(app, ["cluster", str(SEEDS), "--model", "tfidf", "--k", "1", "--state",
+                                   str(tmp_path / "cluster")])
+    assert busy.exit_code == 1 and "another simtool run" in busy.stderr
+
+
+@needs_bbc
+def test_a_corpus_without_the_known_documents_gets_new_ids_and_they_keep_theirs_when_back(bbc, tmp_path):
+    tech = Corpus([d for d in bbc if d.id.startswith("tech/")][:150])
+    sport = Corpus([d for d in bbc if d.id.startswith("sport/")][:150])
+    first, _ = cluster_with_state(tech, tmp_path, model="tfidf", k=3)
+    other, changes = cluster_with_state(sport, tmp_path, model="tfidf", k=3)
+    assert min(changes.new_clusters) == 3 and min(other.assignments.values()) >= 3
+    back, changes = cluster_with_state(tech, tmp_path, model="tfidf", k=3)
+    assert back.assignments == first.assignments and changes.new_documents == 0

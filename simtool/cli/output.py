@@ -95,11 +95,13 @@ def set_run(command: str, options: dict[str, Any]) -> None:
 
 
 def note_corpus(corpus) -> None:
-    """Record the corpus a run read: its size and a fingerprint of every id and text (SHA-256 over
-    each document's id and the SHA-256 of its content, in load order)."""
+    """Record the corpus a run read: its size and a fingerprint of every document (SHA-256 over
+    each one's id, the SHA-256 of its title and text, its date and its source, in load order)."""
     digest = hashlib.sha256()
     for doc in corpus:
-        digest.update(doc.id.encode("utf-8", "surrogatepass") + b"\0" + text_hash(doc.content))
+        digest.update(b"\0".join([doc.id.encode("utf-8", "surrogatepass"), text_hash(doc.content),
+                                   (doc.date.isoformat() if doc.date else "").encode(),
+                                   (doc.source or "").encode("utf-8", "surrogatepass")]) + b"\n")
     _RUN["corpus"] = {"documents": len(corpus), "fingerprint": digest.hexdigest(), "problems": len(corpus.problems)}
 
 

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from simtool.cli import options, session
-from simtool.cli.output import stderr, stdout
+from simtool.cli.output import json_document, run_record, stderr, stdout
+from simtool.errors import NoDocumentsError
 
 
 def watch_command(
@@ -42,9 +43,10 @@ def watch_command(
     claim_outputs([out], force)
 
     def run() -> None:
-        corpus = session.load([folder], no_clean, strict, text_field, id_field)
-        if not len(corpus):
-            stderr().print(f"{folder}: no articles yet", markup=False)
+        try:
+            corpus = session.load([folder], no_clean, strict, text_field, id_field)
+        except NoDocumentsError:
+            stderr().print(f"{folder}: no articles yet; waiting", markup=False)
             return
         with session.store(cache) as store:
             found = update_state(corpus, state, cluster_model=cluster_model, k=k_value, store=store)
@@ -53,7 +55,8 @@ def watch_command(
                 from simtool.report import write_report
 
                 analysis = analyze(corpus, cluster_model=cluster_model, k=k_value, store=store, state=state)
-                write_report(analysis, corpus, out, title=f"simtool report: {folder}")
+                write_report(analysis, corpus, out, title=f"simtool report: {folder}",
+                             record={**run_record(), "options": json_document({})["settings"]})
         console = stdout()
         console.print(f"{found.clusters.mode}: {len(corpus)} articles, {found.duplicates.new_documents} new",
                       markup=False, soft_wrap=True)

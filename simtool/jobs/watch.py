@@ -42,15 +42,23 @@ def update_state(corpus: Corpus, state: Path, *, cluster_model: Encoder | str = 
     reuse, _ = find_reuse_with_state(corpus, state / "reuse", describe=False)
     known_path = state / REUSE_FILE
     known = {tuple(pair) for pair in json.loads(known_path.read_text())} if known_path.exists() else set()
-    new_reuse = [e for e in reuse.edges if (e.source, e.target) not in known and not e.quotation_only]
+    group_of = {m: n for n, g in enumerate(duplicates.groups) for m in g.members}
+    new_reuse = [e for e in reuse.edges if (e.source, e.target) not in known and (e.target, e.source) not in known
+                 and not e.quotation_only
+                 and (group_of.get(e.source) is None or group_of.get(e.source) != group_of.get(e.target))]
     write_atomically(known_path, json.dumps(sorted([e.source, e.target] for e in reuse.edges)).encode("utf-8"))
     label = {c.id: c.label for c in clusters.clusters}
     size = {c.id: c.size for c in clusters.clusters}
-    canonical_of = {m: g.canonical for g in duplicates.groups for m in g.members}
+    earlier = set(copies.known_documents)
+    original_of = {m: next((k for k in g.members if k in earlier), g.canonical) for g in duplicates.groups
+                   for m in g.members}  # the copy's earlier member, not itself
     if changes.mode == "first run":  # everything is new: the state is made, no event to tell
         return Update(changes, copies, new_reuse, [])
     events = [f"new story: cluster {c} ({label.get(c, '')}), {size.get(c, 0)} articles" for c in changes.new_clusters]
     events += [f"story {c} ({label.get(c, '')}) grew by {n}" for c, n in changes.grown.items()]
-    events += [f"new copy of {canonical_of[doc_id]}: {doc_id}" for doc_id in copies.copies_of_earlier]
-    events += [f"reuse of {e.source}'s passages: {e.target} took {e.shared_words} words" for e in new_reuse]
+    events += [f"new copy of {original_of[doc_id]}: {doc_id}" for doc_id in copies.copies_of_earlier]
+    events += [f"reuse of {e.source}'s passages: {e.target} took {e.shared_words} words ({e.direction_by})"
+               if e.direction_by != "none" else
+               f"shared passages: {e.source} and {e.target} share {e.shared_words} words (which came first is unknown)"
+               for e in new_reuse]
     return Update(changes, copies, new_reuse, events)

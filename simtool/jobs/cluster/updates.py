@@ -37,7 +37,7 @@ from simtool.engines import Engine
 from simtool.errors import InputError
 from simtool.io.corpus import Corpus
 from simtool.jobs.cluster.local import ClusterResult, ClusterSettings, cluster_corpus, describe_clusters, represent
-from simtool.state import write_atomically
+from simtool.state import checked_state, state_lock, write_atomically
 from simtool.text.basics import text_hash
 from simtool.vectors.store import VectorStore
 
@@ -60,31 +60,40 @@ class ClusterChanges:
     split: list[dict[str, Any]] = field(default_factory=list)   # {"from", "into": [ids]}
     loose: int = 0                             # new documents close to no cluster, put in the nearest
     moved: int = 0                             # rebuild: known documents a refit moved between kept ids
+    changed_text: list[dict[str, Any]] = field(default_factory=list)  # known ids with a new text that changed cluster
 
 
 def _key(text: str) -> str:
     return text_hash(text).hex()[:16]
 
 
-def _read_state(directory: Path) -> dict[str, Any] | None:
+def _is_state(state: Any) -> bool:
+    return (isinstance(state, dict) and state.get("version") == STATE_VERSION and isinstance(state.get("settings"), dict)
+            and isinstance(state.get("next_id"), int) and isinstance(state.get("documents"), dict)
+            and all(isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                    and isinstance(entry[1], int) for entry in state["documents"].values()))
+
+
+def _read_state(directory: Path, rebuild: bool = False) -> dict[str, Any] | None:
     path = directory / STATE_FILE
     if not path.exists():
         return None
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(state, dict) or state.get("version") != STATE_VERSION \
-                or not isinstance(state.get("documents"), dict):
-            raise ValueError("not a simtool cluster state")
-    except (ValueError, OSError) as exc:
-        raise InputError(f"{path}: cannot read the cluster state ({exc}); --rebuild starts it again") from None
-    return state
+        return checked_state(path, _is_state, "cluster")
+    except InputError:
+        if rebuild:
+            return None  # a damaged state is started again: there are no ids to keep
+        raise
 
 
 def _write_state(directory: Path, corpus: Corpus, labels: dict[str, int], settings: dict[str, Any],
-                 next_id: int, history: list[dict]) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
+                 next_id: int, history: list[dict], earlier: dict[str, list] | None = None) -> None:
+    """The state: this run's documents, and those of earlier runs absent from this corpus (a
+    document that comes back keeps its cluster)."""
+    documents = dict(earlier or {})
+    documents.update({doc.id: [_key(doc.content), labels[doc.id]] for doc in corpus})
     state = {"version": STATE_VERSION, "settings": settings, "next_id": next_id, "history": history[-100:],
-             "documents": {doc.id: [_key(doc.content), labels[doc.id]] for doc in corpus}}
+             "documents": documents}
     write_atomically(directory / STATE_FILE, json.dumps(state).encode("utf-8"))
 
 
@@ -93,7 +102,15 @@ def cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str,
                        rebuild: bool = False, progress=None, engine: Engine | None = None
                        ) -> tuple[ClusterResult, ClusterChanges]:
     """Clusters of `corpus` with ids kept from the state in `directory` (see the module)."""
-    state = _read_state(directory)
+    with state_lock(directory):
+        return _cluster_with_state(corpus, directory, model=model, algorithm=algorithm, k=k, seed=seed, store=store,
+                                   rebuild=rebuild, progress=progress, engine=engine)
+
+
+def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str, algorithm: str,
+                        k: int | str | None, seed: int, store: VectorStore | None, rebuild: bool, progress,
+                        engine: Engine | None) -> tuple[ClusterResult, ClusterChanges]:
+    state = _read_state(directory, rebuild)
     model_name = model if isinstance(model, str) else model.name
     settings = {"model": model_name, "algorithm": algorithm, "seed": seed, "k": k}
     if state is not None and not rebuild and {key: state["settings"].get(key) for key in ("model", "algorithm", "seed")} \
@@ -119,10 +136,13 @@ def cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str,
     vectors = views.vectors
     known = state["documents"]
     labels_arr = np.full(len(corpus), -2, np.int64)  # -2: not yet assigned
+    changed: dict[str, int] = {}  # a known id whose text changed: its cluster before
     for row, doc in enumerate(corpus):
         entry = known.get(doc.id)
         if entry is not None and entry[0] == _key(doc.content):
             labels_arr[row] = entry[1]
+        elif entry is not None:
+            changed[doc.id] = entry[1]
     new_rows = np.flatnonzero(labels_arr == -2)
     ids = sorted({int(c) for c in labels_arr[labels_arr >= 0]})
     next_id = int(state["next_id"])
@@ -156,20 +176,28 @@ def cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str,
             rows = new_rows[rest]
             labels_arr[rows] = np.asarray(ids)[similarity[rest].argmax(axis=1)]
             loose = int(rest.sum())
-    elif len(new_rows):  # no cluster known (an empty state): every new document in one new cluster
-        labels_arr[new_rows] = next_id
-        new_clusters.append(next_id)
-        next_id += 1
+    elif len(new_rows):  # none of the known documents is here: the new ones are clustered afresh, under new ids
+        refit = cluster_corpus(corpus, model=model, algorithm=algorithm, k=k, store=store, seed=seed, views=views)
+        offset = next_id
+        for row, doc in enumerate(corpus):
+            label = refit.assignments[doc.id]
+            labels_arr[row] = label + offset if label >= 0 else -1
+        new_clusters = sorted({int(c) for c in labels_arr if c >= 0})
+        next_id = max(new_clusters, default=next_id - 1) + 1
     labels = {doc.id: int(label) for doc, label in zip(corpus, labels_arr)}
     grown = Counter(labels[corpus.documents[row].id] for row in new_rows)
+    moves = [{"id": doc_id, "from": before, "to": labels[doc_id]} for doc_id, before in sorted(changed.items())
+             if labels[doc_id] != before]
     changes = ClusterChanges("update", len(new_rows), sum(1 for doc_id in known if doc_id not in corpus),
                              new_clusters, {c: n for c, n in sorted(grown.items()) if c not in new_clusters},
-                             loose=loose)
-    n_clusters = len(set(labels.values()))
-    result = ClusterResult(labels, describe_clusters(corpus, labels_arr, vectors), [],
+                             loose=loose, changed_text=moves)
+    n_clusters = len({c for c in labels.values() if c >= 0})
+    result = ClusterResult(labels, describe_clusters(corpus, labels_arr, vectors),
+                           [doc_id for doc_id, label in labels.items() if label < 0],
                            ClusterSettings(model_name, algorithm, n_clusters, seed, len(corpus), k,
                                            f"kept {len(ids)} clusters' ids from {directory}"))
-    _write_state(directory, corpus, labels, {**state["settings"]}, next_id, state.get("history", []) + [_summary(changes)])
+    _write_state(directory, corpus, labels, {**state["settings"]}, next_id, state.get("history", []) + [_summary(changes)],
+                 known)
     return result, changes
 
 

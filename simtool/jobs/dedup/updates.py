@@ -37,7 +37,7 @@ from simtool.jobs.dedup.rules import (
     dedup_text,
     lowest_candidate_jaccard,
 )
-from simtool.state import write_atomically
+from simtool.state import checked_state, state_lock, write_atomically
 from simtool.text.basics import SHINGLE_SIZE, text_hash
 from simtool.text.shingling import RowOverlap, hash_shingles
 
@@ -57,24 +57,32 @@ class DedupChanges:
     copies_of_earlier: list[str] = field(default_factory=list)  # new documents in a group with a known one
     grown: dict[str, int] = field(default_factory=dict)         # canonical -> new members
     new_groups: int = 0
+    known_documents: tuple[str, ...] = ()       # the ids the state held before this run (for naming originals)
 
 
 def _key(text: str) -> str:
     return text_hash(text).hex()[:16]
 
 
+def _is_state(state: Any) -> bool:
+    return (isinstance(state, dict) and state.get("version") == STATE_VERSION and isinstance(state.get("settings"), dict)
+            and isinstance(state.get("signatures"), str) and isinstance(state.get("documents"), list)
+            and all(isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d) for d in state["documents"])
+            and isinstance(state.get("nonempty"), list) and len(state["nonempty"]) == len(state["documents"])
+            and isinstance(state.get("pairs"), list)
+            and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in state["pairs"]))
+
+
 def _read_state(directory: Path, settings: dict[str, Any]) -> tuple[dict[str, Any], np.ndarray] | None:
     path = directory / STATE_FILE
     if not path.exists():
         return None
+    state = checked_state(path, _is_state, "dedup")
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(state, dict):
-            raise ValueError("not a JSON object")
         signatures = np.load(directory / Path(state["signatures"]).name, allow_pickle=False)
-        if state.get("version") != STATE_VERSION or len(signatures) != len(state["documents"]):
-            raise ValueError("not a simtool dedup state")
-    except (ValueError, OSError, KeyError, TypeError, AttributeError) as exc:  # any shape but a state's
+        if signatures.ndim != 2 or len(signatures) != len(state["documents"]):
+            raise ValueError("its signatures do not match its documents")
+    except (ValueError, OSError) as exc:
         raise InputError(f"{path}: cannot read the dedup state ({exc}); remove the folder to start again") from None
     if state["settings"] != settings:
         raise InputError(f"{directory}: the state was made with {state['settings']}; this run asks for {settings}: "
@@ -86,6 +94,13 @@ def find_duplicates_with_state(corpus: Corpus, directory: Path, *, threshold: fl
                                containment_threshold: float | None = CONTAINMENT, num_perm: int = 128, seed: int = 1,
                                describe: bool = True) -> tuple[DedupResult, DedupChanges]:
     """Groups of near-duplicates of `corpus`, updated from the state in `directory` (see the module)."""
+    with state_lock(directory):
+        return _find_duplicates_with_state(corpus, directory, threshold, containment_threshold, num_perm, seed,
+                                           describe)
+
+
+def _find_duplicates_with_state(corpus: Corpus, directory: Path, threshold: float, containment_threshold: float | None,
+                                num_perm: int, seed: int, describe: bool) -> tuple[DedupResult, DedupChanges]:
     check_settings("minhash", threshold, containment_threshold)
     settings = {"threshold": threshold, "containment_threshold": containment_threshold, "num_perm": num_perm,
                 "seed": seed, "shingle_size": SHINGLE_SIZE}
@@ -164,7 +179,7 @@ def _changes(first: bool, corpus: Corpus, known: set[str], groups, verified: int
             copies += members_new
             grown[group.canonical] += len(members_new)
     return DedupChanges("first run" if first else "update", len(new), removed, verified, sorted(copies),
-                        dict(sorted(grown.items())), fresh)
+                        dict(sorted(grown.items())), fresh, tuple(sorted(known)))
 
 
 def _write_state(directory: Path, corpus: Corpus, keys: list[str], signatures: np.ndarray, nonempty: np.ndarray,
@@ -182,6 +197,6 @@ def _write_state(directory: Path, corpus: Corpus, keys: list[str], signatures: n
              "documents": [[doc.id, key] for doc, key in zip(corpus, keys)],
              "nonempty": nonempty.tolist(), "pairs": [[pair.a, pair.b] for pair in confirmed.values()]}
     write_atomically(directory / STATE_FILE, json.dumps(state).encode("utf-8"))
-    for old in directory.glob("dedup-signatures-*.npy"):
+    for old in directory.glob("dedup-signatures-*.npy"):  # the lock keeps another run from writing one now
         if old.name != name:
             old.unlink(missing_ok=True)

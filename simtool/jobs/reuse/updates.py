@@ -2,9 +2,9 @@
 
 The state holds each article's id, text hash, word count and winnowed fingerprints, and the
 pairs that shared passages. A later run over the corpus plus new articles fingerprints only the
-new ones, aligns only the candidate pairs with a new article, and aligns again the known pairs
-(for their passages; there are few): the pairs are those `find_reuse` finds on everything, and
-the directions, families and outlets are worked out afresh over all of them. Files are written
+new ones, takes the candidate pairs from all fingerprints and aligns them (a fingerprint in many
+articles pairs each with the earliest only, which depends on the whole corpus), so the pairs are
+those `find_reuse` finds on everything; directions, families and outlets are worked out afresh. Files are written
 under content names before the state that names them, so a killed run leaves the previous state.
 """
 
@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -22,26 +23,33 @@ from simtool.io.corpus import Corpus
 from simtool.jobs.reuse.find import MIN_WORDS, ReuseResult, ReuseSettings, check_min_words, compared_text, reuse_result
 from simtool.jobs.reuse.pairs import MAX_POSTINGS, align_pairs, article_fingerprints, candidate_pairs
 from simtool.jobs.reuse.passages import SEED_WORDS, Words, window_for
-from simtool.state import write_atomically
+from simtool.state import checked_state, state_lock, write_atomically
 from simtool.text.basics import text_hash
 
 STATE_FILE = "reuse.json"
 STATE_VERSION = 1
 
 
+def _is_state(state: Any) -> bool:
+    return (isinstance(state, dict) and state.get("version") == STATE_VERSION and isinstance(state.get("settings"), dict)
+            and isinstance(state.get("fingerprints"), str) and isinstance(state.get("documents"), list)
+            and all(isinstance(d, list) and len(d) == 3 and isinstance(d[0], str) and isinstance(d[1], str)
+                    and isinstance(d[2], int) for d in state["documents"])
+            and isinstance(state.get("pairs"), list)
+            and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in state["pairs"]))
+
+
 def _read(directory: Path, settings: dict) -> tuple[dict, list[np.ndarray]] | None:
     path = directory / STATE_FILE
     if not path.exists():
         return None
+    state = checked_state(path, _is_state, "reuse")
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-            raise ValueError("not a simtool reuse state")
         with np.load(directory / Path(state["fingerprints"]).name, allow_pickle=False) as stored:
             values, offsets = stored["values"], stored["offsets"]
         if len(offsets) != len(state["documents"]) + 1:
             raise ValueError("fingerprints and documents disagree")
-    except (ValueError, OSError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, OSError, KeyError) as exc:
         raise InputError(f"{path}: cannot read the reuse state ({exc}); remove the folder to start again") from None
     if state["settings"] != settings:
         raise InputError(f"{directory}: the state was made with {state['settings']}; this run asks for {settings}: "
@@ -51,8 +59,13 @@ def _read(directory: Path, settings: dict) -> tuple[dict, list[np.ndarray]] | No
 
 def find_reuse_with_state(corpus: Corpus, directory: Path, *, min_words: int = MIN_WORDS,
                           describe: bool = True) -> tuple[ReuseResult, int]:
-    """`find_reuse` of `corpus`, fingerprinting and aligning only what the state in `directory`
-    does not hold; also the number of new articles."""
+    """`find_reuse` of `corpus`, fingerprinting only the articles the state in `directory` does
+    not hold; also the number of new articles."""
+    with state_lock(directory):
+        return _find_reuse_with_state(corpus, directory, min_words, describe)
+
+
+def _find_reuse_with_state(corpus: Corpus, directory: Path, min_words: int, describe: bool) -> tuple[ReuseResult, int]:
     check_min_words(min_words)
     settings = {"min_words": min_words, "seed_words": SEED_WORDS, "max_postings": MAX_POSTINGS}
     docs = corpus.documents
@@ -62,7 +75,6 @@ def find_reuse_with_state(corpus: Corpus, directory: Path, *, min_words: int = M
     prints: list[np.ndarray] = [np.zeros(0, np.uint64)] * len(docs)
     lengths = [0] * len(docs)
     known = np.zeros(len(docs), bool)
-    old_pairs: list[tuple[int, int]] = []
     if found is not None:
         state, old_prints = found
         at = {doc_id: (k, key, length) for k, (doc_id, key, length) in enumerate(state["documents"])}
@@ -70,18 +82,16 @@ def find_reuse_with_state(corpus: Corpus, directory: Path, *, min_words: int = M
             old = at.get(doc.id)
             if old is not None and old[1] == key:
                 prints[row], lengths[row], known[row] = old_prints[old[0]], old[2], True
-        row_of = {doc.id: row for row, doc in enumerate(docs)}
-        old_pairs = [(row_of[a], row_of[b]) for a, b in state["pairs"]
-                     if a in row_of and b in row_of and known[row_of[a]] and known[row_of[b]]]
     new_rows = np.flatnonzero(~known).tolist()
     window = window_for(min_words)
     fresh, fresh_lengths = article_fingerprints([texts[r] for r in new_rows], window, min_words)
     for row, value, length in zip(new_rows, fresh, fresh_lengths):
         prints[row], lengths[row] = value, length
     order = sorted(range(len(docs)), key=lambda row: (docs[row].date is None, docs[row].date or 0, row))
-    candidates = [(a, b) for a, b in candidate_pairs(prints, order) if not (known[a] and known[b])]
+    # Every candidate pair, as a run on everything makes them: a fingerprint in many articles pairs
+    # each with the earliest only, and which are earliest depends on the whole corpus.
+    pairs = candidate_pairs(prints, order)
     words: dict[int, Words] = {}
-    pairs = sorted(set(candidates) | set(old_pairs))
     aligned = dict(sorted(align_pairs(texts, pairs, min_words, words).items()))
     result = reuse_result(docs, texts, lengths, aligned, ReuseSettings(min_words, SEED_WORDS, window, MAX_POSTINGS,
                                                                        len(pairs)), describe, words)
