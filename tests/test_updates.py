@@ -209,14 +209,20 @@ def test_watch_prints_an_event_when_a_copy_arrives_and_stops_on_ctrl_c(tmp_path)
     env = {**os.environ, "SIMTOOL_CACHE": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
     watching = subprocess.Popen([sys.executable, "-c", "from simtool.cli import main; main()", "watch", str(folder),
                                  "--state", str(state), "--cluster-model", "tfidf", "--k", "2", "--debounce", "300"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    lines = []
-    while not any(line.startswith("watching") for line in lines):
-        lines.append(watching.stdout.readline())
-        assert watching.poll() is None, watching.stderr.read()
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env)
+    lines: list[str] = []
+
+    def read_until(text: str) -> None:
+        while not any(text in line for line in lines):
+            line = watching.stdout.readline()
+            if not line:  # the process ended
+                raise AssertionError(f"no {text!r} in {lines}: {watching.stderr.read()}")
+            lines.append(line)
+
+    read_until("watching")
     (folder / "copy.txt").write_bytes(articles[0].read_bytes() + b"\nA line the copy added at its end.\n")
-    while not any("new copy of" in line for line in lines):
-        lines.append(watching.stdout.readline())
+    read_until("new copy of")
     watching.send_signal(signal.SIGINT)
     _, err = watching.communicate(timeout=60)
     assert watching.returncode == 130 and "Traceback" not in err

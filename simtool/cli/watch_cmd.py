@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,8 @@ import typer
 from simtool.cli import options, session
 from simtool.cli.output import json_document, run_record, stderr, stdout
 from simtool.errors import NoDocumentsError
+
+RESCAN_MS = 2000  # with no event for this long, the folder is compared with what was last read
 
 
 def watch_command(
@@ -64,8 +67,23 @@ def watch_command(
             console.print(event, markup=False, soft_wrap=True)
         console.file.flush()
 
+    def snapshot() -> set[tuple[str, int, int]]:
+        found = set()
+        for path in folder.rglob("*"):
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                found.add((str(path), info.st_mtime_ns, info.st_size))
+        return found
+
+    seen = snapshot()
     run()
     stdout().print(f"watching {folder} (Ctrl-C stops)", markup=False)
     stdout().file.flush()
-    for _ in watchfiles.watch(folder, debounce=debounce, raise_interrupt=True):
-        run()
+    # Events wake the loop; so does a quiet interval, to catch files written before the watcher
+    # started (or events a network folder does not send): the folder is compared with what was read.
+    for _ in watchfiles.watch(folder, debounce=debounce, raise_interrupt=True, yield_on_timeout=True,
+                              rust_timeout=RESCAN_MS):
+        now = snapshot()
+        if now != seen:
+            seen = now
+            run()
