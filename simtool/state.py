@@ -186,3 +186,16 @@ def checked_state(path: Path, check: Callable[[Any], bool], what: str) -> Any:
         raise InputError(f"{path}: cannot read the {what} state (not the shape simtool writes); "
                          "remove the folder to start again")
     return state
+
+
+def write_state_with_data(directory: Path, state_file: str, state: dict[str, Any], data: bytes, prefix: str,
+                          suffix: str) -> None:
+    """Write `data` to DIR/PREFIX-<content hash>SUFFIX, then `state` (naming it under "data") to
+    DIR/`state_file`, then remove the older data files: a run killed at any point leaves a state
+    whose data file is there. Call it holding `state_lock`."""
+    name = f"{prefix}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    write_atomically(directory / name, data)
+    write_atomically(directory / state_file, json.dumps({**state, "data": name}).encode("utf-8"))
+    for old in directory.glob(f"{prefix}-*{suffix}"):
+        if old.name != name:
+            old.unlink(missing_ok=True)

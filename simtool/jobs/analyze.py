@@ -184,7 +184,7 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
     changes: dict[str, Any] = {}
     if state is not None:
         clusters, changes["clusters"] = cluster_with_state(corpus, state / "clusters", model=cluster_model, k=k,
-                                                           store=store, seed=seed, engine=engine)
+                                                           store=store, seed=seed, engine=engine, views=views)
     else:
         clusters = cluster_corpus(corpus, model=cluster_model, k=k, store=store, seed=seed, views=views)
     step("clustering", 1, 1)

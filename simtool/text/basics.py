@@ -20,6 +20,11 @@ def text_hash(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
+def text_key(text: str) -> str:
+    """A short content key (the first 16 hex digits of `text_hash`): whether a stored text changed."""
+    return text_hash(text).hex()[:16]
+
+
 def normalize_space(text: str) -> str:
     """NFKC, with every run of whitespace (non-breaking spaces too) made one space."""
     return " ".join(unicodedata.normalize("NFKC", text).split())

@@ -36,9 +36,16 @@ from simtool.encoders import Encoder
 from simtool.engines import Engine
 from simtool.errors import InputError
 from simtool.io.corpus import Corpus
-from simtool.jobs.cluster.local import ClusterResult, ClusterSettings, cluster_corpus, describe_clusters, represent
+from simtool.jobs.cluster.local import (
+    ClusterResult,
+    ClusterSettings,
+    Views,
+    cluster_corpus,
+    describe_clusters,
+    represent,
+)
 from simtool.state import checked_state, state_lock, write_atomically
-from simtool.text.basics import text_hash
+from simtool.text.basics import text_key
 from simtool.vectors.store import VectorStore
 
 STATE_FILE = "clusters.json"
@@ -61,10 +68,6 @@ class ClusterChanges:
     loose: int = 0                             # new documents close to no cluster, put in the nearest
     moved: int = 0                             # rebuild: known documents a refit moved between kept ids
     changed_text: list[dict[str, Any]] = field(default_factory=list)  # known ids with a new text that changed cluster
-
-
-def _key(text: str) -> str:
-    return text_hash(text).hex()[:16]
 
 
 def _is_state(state: Any) -> bool:
@@ -91,7 +94,7 @@ def _write_state(directory: Path, corpus: Corpus, labels: dict[str, int], settin
     """The state: this run's documents, and those of earlier runs absent from this corpus (a
     document that comes back keeps its cluster)."""
     documents = dict(earlier or {})
-    documents.update({doc.id: [_key(doc.content), labels[doc.id]] for doc in corpus})
+    documents.update({doc.id: [text_key(doc.content), labels[doc.id]] for doc in corpus})
     state = {"version": STATE_VERSION, "settings": settings, "next_id": next_id, "history": history[-100:],
              "documents": documents}
     write_atomically(directory / STATE_FILE, json.dumps(state).encode("utf-8"))
@@ -99,17 +102,18 @@ def _write_state(directory: Path, corpus: Corpus, labels: dict[str, int], settin
 
 def cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str, algorithm: str = "kmeans",
                        k: int | str | None = "auto", seed: int = 0, store: VectorStore | None = None,
-                       rebuild: bool = False, progress=None, engine: Engine | None = None
-                       ) -> tuple[ClusterResult, ClusterChanges]:
-    """Clusters of `corpus` with ids kept from the state in `directory` (see the module)."""
+                       rebuild: bool = False, progress=None, engine: Engine | None = None,
+                       views: Views | None = None) -> tuple[ClusterResult, ClusterChanges]:
+    """Clusters of `corpus` with ids kept from the state in `directory` (see the module);
+    `views`: vectors `represent` already made of `corpus` with this model."""
     with state_lock(directory):
         return _cluster_with_state(corpus, directory, model=model, algorithm=algorithm, k=k, seed=seed, store=store,
-                                   rebuild=rebuild, progress=progress, engine=engine)
+                                   rebuild=rebuild, progress=progress, engine=engine, views=views)
 
 
 def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str, algorithm: str,
                         k: int | str | None, seed: int, store: VectorStore | None, rebuild: bool, progress,
-                        engine: Engine | None) -> tuple[ClusterResult, ClusterChanges]:
+                        engine: Engine | None, views: Views | None) -> tuple[ClusterResult, ClusterChanges]:
     state = _read_state(directory, rebuild)
     model_name = model if isinstance(model, str) else model.name
     settings = {"model": model_name, "algorithm": algorithm, "seed": seed, "k": k}
@@ -119,7 +123,7 @@ def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str
                          f"{settings}: --rebuild to re-fit with these settings")
     if state is None or rebuild:
         result = cluster_corpus(corpus, model=model, algorithm=algorithm, k=k, store=store, seed=seed,
-                                progress=progress, engine=engine)
+                                views=views, progress=progress, engine=engine)
         fresh = {doc_id: label for doc_id, label in result.assignments.items()}
         if state is None:
             changes = ClusterChanges("first run", new_documents=len(corpus),
@@ -132,14 +136,14 @@ def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str
         _write_state(directory, corpus, labels, settings, next_id,
                      (state or {}).get("history", []) + [_summary(changes)])
         return result, changes
-    views = represent(corpus, model, store, seed, progress, engine)
+    views = views or represent(corpus, model, store, seed, progress, engine)
     vectors = views.vectors
     known = state["documents"]
     labels_arr = np.full(len(corpus), -2, np.int64)  # -2: not yet assigned
     changed: dict[str, int] = {}  # a known id whose text changed: its cluster before
     for row, doc in enumerate(corpus):
         entry = known.get(doc.id)
-        if entry is not None and entry[0] == _key(doc.content):
+        if entry is not None and entry[0] == text_key(doc.content):
             labels_arr[row] = entry[1]
         elif entry is not None:
             changed[doc.id] = entry[1]

@@ -115,19 +115,20 @@ def group_lineage(docs: Sequence[Document], rows: list[int], overlap: RowOverlap
     earliest = rows[:LINEAGE_MEMBERS]
     pairs = [(a, b) for k, b in enumerate(rows) for a in (rows[:k] if k < LINEAGE_MEMBERS else earliest)]
     marks = {row: wire_mark(docs[row].text) for row in rows}
-    directions, shared = [], {}
+    directions, common = [], []
     for a, b in pairs:
-        common, size_a, size_b = overlap.shared(a, b)
-        way = lineage.direction(a, b, docs, {a: common, b: common}, {a: size_a, b: size_b}, marks)
-        directions.append(way)
+        count, size_a, size_b = overlap.shared(a, b)
+        directions.append(lineage.direction(a, b, docs, {a: count, b: count}, {a: size_a, b: size_b}, marks))
+        common.append(count)
     order = lineage.family_order(rows, directions, docs)
     position = {row: k for k, row in enumerate(order)}
+    shared: dict[tuple[int, int], int] = {}
     how: dict[tuple[int, int], str] = {}
-    for way in directions:
-        source, target = (way.source, way.target) if way.by != "none" or position[way.source] < position[way.target] \
-            else (way.target, way.source)
+    for way, count in zip(directions, common):
+        source, target = sorted((way.source, way.target), key=position.__getitem__) if way.by == "none" \
+            else (way.source, way.target)  # an undecided pair goes the group's order
         if position[source] < position[target]:
-            shared[(source, target)] = overlap.shared(source, target)[0]
+            shared[(source, target)] = count
             how[(source, target)] = way.by
     return {row: (parent, how[(parent, row)]) for row, parent in lineage.parents(order, shared).items()
             if parent is not None}

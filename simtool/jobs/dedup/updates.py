@@ -7,14 +7,13 @@ among all signatures, and verifies exactly only the candidates with a new articl
 are the connected components of the old and new confirmed pairs. The rules, bands and seeds are
 the batch path's, so the groups are the groups `find_duplicates` gives on the whole corpus: LSH
 buckets a pair by its two signatures alone, whichever run signed them. A document whose text
-changed counts as new (and its old pairs are dropped). The state is written atomically.
+changed counts as new (and its old pairs are dropped). The state is written atomically
+(`simtool.state.write_state_with_data`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +36,8 @@ from simtool.jobs.dedup.rules import (
     dedup_text,
     lowest_candidate_jaccard,
 )
-from simtool.state import checked_state, state_lock, write_atomically
-from simtool.text.basics import SHINGLE_SIZE, text_hash
+from simtool.state import checked_state, state_lock, write_state_with_data
+from simtool.text.basics import SHINGLE_SIZE, text_key
 from simtool.text.shingling import RowOverlap, hash_shingles
 
 STATE_FILE = "dedup.json"
@@ -60,13 +59,9 @@ class DedupChanges:
     known_documents: tuple[str, ...] = ()       # the ids the state held before this run (for naming originals)
 
 
-def _key(text: str) -> str:
-    return text_hash(text).hex()[:16]
-
-
 def _is_state(state: Any) -> bool:
     return (isinstance(state, dict) and state.get("version") == STATE_VERSION and isinstance(state.get("settings"), dict)
-            and isinstance(state.get("signatures"), str) and isinstance(state.get("documents"), list)
+            and isinstance(state.get("data"), str) and isinstance(state.get("documents"), list)
             and all(isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d) for d in state["documents"])
             and isinstance(state.get("nonempty"), list) and len(state["nonempty"]) == len(state["documents"])
             and isinstance(state.get("pairs"), list)
@@ -79,7 +74,7 @@ def _read_state(directory: Path, settings: dict[str, Any]) -> tuple[dict[str, An
         return None
     state = checked_state(path, _is_state, "dedup")
     try:
-        signatures = np.load(directory / Path(state["signatures"]).name, allow_pickle=False)
+        signatures = np.load(directory / Path(state["data"]).name, allow_pickle=False)
         if signatures.ndim != 2 or len(signatures) != len(state["documents"]):
             raise ValueError("its signatures do not match its documents")
     except (ValueError, OSError) as exc:
@@ -106,7 +101,7 @@ def _find_duplicates_with_state(corpus: Corpus, directory: Path, threshold: floa
                 "seed": seed, "shingle_size": SHINGLE_SIZE}
     found = _read_state(directory, settings)
     texts = [dedup_text(doc) for doc in corpus]
-    keys = [_key(text) for text in texts]
+    keys = [text_key(text) for text in texts]
     n = len(corpus)
     signatures = np.zeros((n, num_perm), np.uint32)
     nonempty = np.zeros(n, bool)
@@ -184,19 +179,9 @@ def _changes(first: bool, corpus: Corpus, known: set[str], groups, verified: int
 
 def _write_state(directory: Path, corpus: Corpus, keys: list[str], signatures: np.ndarray, nonempty: np.ndarray,
                  confirmed: dict[tuple[int, int], DuplicatePair], settings: dict[str, Any]) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     np.save(buffer, signatures, allow_pickle=False)
-    data = buffer.getvalue()
-    # The signatures go to a file named by their content, then the state that names it replaces
-    # the old one, then the old file goes: a run killed at any point leaves a state whose
-    # signatures are there.
-    name = f"dedup-signatures-{hashlib.sha256(data).hexdigest()[:16]}.npy"
-    write_atomically(directory / name, data)
-    state = {"version": STATE_VERSION, "settings": settings, "signatures": name,
+    state = {"version": STATE_VERSION, "settings": settings,
              "documents": [[doc.id, key] for doc, key in zip(corpus, keys)],
              "nonempty": nonempty.tolist(), "pairs": [[pair.a, pair.b] for pair in confirmed.values()]}
-    write_atomically(directory / STATE_FILE, json.dumps(state).encode("utf-8"))
-    for old in directory.glob("dedup-signatures-*.npy"):  # the lock keeps another run from writing one now
-        if old.name != name:
-            old.unlink(missing_ok=True)
+    write_state_with_data(directory, STATE_FILE, state, buffer.getvalue(), "dedup-signatures", ".npy")

@@ -5,14 +5,13 @@ pairs that shared passages. A later run over the corpus plus new articles finger
 new ones, takes the candidate pairs from all fingerprints and aligns them (a fingerprint in many
 articles pairs each with the earliest only, which depends on the whole corpus), so the pairs are
 those `find_reuse` finds on everything; directions, families and outlets are worked out afresh. Files are written
-under content names before the state that names them, so a killed run leaves the previous state.
+under content names before the state that names them (`simtool.state.write_state_with_data`), so
+a killed run leaves the previous state.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,8 @@ from simtool.io.corpus import Corpus
 from simtool.jobs.reuse.find import MIN_WORDS, ReuseResult, ReuseSettings, check_min_words, compared_text, reuse_result
 from simtool.jobs.reuse.pairs import MAX_POSTINGS, align_pairs, article_fingerprints, candidate_pairs
 from simtool.jobs.reuse.passages import SEED_WORDS, Words, window_for
-from simtool.state import checked_state, state_lock, write_atomically
-from simtool.text.basics import text_hash
+from simtool.state import checked_state, state_lock, write_state_with_data
+from simtool.text.basics import text_key
 
 STATE_FILE = "reuse.json"
 STATE_VERSION = 1
@@ -32,7 +31,7 @@ STATE_VERSION = 1
 
 def _is_state(state: Any) -> bool:
     return (isinstance(state, dict) and state.get("version") == STATE_VERSION and isinstance(state.get("settings"), dict)
-            and isinstance(state.get("fingerprints"), str) and isinstance(state.get("documents"), list)
+            and isinstance(state.get("data"), str) and isinstance(state.get("documents"), list)
             and all(isinstance(d, list) and len(d) == 3 and isinstance(d[0], str) and isinstance(d[1], str)
                     and isinstance(d[2], int) for d in state["documents"])
             and isinstance(state.get("pairs"), list)
@@ -45,7 +44,7 @@ def _read(directory: Path, settings: dict) -> tuple[dict, list[np.ndarray]] | No
         return None
     state = checked_state(path, _is_state, "reuse")
     try:
-        with np.load(directory / Path(state["fingerprints"]).name, allow_pickle=False) as stored:
+        with np.load(directory / Path(state["data"]).name, allow_pickle=False) as stored:
             values, offsets = stored["values"], stored["offsets"]
         if len(offsets) != len(state["documents"]) + 1:
             raise ValueError("fingerprints and documents disagree")
@@ -70,7 +69,7 @@ def _find_reuse_with_state(corpus: Corpus, directory: Path, min_words: int, desc
     settings = {"min_words": min_words, "seed_words": SEED_WORDS, "max_postings": MAX_POSTINGS}
     docs = corpus.documents
     texts = [compared_text(doc) for doc in docs]
-    keys = [text_hash(text).hex()[:16] for text in texts]
+    keys = [text_key(text) for text in texts]
     found = _read(directory, settings)
     prints: list[np.ndarray] = [np.zeros(0, np.uint64)] * len(docs)
     lengths = [0] * len(docs)
@@ -100,18 +99,11 @@ def _find_reuse_with_state(corpus: Corpus, directory: Path, min_words: int, desc
 
 
 def _write(directory: Path, docs, keys, lengths, prints, aligned, settings) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     offsets = np.zeros(len(prints) + 1, np.int64)
     np.cumsum([len(p) for p in prints], out=offsets[1:])
     np.savez(buffer, values=np.concatenate(prints) if prints else np.zeros(0, np.uint64), offsets=offsets)
-    data = buffer.getvalue()
-    name = f"reuse-fingerprints-{hashlib.sha256(data).hexdigest()[:16]}.npz"
-    write_atomically(directory / name, data)
-    state = {"version": STATE_VERSION, "settings": settings, "fingerprints": name,
+    state = {"version": STATE_VERSION, "settings": settings,
              "documents": [[doc.id, key, length] for doc, key, length in zip(docs, keys, lengths)],
              "pairs": [[docs[a].id, docs[b].id] for a, b in aligned]}
-    write_atomically(directory / STATE_FILE, json.dumps(state).encode("utf-8"))
-    for old in directory.glob("reuse-fingerprints-*.npz"):
-        if old.name != name:
-            old.unlink(missing_ok=True)
+    write_state_with_data(directory, STATE_FILE, state, buffer.getvalue(), "reuse-fingerprints", ".npz")
