@@ -194,3 +194,34 @@ def test_names_inside_a_quotation_and_across_sentences_are_no_speakers():
     assert names(["President Biden met with Trump.", "Biden said the talks went well."]) == [None, "Biden"]
     # a verb in another clause after the quotation reports nothing
     assert names(['The bill is "a disaster," and Mitch McConnell voted against it.']) == [None]
+
+
+@needs_parser
+def test_a_scene_setting_clause_and_a_clause_about_a_thing_report_nothing():
+    # "When the court ruled ..." sets the scene; "a cut that Republicans have said ..." describes the cut
+    assert names(["When the Supreme Court ruled this month that the ban is illegal, it was a relief for the family."]) \
+        == [None]
+    assert names(["The House bill would also cut $834 billion from Medicaid, a reduction that many Senate "
+                  "Republicans have said they cannot support."]) == [None]
+
+
+@needs_parser
+def test_his_office_is_the_person_the_sentence_is_about_and_a_partisan_description_the_person_before():
+    assert names(["\u201cThis dangerous law dictates to physicians how to practice,\u201d Julie Burkhart said.",
+                  "Gov. Sam Brownback signed the bill on Tuesday; his office said he would sign it again in public."]) \
+        == ["Julie Burkhart", "Sam Brownback"]
+    assert names(["Sen. Bill Cassidy of Louisiana said Sunday his chamber plans to outdo the House bill.",
+                  "\u201cThe Senate product will address their needs,\u201d the Louisiana Republican told Fox News."]) \
+        == ["Bill Cassidy"] * 2
+
+
+@needs_parser
+def test_a_poll_is_its_pollsters_and_the_report_the_body_that_spoke_before():
+    assert names(["Five days later, a CNN/ORC International Poll showed that 54 percent opposed the law.",
+                  "The poll found that 75 percent of Democrats favored it."])[1] in (
+        "CNN/ORC International", "ORC International")
+    assert names(["The Congressional Budget Office said the debt will reach 80 percent of GDP by 2024.",
+                  "The report said the labor market will recover slowly."]) == ["Congressional Budget Office"] * 2
+    # a description's adjectives count: "the high court" is not the appeals court named before
+    assert names(["The 9th Circuit U.S. Court of Appeals released its ruling on Tuesday.",
+                  "On Monday, the high court dismissed petitions, suggesting a lack of interest."])[1] is None

@@ -272,3 +272,21 @@ def test_paragraphs_two_outlets_share_are_not_furniture_of_either():
         kept = cleaner.clean(text, source=source).text.splitlines()
         assert all(line in kept for line in taken)
     assert footer not in cleaner.clean(texts[4], source="Outlet 1").text
+
+
+def test_a_name_card_pasted_into_a_sentence_goes_and_the_name_stays():
+    # a hover widget's text in the scraped body: the full name glued to headlines, closed by "MORE"
+    line = ("Sen. John McCain John Sidney McCainCindy McCain: I can see Arizona 'going Democrat' in 2020 Ukraine "
+            "scandal shows that foreign influence is a bipartisan affair MORE on Friday said he would support it. "
+            "Former Vice President Joe Biden Joe Biden Parnas: U.S. ambassador removed MORE, disputed that.")
+    assert clean_text(line) == ("Sen. John McCain on Friday said he would support it. "
+                                "Former Vice President Joe Biden, disputed that.")
+    kept = "He wanted MORE money, said Ted Cruz Ted. Nothing MORE."
+    assert clean_text(kept) == kept
+
+
+def test_a_quotation_closing_on_a_question_goes_on_in_lower_case_as_one_sentence():
+    from simtool.text.basics import split_sentences
+
+    assert split_sentences('"What is left for the seriously ill?" asks Jaffe. "Ask any cop," he said. Why? We know.') \
+        == ['"What is left for the seriously ill?" asks Jaffe.', '"Ask any cop," he said.', "Why?", "We know."]

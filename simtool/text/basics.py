@@ -55,8 +55,23 @@ def sentences_by_line(lines: list[str]) -> list[list[str]]:
         if piece.rstrip(" ").endswith(_PARAGRAPH):
             grouped.append([])
     if len(grouped) != len(lines):  # not the layout expected: split line by line instead
-        return [[s for s in blingfire.text_to_sentences(line).split("\n") if s.strip()] for line in lines]
-    return grouped
+        grouped = [[s for s in blingfire.text_to_sentences(line).split("\n") if s.strip()] for line in lines]
+    return [_rejoin_reporting_clauses(line) for line in grouped]
+
+
+# blingfire ends a sentence at a quotation closing on "?" or "!" even when the sentence goes on in
+# lower case: '"What's left for the seriously ill?" asks Jaffe.' is one sentence, not two.
+_QUESTION_CLOSED = re.compile(r"[?!][\"”’']$")
+
+
+def _rejoin_reporting_clauses(sentences: list[str]) -> list[str]:
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and sentence[:1].islower() and _QUESTION_CLOSED.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def split_sentences(text: str) -> list[str]:

