@@ -225,3 +225,28 @@ def test_a_poll_is_its_pollsters_and_the_report_the_body_that_spoke_before():
     # a description's adjectives count: "the high court" is not the appeals court named before
     assert names(["The 9th Circuit U.S. Court of Appeals released its ruling on Tuesday.",
                   "On Monday, the high court dismissed petitions, suggesting a lack of interest."])[1] is None
+
+
+@needs_parser
+def test_a_straight_quote_that_can_only_close_does_not_open_a_quotation_after_a_long_one():
+    long_quote = ['"They want to redefine marriage.'] + [f"Point {n} of the speech goes on." for n in range(8)]
+    sentences = long_quote + ["That's the deviance we see today.\"", "Bachmann has long opposed it.",
+                              "Days ago, Michele Bachmann said she might run again in 2016."]
+    assert names(sentences)[-1] == "Michele Bachmann"
+
+
+@needs_parser
+def test_speakers_the_recogniser_mistakes_and_speech_reported_in_other_shapes():
+    # a surname the recogniser calls a group, once the article gives the full name
+    assert names(["Christian Fuscarino runs the group.", "Fuscarino said donors have a lot more going on."])[1] \
+        == "Christian Fuscarino"
+    # "X did Y, saying Z"; "X chimed in: '...'"; "..., says X, a former official, ..."
+    assert names(["Sen. Joni Ernst attacked the bill on Monday, saying it would raise premiums.",
+                  'Outgoing Senate Minority Leader Harry Reid chimed in: "Any problems are the result of their refusal."',
+                  "In fact, says Tevi Troy, a former Bush administration official, the plan raised 21 taxes."]) \
+        == ["Joni Ernst", "Harry Reid", "Tevi Troy"]
+    # "the president tweeted" is the person the article last called President, and no one else
+    assert names(["President Donald Trump's jubilation over the ruling may complicate that.",
+                  "\u201cObamacare has been struck down!\u201d the president tweeted."])[1] == "Donald Trump"
+    assert names(["Jake Tapper asked Dick Cheney whether the dispute was awkward.",
+                  "\u201cMy position is well known,\u201d the former vice president said."])[1] is None

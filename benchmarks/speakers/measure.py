@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/speakers/measure.py [--show-errors]
 
-The sample (`sample.py`): 600 sentences of AllSides articles, 300 to tune the rules on (dev)
-and 300 from other articles to report on (test), each labelled by reading with its speaker
+The sample (`sample.py`): 900 sentences of AllSides articles, 600 to tune the rules on (dev,
+then dev2, drawn later from other articles of the same half) and 300 from other articles to report
+on (test), each labelled by reading with its speaker
 (the person or organisation the sentence reports as saying it, pronouns resolved from the
 sentences around), or none, or "unnamed" (officials said, a spokesman said). Each sentence is
 attributed as drift attributes it: with the sentences of its article around it.
@@ -16,11 +17,13 @@ Labels: two readers, one per half, who saw each sentence with the three before i
 tool's output. Rows cut short by that window were read again with more of the article: 16 by a
 third reader (8 sentences before, 3 after) who never saw the tool's output, 15 by us from the
 whole article, after we had seen some of the tool's answers; 31 rows in all carry a `note`
-(22 dev, 9 test). The test figures are also printed without the 9 relabelled test rows.
+(22 dev, 9 test). The test figures are also printed without the 9 relabelled test rows. dev2 was
+labelled by two more readers (150 rows each) who saw eight sentences before and three after and
+never the tool's output; 95 of its 300 rows carry a `note` on how they read them.
 
 Names match when they are the same actor: a labelled person by the last word of the name ("Ted
 Cruz" = "Cruz"), a labelled organisation by its words without "the" (either contained in the
-other). Only the dev half's errors can be shown (`--show-errors`): the test half is for reporting.
+other). Only the tuning sets' errors can be shown (`--show-errors`): the test half is for reporting.
 """
 
 from __future__ import annotations
@@ -93,7 +96,7 @@ def main() -> None:
     args = parser.parse_args()
     corpus = prepare_corpus([data_dir() / "allsides" / "allsides_3topics.jsonl"])
     documents = {doc.id: doc for doc in corpus}
-    sets = {name: load(name) for name in ("dev", "test")}
+    sets = {name: load(name) for name in ("dev", "dev2", "test")}
     wanted: dict[str, list[int]] = {}
     place: dict[str, tuple[str, int] | None] = {}  # row id -> (document, the sentence's index there today)
     for rows in sets.values():
@@ -126,7 +129,7 @@ def main() -> None:
             if name == "test":
                 found_test = found
             predicted[name] = [f.name if f else None for f in found]
-            if args.show_errors and name == "dev" and use_parser == (pipeline() is not None):
+            if args.show_errors and name in ("dev", "dev2") and use_parser == (pipeline() is not None):
                 for row, f in zip(rows, found):
                     p = f.name if f else None
                     if not ((p is None and not row["speaker"])
@@ -134,9 +137,11 @@ def main() -> None:
                         print(f"  {row['id']:24} gold={row['speaker']!s:28} ({row['kind']}) tool={p!s:24} "
                               f"({f.how if f else '-'}) | {row['sentence'][:120]}")
         unrelabelled = [(row, p) for row, p in zip(sets["test"], predicted["test"]) if "note" not in row]
-        for name, rows, found in (("dev", sets["dev"], predicted["dev"]), ("test", sets["test"], predicted["test"]),
+        for name, rows, found in (("dev", sets["dev"], predicted["dev"]), ("dev2", sets["dev2"], predicted["dev2"]),
+                                  ("test", sets["test"], predicted["test"]),
                                   ("test*", [r for r, _ in unrelabelled], [p for _, p in unrelabelled]),
-                                  ("all", sets["dev"] + sets["test"], predicted["dev"] + predicted["test"])):
+                                  ("all", sets["dev"] + sets["dev2"] + sets["test"],
+                                   predicted["dev"] + predicted["dev2"] + predicted["test"])):
             s = score(rows, found)
             print(f"{label:<42}{name:<6}{s['sentences']:>10}{s['named']:>7}{s['given']:>7}{s['precision']:>11.3f}"
                   f"{s['recall']:>8.3f}{s['recall_in_sentence']:>27.3f}")

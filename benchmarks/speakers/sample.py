@@ -37,9 +37,10 @@ def main() -> None:
     rng = random.Random(19)
     rng.shuffle(documents)
     half = len(documents) // 2
+    used: dict[str, int] = {}
     for name, pool in (("dev", documents[:half]), ("test", documents[half:])):
         rows = []
-        for doc in pool:
+        for used[name], doc in enumerate(pool, start=1):
             sentences = list(doc.sentences)
             speech = [i for i, s in enumerate(sentences) if SPEECH.search(s)]
             other = [i for i in range(len(sentences)) if i not in speech]
@@ -53,6 +54,23 @@ def main() -> None:
             for row in rows[:PER_SET]:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         print(f"{name}: {len(rows[:PER_SET])} sentences from {len({r['id'].split('#')[0] for r in rows})} articles")
+    # A second tuning set, drawn later from the dev half's articles not yet used (dev and test stay as
+    # they were): each row with eight sentences before it and three after, so fewer need reading again.
+    rows = []
+    for doc in documents[:half][used["dev"]:]:
+        sentences = list(doc.sentences)
+        speech = [i for i, s in enumerate(sentences) if SPEECH.search(s)]
+        other = [i for i in range(len(sentences)) if i not in speech]
+        picked = rng.sample(speech, min(2, len(speech))) + rng.sample(other, min(1, len(other)))
+        for i in sorted(picked):
+            rows.append({"id": f"{doc.id}#{i}", "source": doc.source, "context": sentences[max(0, i - 8):i],
+                         "sentence": sentences[i], "after": sentences[i + 1:i + 4]})
+        if len(rows) >= PER_SET:
+            break
+    with open(HERE / "dev2_unlabelled.jsonl", "w", encoding="utf-8") as out:
+        for row in rows[:PER_SET]:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"dev2: {len(rows[:PER_SET])} sentences")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,8 @@ SPEECH_VERBS = {
     "estimate", "report", "point", "charge", "allege", "conclude", "decry", "condemn", "applaud", "welcome",
     "question", "dismiss", "defend", "assert", "recommend", "speak", "release", "issue", "remind",
 }
+# What a poll, a study or a report does with its findings: "an ABC News/Washington Post survey indicated"
+_FINDING_VERBS = {"show", "indicate", "reveal", "demonstrate", "project"}
 ORG_NOUNS = {"company", "group", "organization", "organisation", "department", "agency", "court", "committee",
              "firm", "association", "coalition", "campaign", "office", "ministry", "party", "board", "insurer",
              "hospital", "report", "study", "survey", "poll", "network", "newspaper", "paper", "magazine",
@@ -58,6 +60,7 @@ DOCUMENT_NOUNS = {"opinion", "statement", "letter", "memo", "ruling", "decision"
 _OWN_BODIES = {"office", "campaign"}  # "his office said", "Brownback's campaign said": the person's
 _PERSON_PRONOUNS = {"he", "she"}
 _PARTISANS = {"Republican", "Democrat", "Independent", "independent"}
+_TITLES = {"president", "senator", "governor", "congressman", "congresswoman", "mayor", "justice", "judge"}
 _GROUP_PRONOUNS = {"it"}  # "they" is as often a crowd ("they contended") as a body: left unnamed
 _QUOTES = re.compile(r"[\"“”]")
 _DOUBLED = re.compile(r'""|“"|"“')  # one mark typed twice: '""I'll be on the courthouse steps," she said'
@@ -76,7 +79,7 @@ def _forms(verb: str) -> str:
 
 
 # A sentence without one of these word forms (or a quotation mark) cannot name its own speaker.
-_CUE = re.compile(r"\b(?:according to|" + "|".join(_forms(v) for v in sorted(SPEECH_VERBS)) + r")\b", re.IGNORECASE)
+_CUE = re.compile(r"\b(?:according to|" + "|".join(_forms(v) for v in sorted(SPEECH_VERBS | _FINDING_VERBS)) + r")\b", re.IGNORECASE)
 _HONORIFIC = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w'’-]+\s+)*?(?P<name>[A-Z][\w'’-]+)\b(?!\s+[A-Z])")
 # A run of capitalised words within one sentence (an initial may carry its full stop: "John A.
 # Boehner"); each word bounded, so a line of "A.A.A..." costs what ordinary text does.
@@ -101,6 +104,7 @@ class _Found:
     reported: bool = False     # a reporting verb with a subject: someone speaks here, named or not
     description: str | None = None  # of a reference that is no pronoun: "company" in "the company said"
     someone: bool = False      # one speaker left unnamed: "the doctor says" (a "he" after it is the doctor)
+    title: str | None = None   # of "the president said": the person the article last gave this title
 
 
 @functools.cache
@@ -328,6 +332,13 @@ class _Article:
             return None
         context = range(i - 1, max(-1, i - 1 - CONTEXT), -1)
         how = "quotation" if own.continues_quote else "pronoun"
+        if own.title is not None:
+            for j in context:
+                titled = [e for e in self.parsed(j).ents if e.label_ == "PERSON" and not not_a_speaker(e.text)
+                          and _titled(e, own.title)]
+                if titled:
+                    return replace(_named(titled[-1]), how="description"), "person"
+            return None  # the speaker before is not who a title means unless the article gave them the title
         for j in context:  # the nearest speaker before: who a pronoun or a continued quotation most often is
             earlier = self.resolved(j)
             if earlier is not None and (own.continues_quote or (earlier[1] == own.kind and agrees(earlier[0].name)
@@ -379,6 +390,16 @@ class _Article:
                 if bodies:
                     return replace(_named(bodies[0]), how="pronoun-name"), own.kind
         return None
+
+
+def _titled(entity: Any, title: str) -> bool:
+    """Whether a name is written right after a title ("President Donald Trump", "Vice President
+    Dick Cheney"; the recogniser sometimes takes the title into the name)."""
+    words = title.split()
+    doc = entity.doc
+    before = [t.lower_ for t in doc[max(0, entity.start - len(words)):entity.start]]
+    inside = [t.lower_ for t in doc[entity.start:min(entity.end, entity.start + len(words))]]
+    return before == words or inside == words
 
 
 def _genders(article: str) -> dict[str, str]:
@@ -454,7 +475,19 @@ def _reporting_verbs(sentence: Any, quoted: set[int]) -> list[Any]:
     """The verbs outside quotation marks that report speech: a reporting verb, or any verb that
     follows a quotation's close ('"...," offered Mary Landrieu', '"...," she quipped')."""
     return [t for t in sentence if t.i not in quoted and t.pos_ in ("VERB", "AUX") and not _backgrounded(t)
-            and ((t.lemma_.lower() in SPEECH_VERBS and not _adds_a_thing(t)) or (t.pos_ == "VERB" and _after_quote(t)))]
+            and ((t.lemma_.lower() in SPEECH_VERBS and not _adds_a_thing(t))
+                 or (t.pos_ == "VERB" and (_after_quote(t) or _before_quote(t) or _finding(t))))]
+
+
+def _before_quote(verb: Any) -> bool:
+    """Whether the verb introduces a quotation after a colon: 'Harry Reid chimed in: "Any problems ..."'."""
+    doc = verb.doc
+    return any(c.text == ":" and c.i + 1 < len(doc) and doc[c.i + 1].text in ('"', "“") for c in verb.children)
+
+
+def _finding(verb: Any) -> bool:
+    return verb.lemma_.lower() in _FINDING_VERBS and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in DOCUMENT_NOUNS for c in verb.children)
 
 
 # Conjunctions that make a clause the background of another: "When the Supreme Court ruled ..., it
@@ -483,6 +516,17 @@ def _after_quote(verb: Any) -> bool:
     return start >= 2 and doc[start - 1].text in ("”", '"') and doc[start - 2].text in (",", "?", "!", "—")
 
 
+def _parenthetical(verb: Any) -> bool:
+    """Whether a reporting verb stands between commas before its speaker: "In fact, says Tevi Troy,
+    a former Bush administration official, the plan raised 21 taxes"."""
+    doc = verb.doc
+    if not (verb.i > 0 and doc[verb.i - 1].text == "," and verb.lemma_.lower() in SPEECH_VERBS
+            and verb.tag_ in ("VBZ", "VBD")):
+        return False
+    speaker = next((e for e in doc.ents if e.start == verb.i + 1), None)  # the name closes the phrase
+    return speaker is not None and (speaker.end == len(doc) or doc[speaker.end].text in (",", ".", ";"))
+
+
 def _adds_a_thing(verb: Any) -> bool:
     """"added their names to the brief": "add" with an object reports nothing."""
     return verb.lemma_.lower() == "add" and any(c.dep_ == "dobj" for c in verb.children)
@@ -493,7 +537,7 @@ def _entity_beside(verb: Any, quoted: set[int]) -> _Found | None:
     Kennedy wrote") or right after it ("said Mary Landrieu"), outside quotation marks."""
     for entity in verb.doc.ents:
         if entity.label_ in ("PERSON", "ORG") and entity.start not in quoted and (
-                entity.end == verb.i or (entity.start == verb.i + 1 and _after_quote(verb))):
+                entity.end == verb.i or (entity.start == verb.i + 1 and (_after_quote(verb) or _parenthetical(verb)))):
             speaker = _named(entity)
             if not not_a_speaker(speaker.name):
                 return _Found(speaker, _ENTITY_KINDS[entity.label_])
@@ -503,6 +547,15 @@ def _entity_beside(verb: Any, quoted: set[int]) -> _Found | None:
 def _from_subject(subject: Any, article: str) -> _Found:
     # "the group, FRC,"; a compound only before a name ("Reid spokesman Adam Jentleson"): "Senate
     # Republicans" and "a Supreme Court spokesman" are not the Senate or the Court
+    the = any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
+    if the and subject.text in _PARTISANS and any(c.dep_ in ("compound", "amod") for c in subject.children):
+        # "the Louisiana Republican told", "the New York Democrat said": the person the article has just
+        # quoted, named so to vary the verb (not New York)
+        return _Found(None, "person", reference=True)
+    if the and subject.lower_ in _TITLES and not any(c.dep_ in ("prep", "appos") for c in subject.children):
+        # "the president tweeted": the person the article last called President
+        words = [c.lower_ for c in subject.lefts if c.dep_ == "compound"] + [subject.lower_]
+        return _Found(None, "person", reference=True, title=" ".join(words))
     heads = {subject.i} | {c.i for c in subject.children
                            if c.dep_ == "appos" or (c.dep_ == "compound" and subject.pos_ == "PROPN")}
     last = subject.right_edge.i
@@ -511,7 +564,8 @@ def _from_subject(subject: Any, article: str) -> _Found:
     for label in ("PERSON", "ORG", "GPE"):
         # The subject's head, or a person's name closing it: "Deputy Spokesperson of US State Department Marie Harf"
         names = [e for e in subject.doc.ents if e.label_ == label
-                 and (e.root.i in heads or (label == "PERSON" and e.end - 1 == last and e.start > subject.i))]
+                 and (e.root.i in heads or (label == "PERSON" and e.end - 1 == last and e.start > subject.i
+                                            and not any(t.text == "," for t in subject.doc[subject.i:e.start])))]
         if names:
             span = subject.doc[subject.left_edge.i:subject.right_edge.i + 1]
             speaker = _named(names[0], span)
@@ -533,10 +587,6 @@ def _from_subject(subject: Any, article: str) -> _Found:
         return _Found(None, "person", reference=True, pronoun=True, gender="m" if lower == "he" else "f")
     if lower in _GROUP_PRONOUNS:
         return _Found(None, "organisation", reference=True, pronoun=True)
-    if subject.text in _PARTISANS and any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children) and any(
-            c.dep_ in ("compound", "amod") for c in subject.children):
-        # "the Louisiana Republican told": the person the article has just quoted, named so to vary the verb
-        return _Found(None, "person", reference=True)
     if subject.lemma_.lower() in ORG_NOUNS:  # "a Townhall/Hot Air poll found", "the board at X wrote"
         inside = [e for e in subject.subtree if e.ent_type_ == "ORG" and e.ent_iob_ == "B"]
         if inside:
@@ -555,10 +605,21 @@ def _from_subject(subject: Any, article: str) -> _Found:
     return _Found(None, None, someone=subject.tag_ == "NN" and subject.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS)
 
 
+# What the recogniser rightly calls a group (NORP): "Republicans", "Catholic", "Americans", "Chinese".
+_GROUP_WORDS = re.compile(r"(?:an|ans|ese|ish|i|s|ic|ist|ive|al|at|ats)$|^(?:Jew|Mormon|Evangelical|Independent)$")
+
+
+def _surname_like(word: str) -> bool:
+    """Whether a word the recogniser took for a group looks like a surname instead ("Fuscarino said",
+    "Severino noted"): the article must still write it after a first name for it to count."""
+    return not _GROUP_WORDS.search(word)
+
+
 def _name(token: Any, article: str) -> str | None:
     """A person's name the recogniser missed: a run of proper nouns, or one capitalised word that
     the article also writes after another capitalised word ("Perkins" where "Tony Perkins" is)."""
-    if token.pos_ not in ("PROPN", "NOUN") or not token.text[:1].isupper() or token.ent_type_ in _NOT_NAMES:
+    if token.pos_ not in ("PROPN", "NOUN") or not token.text[:1].isupper() or (
+            token.ent_type_ in _NOT_NAMES and not (token.ent_type_ == "NORP" and _surname_like(token.text))):
         return None
     run = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
     name = " ".join(t.text for t in run).strip("*")
@@ -597,6 +658,10 @@ def _subject(verb: Any) -> Any | None:
             return subject if subject.dep_ == "nsubj" else None
         if verb.dep_ == "conj" and verb.head != verb:
             verb = verb.head
+            continue
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX") and not any(
+                c.dep_ == "mark" for c in verb.children):
+            verb = verb.head  # "ACOG came out against the bill, saying it would ...": ACOG says
             continue
         if verb.dep_ == "xcomp" and _lends_subject(verb.head):
             verb = verb.head  # "Ernst used the rate increases to blast ...": Ernst blasts (not "urged him to say")
@@ -643,9 +708,17 @@ def _inside_quotation(sentences: Sequence[str]) -> list[bool]:
     inside, straight, result, run = False, False, [], 0
     for sentence in sentences:
         result.append(inside)
-        for mark in _QUOTES.findall(_DOUBLED.sub('"', sentence)):
+        text = _DOUBLED.sub('"', sentence)
+        for found in _QUOTES.finditer(text):
+            mark = found.group()
+            if mark == '"':
+                # a straight mark that can only close (after a word, at the end) or only open (at the
+                # start, before a word) says so: a quotation closed after the paragraph limit is not reopened
+                before, after = text[found.start() - 1:found.start()], text[found.end():found.end() + 1]
+                mark = "”" if before.strip() and not after.strip() else "“" if not before.strip() and after.strip() \
+                    else mark
             inside = True if mark == "“" else False if mark == "”" else not inside
-            straight = mark == '"'
+            straight = found.group() == '"'
         run = run + 1 if inside else 0
         if run > 6 and straight:
             inside, run = False, 0
