@@ -11,7 +11,13 @@ cache, as a daily run would). Side by side, in this process:
   newest are new). Its cost against the full run's is the goal of issue 22 (under a tenth).
 
 Then agreement with the batch run (adjusted Rand index), after five dated slices fed one after
-another, on HuffPost and on BBC (file order shuffled; BBC has no dates).
+another, on HuffPost and on BBC (file order shuffled; BBC has no dates): each slice is past
+REFIT_SHARE, so each re-fits and maps the fresh clusters to the old ids.
+
+Last, how far assignment alone drifts from a fit on everything as the share of new documents
+grows (the measurement behind REFIT_SHARE): a state on the first (1 - share), the rest added with
+re-fitting turned off, the ARI of the result with a batch run on everything; beside it the batch
+run's agreement with itself under another seed (how much of the gap is k-means' own instability).
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from simtool.jobs.cluster import cluster_corpus
 from simtool.jobs.cluster.local import represent
 from simtool.jobs.cluster.updates import cluster_with_state
 from simtool.vectors.store import VectorStore
+
+SHARES = (0.01, 0.05, 0.1, 0.2, 0.5)
 
 
 def _timed(function):
@@ -59,6 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="hybrid")
     parser.add_argument("--k", default="auto")
+    parser.add_argument("--no-drift", action="store_true", help="Leave out the drift by share (ten fits a corpus).")
     args = parser.parse_args()
     k = args.k if args.k == "auto" else int(args.k)
     console = Console()
@@ -88,6 +97,27 @@ def main() -> None:
             ari, opened = sliced_agreement(ordered, args.model, k, store)
             agreement.add_row(name, f"{ari:.3f}", str(opened))
         console.print(agreement)
+        if args.no_drift:
+            return
+        drift = Table(title=f"assignment alone against a fit on everything, by share added ({args.model}, k {args.k})",
+                      title_justify="left")
+        for column in ("corpus", *[f"{share:.0%} new" for share in SHARES], "batch vs batch, other seed"):
+            drift.add_column(column, justify="right")
+        for name, ordered in (("HuffPost, by date", docs), ("BBC, shuffled", shuffled)):
+            batch = cluster_corpus(Corpus(ordered), model=args.model, k=k, store=store)
+            other = cluster_corpus(Corpus(ordered), model=args.model, k=k, store=store, seed=1)
+            ids = [doc.id for doc in ordered]
+            cells = []
+            for share in SHARES:
+                with tempfile.TemporaryDirectory() as state:
+                    cluster_with_state(Corpus(ordered[:round(len(ordered) * (1 - share))]), Path(state),
+                                       model=args.model, k=k, store=store)
+                    result, _ = cluster_with_state(Corpus(ordered), Path(state), model=args.model, k=k, store=store,
+                                                   refit_share=float("inf"))
+                cells.append(f"{adjusted_rand_score([batch.assignments[i] for i in ids], [result.assignments[i] for i in ids]):.3f}")
+            self_agreement = adjusted_rand_score([batch.assignments[i] for i in ids], [other.assignments[i] for i in ids])
+            drift.add_row(name, *cells, f"{self_agreement:.3f}")
+        console.print(drift)
 
 
 if __name__ == "__main__":

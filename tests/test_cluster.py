@@ -178,3 +178,22 @@ def test_a_coarse_automatic_split_offers_the_most_stable_finer_one():
     assert finer_k(scores, 6, 10_000) is None         # already fine enough
     assert finer_k(scores, 2, 50) is None             # a small corpus: two clusters may be all there is
     assert finer_k({2: 0.9, 3: 0.5}, 2, 10_000) is None  # no finer k was scored
+
+
+@needs_bbc
+def test_the_same_documents_give_the_same_clusters_in_any_order(bbc):
+    import random
+
+    from simtool.io.corpus import Corpus
+
+    docs = list(bbc)[:300]
+    shuffled = docs[:]
+    random.Random(3).shuffle(shuffled)
+    first = cluster_corpus(Corpus(docs), model="tfidf", k="auto")
+    again = cluster_corpus(Corpus(shuffled), model="tfidf", k="auto")
+    assert first.settings.k == again.settings.k
+    assert first.assignments == again.assignments  # the same partition, numbered the same (largest first)
+    a = represent(Corpus(docs), "tfidf").vectors
+    b = represent(Corpus(shuffled), "tfidf").vectors
+    position = {doc.id: row for row, doc in enumerate(shuffled)}
+    assert np.allclose(a, b[[position[doc.id] for doc in docs]], atol=1e-5)

@@ -33,28 +33,53 @@ def shuffled(bbc):
     return docs
 
 
+def _id_changes_are_recorded(before: dict[str, int], after: dict[str, int], changes) -> None:
+    """Every known document whose cluster id changed is in the run's record: a move, a merge or a split."""
+    explained = {(m["from"], m["into"]) for m in changes.merged} | \
+        {(s["from"], i) for s in changes.split for i in s["into"]}
+    moves = {(m["id"], m["from"], m["to"]) for m in changes.moves}
+    for doc_id, cluster in before.items():
+        if doc_id in after and after[doc_id] != cluster:
+            assert (cluster, after[doc_id]) in explained or (doc_id, cluster, after[doc_id]) in moves, doc_id
+    assert changes.moved == len(changes.moves)
+
+
 @needs_bbc
-def test_five_slices_agree_with_one_batch_run_and_no_known_document_changes_cluster(shuffled, tmp_path):
+def test_five_slices_agree_with_one_batch_run_and_every_id_change_is_recorded(shuffled, tmp_path):
+    shuffled = shuffled[:1000]  # all of BBC: the slow tier's HuffPost test has 10,000
     seen: dict[str, int] = {}
     for part in range(1, 6):
         corpus = Corpus(shuffled[:len(shuffled) * part // 5])
         result, changes = cluster_with_state(corpus, tmp_path, model="tfidf", k=5)
-        assert changes.mode == ("first run" if part == 1 else "update")
+        # each slice is a quarter or more of what was fitted: past REFIT_SHARE, so a refit mapped to the old ids
+        assert changes.mode == ("first run" if part == 1 else "refit") and (part == 1 or changes.reason)
         assert changes.new_documents == len(corpus) - len(seen)
-        for doc_id, cluster in result.assignments.items():
-            assert seen.setdefault(doc_id, cluster) == cluster, doc_id  # ids kept
+        _id_changes_are_recorded(seen, result.assignments, changes)
+        seen = dict(result.assignments)
     ids = [doc.id for doc in shuffled]
     batch = cluster_corpus(Corpus(shuffled), model="tfidf", k=5)
     assert adjusted_rand_score([batch.assignments[i] for i in ids], [result.assignments[i] for i in ids]) >= 0.9
     rebuilt, changes = cluster_with_state(Corpus(shuffled), tmp_path, model="tfidf", k=5, rebuild=True)
     assert changes.mode == "rebuild" and changes.new_documents == 0
-    same = sum(rebuilt.assignments[i] == result.assignments[i] for i in ids) / len(ids)
-    assert same >= 0.9  # the refit's clusters carry the old ids
-    explained = {(m["from"], m["into"]) for m in changes.merged} | \
-        {(s["from"], i) for s in changes.split for i in s["into"]}
-    moved = [i for i in ids if rebuilt.assignments[i] != result.assignments[i]
-             and (result.assignments[i], rebuilt.assignments[i]) not in explained]
-    assert len(moved) == changes.moved
+    _id_changes_are_recorded(seen, rebuilt.assignments, changes)
+    assert rebuilt.assignments == seen  # the same documents fitted again: the same clusters, under the same ids
+
+
+@needs_bbc
+def test_small_updates_assign_without_moving_known_documents_until_they_add_up(shuffled, tmp_path):
+    shuffled = shuffled[:1000]
+    base = len(shuffled) * 8 // 10
+    first, _ = cluster_with_state(Corpus(shuffled[:base]), tmp_path, model="tfidf", k=5)
+    step = base // 20  # 5% a run: the second one brings the total past REFIT_SHARE (10%)
+    result, changes = cluster_with_state(Corpus(shuffled[:base + step]), tmp_path, model="tfidf", k=5)
+    assert changes.mode == "update" and changes.new_documents == step
+    assert all(result.assignments[d] == c for d, c in first.assignments.items())
+    grown, changes = cluster_with_state(Corpus(shuffled[:base + 3 * step]), tmp_path, model="tfidf", k=5)
+    assert changes.mode == "refit" and str(3 * step) in changes.reason
+    _id_changes_are_recorded(result.assignments, grown.assignments, changes)
+    never, changes = cluster_with_state(Corpus(shuffled[:base + 4 * step]), tmp_path, model="tfidf", k=5,
+                                        refit_share=float("inf"))
+    assert changes.mode == "update"
 
 
 @needs_bbc
@@ -62,7 +87,8 @@ def test_a_new_topic_opens_a_new_cluster_and_the_old_ones_keep_their_ids(bbc, tm
     tech = Corpus([d for d in bbc if d.id.startswith("tech/")])
     first, _ = cluster_with_state(tech, tmp_path, model="tfidf", k=3)
     grown = Corpus([*tech, *[d for d in bbc if d.id.startswith("sport/")]])
-    result, changes = cluster_with_state(grown, tmp_path, model="tfidf", k=3)
+    # assignment alone (a run this large re-fits by default: see the test of the slices)
+    result, changes = cluster_with_state(grown, tmp_path, model="tfidf", k=3, refit_share=float("inf"))
     assert changes.new_clusters and min(changes.new_clusters) == 3  # the next ids, at the grain of tech's
     sport = [result.assignments[d.id] for d in grown if d.id.startswith("sport/")]
     assert sum(c in changes.new_clusters for c in sport) / len(sport) >= 0.9
@@ -81,9 +107,12 @@ def test_a_failed_run_leaves_the_state_as_it_was_and_a_changed_setting_is_refuse
         raise RuntimeError("the machine went away")
 
     monkeypatch.setattr(updates, "represent", broken)
-    with pytest.raises(RuntimeError):
-        cluster_with_state(Corpus([d for d in bbc if d.id.startswith("tech/")]), tmp_path, model="tfidf", k=3)
-    assert (tmp_path / STATE_FILE).read_bytes() == before
+    monkeypatch.setattr(updates, "cluster_corpus", broken)
+    for share in (float("inf"), 0.1):  # an update that assigns, and one that re-fits
+        with pytest.raises(RuntimeError):
+            cluster_with_state(Corpus([d for d in bbc if d.id.startswith("tech/")]), tmp_path, model="tfidf", k=3,
+                               refit_share=share)
+        assert (tmp_path / STATE_FILE).read_bytes() == before
     with pytest.raises(InputError, match="--rebuild"):
         cluster_with_state(tech, tmp_path, model="static", k=3)
     (tmp_path / STATE_FILE).write_text("{not json")
@@ -287,3 +316,20 @@ def test_a_corpus_without_the_known_documents_gets_new_ids_and_they_keep_theirs_
     assert min(changes.new_clusters) == 3 and min(other.assignments.values()) >= 3
     back, changes = cluster_with_state(tech, tmp_path, model="tfidf", k=3)
     assert back.assignments == first.assignments and changes.new_documents == 0
+
+
+@pytest.mark.slow  # HuffPost's 10,000 items, five fits
+@pytest.mark.skipif(not (SHARED_DATA / "huffpost").exists(), reason="../shared/data/huffpost is not beside the project")
+def test_huffpost_fed_in_five_dated_slices_agrees_with_one_batch_run(tmp_path):
+    from simtool.io.prepare import prepare_corpus
+
+    docs = sorted(prepare_corpus([SHARED_DATA / "huffpost" / "news_category_10k.jsonl"]),
+                  key=lambda d: (d.date is None, str(d.date or ""), d.id))
+    seen: dict[str, int] = {}
+    for part in range(1, 6):
+        result, changes = cluster_with_state(Corpus(docs[:len(docs) * part // 5]), tmp_path, model="tfidf", k=5)
+        _id_changes_are_recorded(seen, result.assignments, changes)
+        seen = dict(result.assignments)
+    batch = cluster_corpus(Corpus(docs), model="tfidf", k=5)
+    ids = [doc.id for doc in docs]
+    assert adjusted_rand_score([batch.assignments[i] for i in ids], [result.assignments[i] for i in ids]) >= 0.9

@@ -40,7 +40,9 @@ def cluster_command(
     shards: options.ShardsOut = None,
     state: Annotated[Path | None, typer.Option(
         "--state", help="Keep cluster ids across runs in DIR: a later run over the corpus plus new articles "
-                        "keeps every known article's cluster and assigns the new ones (or opens new clusters).",
+                        "keeps every known article's cluster and assigns the new ones (or opens new clusters); once "
+                        "the new articles pass 10% of those last fitted, it re-fits and keeps the ids, "
+                        "recording every article that moved.",
         rich_help_panel="Incremental runs")] = None,
     rebuild: Annotated[bool, typer.Option(
         "--rebuild", help="With --state: re-fit from scratch and map the new clusters to the old ids "
@@ -165,5 +167,7 @@ def _changes_line(changes) -> str:
     if changes.loose:
         parts.append(f"{changes.loose} close to no cluster, put in the nearest")
     if changes.moved:
-        parts.append(f"{changes.moved} known documents moved between clusters by the refit")
+        parts.append(f"{changes.moved} known documents moved between clusters by the refit (listed in --json)")
+    if changes.reason:
+        parts.append(changes.reason)
     return "; ".join(parts)

@@ -56,6 +56,10 @@ def update_state(corpus: Corpus, state: Path, *, cluster_model: Encoder | str = 
         return Update(changes, copies, new_reuse, [])
     events = [f"new story: cluster {c} ({label.get(c, '')}), {size.get(c, 0)} articles" for c in changes.new_clusters]
     events += [f"story {c} ({label.get(c, '')}) grew by {n}" for c, n in changes.grown.items()]
+    events += [f"story {m['from']} merged into {m['into']} ({label.get(m['into'], '')})" for m in changes.merged]
+    events += [f"story {s['from']} split into {', '.join(map(str, s['into']))}" for s in changes.split]
+    if changes.moved:
+        events.append(f"{changes.moved} known articles moved between stories: {changes.reason or 'a refit'}")
     events += [f"new copy of {original_of[doc_id]}: {doc_id}" for doc_id in copies.copies_of_earlier]
     events += [f"reuse of {e.source}'s passages: {e.target} took {e.shared_words} words ({e.direction_by})"
                if e.direction_by != "none" else

@@ -15,6 +15,10 @@ to 0.919 with one seed and 0.922 with five. When the views agree on under
 half the documents (many small topics, short texts) the core no longer represents the
 clusters and plain k-means on the hybrid is kept (on HuffPost the step cost 0.03 NMI).
 
+The same documents give the same clusters in any order: the LSA view is fitted, and the rows
+clustered, in the order of their texts' hashes (k-means' seeding and the samples that choose k
+draw rows by position; a refit of a kept state then equals a batch run on the same documents).
+
 Labels are the top terms of each cluster by class-based TF-IDF (Grootendorst 2022, BERTopic's
 c-TF-IDF): a term's frequency in the cluster, times log(1 + average cluster size in words /
 the term's frequency over all clusters).
@@ -43,6 +47,7 @@ from simtool.errors import InputError
 from simtool.io.corpus import Corpus
 from simtool.jobs.cluster.rules import AUTO_K_RANGE, NOISE, choose_k, ctfidf_terms, size_numbering
 from simtool.results import to_jsonable
+from simtool.text.basics import text_key
 from simtool.vectors.embed import embed
 from simtool.vectors.engine import Engine
 from simtool.vectors.store import VectorStore
@@ -249,13 +254,18 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
         raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
     n = len(corpus)
     views = views or represent(corpus, model, store, seed, progress, engine)
+    # The same documents give the same clusters in any file order (k-means' seeding and k's samples
+    # draw rows by position): the rows are clustered in the order of their texts' hashes.
+    order = np.array(sorted(range(n), key=lambda row: (text_key(corpus.documents[row].content),
+                                                        corpus.documents[row].id)), dtype=np.int64)
+    placed = Views(views.vectors[order], tuple(part[order] for part in views.parts)) if n else views
     model_name = model if isinstance(model, str) else model.name
     k_scores: dict[int, float] = {}
     chosen: int | None = None  # HDBSCAN finds its own number
     if algorithm != "hdbscan":
         distinct = len(np.unique(views.vectors.round(5), axis=0)) if n else 0  # identical texts: one point
         if k in (None, "auto"):
-            chosen, k_scores = choose_k(views.vectors, range(2, min(max(AUTO_K_RANGE), distinct - 1) + 1), seed) \
+            chosen, k_scores = choose_k(placed.vectors, range(2, min(max(AUTO_K_RANGE), distinct - 1) + 1), seed) \
                 if distinct > 2 else (1, {})
         elif not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive number or 'auto'; got {k!r}")
@@ -273,14 +283,15 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
     if n < 2 or (chosen is not None and chosen <= 1):
         labels = np.zeros(n, np.int64)
     elif algorithm == "kmeans" and views.parts and chosen is not None:
-        labels = agreement_labels(views, chosen, seed)
+        labels = agreement_labels(placed, chosen, seed)
         if len(set(labels.tolist())) < chosen:  # reconciling the views emptied a cluster: k-means gives k
             found = len(set(labels.tolist()))
-            labels = assign_clusters(views.vectors, algorithm, chosen, seed)
+            labels = assign_clusters(placed.vectors, algorithm, chosen, seed)
             note = (f"the agreement of the views left {found} clusters; k-means on their joined vectors "
                     f"gives the {chosen} asked")
     else:
-        labels = assign_clusters(views.vectors, algorithm, chosen, seed)
+        labels = assign_clusters(placed.vectors, algorithm, chosen, seed)
+    labels = np.asarray(labels)[np.argsort(order)]  # back in the corpus's order
     labels = _numbered_by_size(labels)
     if chosen is not None and algorithm != "hdbscan":
         chosen = len({int(label) for label in labels if label != NOISE}) or 1
