@@ -197,3 +197,18 @@ def test_the_same_documents_give_the_same_clusters_in_any_order(bbc):
     b = represent(Corpus(shuffled), "tfidf").vectors
     position = {doc.id: row for row, doc in enumerate(shuffled)}
     assert np.allclose(a, b[[position[doc.id] for doc in docs]], atol=1e-5)
+
+
+@needs_bbc
+def test_a_coarse_automatic_split_comes_with_a_finer_level_inside_it(bbc, tmp_path):
+    from simtool.io.corpus import Corpus
+
+    docs = [d for d in bbc if d.id.startswith(("sport/", "tech/"))][::2]  # two topics, each with its own stories
+    result = cluster_corpus(Corpus(docs), model="tfidf", k="auto")
+    assert result.settings.k < 5 and result.finer is not None and result.finer.k == result.settings.finer_k >= 5
+    assert set(result.finer.assignments) == {d.id for d in docs}
+    for topic in result.finer.clusters:
+        members = [d for d, c in result.finer.assignments.items() if c == topic.id]
+        inside = [result.assignments[d] for d in members]
+        assert result.finer.parents[topic.id] == max(set(inside), key=inside.count)
+    assert "finer" in result.to_json() and cluster_corpus(Corpus(docs), model="tfidf", k=3).finer is None

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -74,12 +75,51 @@ def test_small_updates_assign_without_moving_known_documents_until_they_add_up(s
     result, changes = cluster_with_state(Corpus(shuffled[:base + step]), tmp_path, model="tfidf", k=5)
     assert changes.mode == "update" and changes.new_documents == step
     assert all(result.assignments[d] == c for d, c in first.assignments.items())
-    grown, changes = cluster_with_state(Corpus(shuffled[:base + 3 * step]), tmp_path, model="tfidf", k=5)
+    # a refit keeps the state's k (--k counts at the first run and at --rebuild only)
+    grown, changes = cluster_with_state(Corpus(shuffled[:base + 3 * step]), tmp_path, model="tfidf", k=3)
     assert changes.mode == "refit" and str(3 * step) in changes.reason
+    assert len(set(grown.assignments.values())) == 5
     _id_changes_are_recorded(result.assignments, grown.assignments, changes)
-    never, changes = cluster_with_state(Corpus(shuffled[:base + 4 * step]), tmp_path, model="tfidf", k=5,
+    after, changes = cluster_with_state(Corpus(shuffled[:base + 4 * step]), tmp_path, model="tfidf", k=5)
+    assert changes.mode == "update"  # the count since the last fit starts again at the refit
+    assert all(after.assignments[d] == c for d, c in grown.assignments.items())
+    never, changes = cluster_with_state(Corpus(shuffled[:base + 7 * step]), tmp_path, model="tfidf", k=5,
                                         refit_share=float("inf"))
     assert changes.mode == "update"
+
+
+@needs_bbc
+def test_articles_absent_from_a_refit_follow_their_cluster_when_it_merges_and_keep_it_when_they_return(
+        bbc, tmp_path, monkeypatch):
+    import numpy as np
+
+    from simtool.jobs.cluster import updates
+    from simtool.jobs.cluster.local import describe_clusters, represent
+
+    def fitted_as(story):  # a fit that finds the stories `story` names (the bookkeeping is under test)
+        def fit(corpus, **options):
+            result = cluster_corpus(corpus, **options)
+            labels = np.array([story(d.id) for d in corpus])
+            return replace(result, assignments={d.id: int(c) for d, c in zip(corpus, labels)},
+                           clusters=describe_clusters(corpus, labels, represent(corpus, "tfidf").vectors))
+        return fit
+
+    topics = {name: [d for d in bbc if d.id.startswith(f"{name}/")][:60] for name in ("tech", "sport", "business")}
+    monkeypatch.setattr(updates, "cluster_corpus", fitted_as(lambda i: ("tech/", "sport/", "business/").index(
+        i[:i.index("/") + 1])))
+    cluster_with_state(Corpus([d for docs in topics.values() for d in docs]), tmp_path, model="tfidf", k=3)
+    present = Corpus([*topics["tech"], *topics["sport"][:20], *topics["business"],
+                      *[d for d in bbc if d.id.startswith("politics/")][:30]])
+    # the refit finds tech and sport one story: sport (20 present) merges into tech (60)
+    monkeypatch.setattr(updates, "cluster_corpus", fitted_as(lambda i: 0 if i.startswith(("tech/", "sport/")) else 1))
+    result, changes = cluster_with_state(present, tmp_path, model="tfidf", k=3)
+    monkeypatch.undo()
+    assert changes.mode == "refit" and changes.merged == [{"into": 0, "from": 1}]
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    assert all(state["documents"][d.id][1] == 0 for d in topics["sport"][20:])  # absent: moved with their story
+    back, changes = cluster_with_state(Corpus([*present, *topics["sport"][20:]]), tmp_path, model="tfidf", k=3)
+    assert changes.mode == "update" and changes.new_documents == 0
+    assert 1 not in set(back.assignments.values())  # the merged id does not come back
 
 
 @needs_bbc
@@ -115,6 +155,10 @@ def test_a_failed_run_leaves_the_state_as_it_was_and_a_changed_setting_is_refuse
         assert (tmp_path / STATE_FILE).read_bytes() == before
     with pytest.raises(InputError, match="--rebuild"):
         cluster_with_state(tech, tmp_path, model="static", k=3)
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    (tmp_path / STATE_FILE).write_text(json.dumps({**state, "since_fit": None}))
+    with pytest.raises(InputError, match="cannot read the cluster state"):
+        cluster_with_state(tech, tmp_path, model="tfidf", k=3)
     (tmp_path / STATE_FILE).write_text("{not json")
     with pytest.raises(InputError, match="cannot read the cluster state"):
         cluster_with_state(tech, tmp_path, model="tfidf", k=3)

@@ -104,8 +104,9 @@ def _print_summary(result) -> None:
                       markup=False, soft_wrap=True)
     if "clusters" in result.changes:
         c, d = result.changes["clusters"], result.changes["duplicates"]
-        console.print(f"{c.mode}: {c.new_documents} new documents; {len(c.new_clusters)} new clusters, "
-                      f"{len(c.grown)} grown; {len(d.copies_of_earlier)} copies of earlier articles",
+        from simtool.cli.cluster_cmd import changes_line
+
+        console.print(f"{changes_line(c)}; {len(d.copies_of_earlier)} copies of earlier articles",
                       markup=False, soft_wrap=True)
     for note in ([result.clusters.settings.k_note] if result.clusters.settings.k_note else []) + result.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)

@@ -91,7 +91,7 @@ def cluster_command(
         return
     _print(result, scores)
     if changes is not None:
-        stdout().print(_changes_line(changes), markup=False, soft_wrap=True)
+        stdout().print(changes_line(changes), markup=False, soft_wrap=True)
 
 
 def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, evaluate_field, engine, cache,
@@ -128,9 +128,11 @@ def _cluster_shards(paths, model, algorithm, k, seed, json, directory: Path, eva
 def _write_assignments(corpus, result, path: Path) -> None:
     table = io.StringIO()
     writer = csv.writer(table)
-    writer.writerow(["id", "cluster", "title"])
+    finer = result.finer.assignments if result.finer is not None else None
+    writer.writerow(["id", "cluster", *(["topic"] if finer else []), "title"])
     for doc in corpus:
-        writer.writerow([safe_cell(doc.id), result.assignments[doc.id], safe_cell(doc.title)])
+        writer.writerow([safe_cell(doc.id), result.assignments[doc.id], *([finer[doc.id]] if finer else []),
+                         safe_cell(doc.title)])
     write_output(path, table.getvalue())
     stderr().print(f"wrote {len(corpus)} assignments to {path}", markup=False)
 
@@ -151,12 +153,22 @@ def _print(result, scores) -> None:
         table.add_row(str(c.id), str(c.size), c.label, "\n".join(r.title for r in c.representatives), span,
                       ", ".join(c.sources[:3]) + (" ..." if len(c.sources) > 3 else ""))
     console.print(table, markup=False)
+    if result.finer is not None:
+        finer = Table(title=f"a finer level: {result.finer.k} topics within those clusters (the most stable split "
+                            f"of 5 or more)", title_justify="left")
+        for column in ("topic", "in cluster", "size", "label", "representative headline"):
+            finer.add_column(column, overflow="fold")
+        for c in sorted(result.finer.clusters, key=lambda c: (result.finer.parents[c.id], -c.size)):
+            finer.add_row(str(c.id), str(result.finer.parents[c.id]), str(c.size), c.label,
+                          c.representatives[0].title if c.representatives else "")
+        console.print(finer, markup=False)
     if scores is not None:
         console.print(f"against the given classes: NMI {scores['nmi']:.4f}, ARI {scores['ari']:.4f}, "
                       f"V-measure {scores['v_measure']:.4f}", markup=False)
 
 
-def _changes_line(changes) -> str:
+def changes_line(changes) -> str:
+    """One line of what a run with a state did to the clusters (cluster and analyze print it)."""
     parts = [f"{changes.mode}: {changes.new_documents} new documents"]
     if changes.grown:
         parts.append("grown " + ", ".join(f"cluster {c} +{n}" for c, n in changes.grown.items()))

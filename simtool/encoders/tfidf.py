@@ -97,10 +97,10 @@ class LsaEncoder:
         return None
 
     def fitted_identity(self, texts: Sequence[str]) -> str:
-        """The cache key of this encoder fitted on exactly `texts`, in order."""
+        """The cache key of this encoder fitted on exactly `texts` (in any order: the fit is the same)."""
         digest = hashlib.sha256()
-        for text in texts:
-            digest.update(text_hash(text))
+        for key in sorted(text_hash(text) for text in texts):
+            digest.update(key)
         return f"lsa/v2/dims={self.dimensions}/seed={self.seed}/corpus={digest.hexdigest()[:32]}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -9,6 +9,7 @@ from simtool.jobs.cluster.local import (
     ALGORITHMS,
     HYBRID,
     Cluster,
+    ClusterLevel,
     ClusterResult,
     ClusterSettings,
     Representative,
@@ -20,5 +21,6 @@ from simtool.jobs.cluster.local import (
 )
 from simtool.jobs.cluster.rules import NOISE, choose_k, ctfidf_terms
 
-__all__ = ["ALGORITHMS", "HYBRID", "NOISE", "Cluster", "ClusterResult", "ClusterSettings", "Representative", "Views",
+__all__ = ["ALGORITHMS", "HYBRID", "NOISE", "Cluster", "ClusterLevel", "ClusterResult", "ClusterSettings",
+           "Representative", "Views",
            "choose_k", "classes_of", "cluster_corpus", "ctfidf_terms", "evaluate", "represent"]

@@ -100,6 +100,17 @@ class ClusterSettings:
 
 
 @dataclass(frozen=True)
+class ClusterLevel:
+    """A finer partition beside a coarse automatic one: its clusters, and for each the coarse
+    cluster holding most of its members (`parents`)."""
+
+    k: int
+    assignments: dict[str, int]
+    clusters: list[Cluster]
+    parents: dict[int, int]
+
+
+@dataclass(frozen=True)
 class ClusterResult:
     """Every document's cluster (-1: noise), the clusters largest first, and how they were made."""
 
@@ -108,6 +119,7 @@ class ClusterResult:
     noise: list[str]
     settings: ClusterSettings
     k_scores: dict[int, float] = field(default_factory=dict)  # stability per k, when k was chosen
+    finer: ClusterLevel | None = None  # with --k auto and a coarse split: the topics within its clusters
 
     def members(self, cluster: int) -> set[str]:
         """The ids of the documents in `cluster`."""
@@ -116,7 +128,7 @@ class ClusterResult:
     def to_json(self) -> dict[str, Any]:
         """The clustering as `cluster --json` prints it (without an evaluation)."""
         return to_jsonable({"assignments": self.assignments, "clusters": self.clusters, "noise": self.noise,
-                            "settings": self.settings, "k_scores": self.k_scores})
+                            "settings": self.settings, "k_scores": self.k_scores, "finer": self.finer})
 
 
 @dataclass(frozen=True)
@@ -277,22 +289,20 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
     finer = finer_k(k_scores, chosen, n) if asked == "auto" else None
     if finer is not None and chosen is not None:
         note = (f"k={chosen} is the most stable split (stability {k_scores[chosen]:.2f}), a coarse one; the most "
-                f"stable finer split is k={finer} ({k_scores[finer]:.2f}): --k {finer} for topics to browse")
+                f"stable finer split, k={finer} ({k_scores[finer]:.2f}), is given beside it as a second level "
+                f"(--k {finer} to make it the clusters)")
     if isinstance(k, int) and chosen is not None and chosen < k:
         note = f"k={k} asked; {chosen} clusters: the corpus has only {chosen} distinct documents (identical texts are one)"
-    if n < 2 or (chosen is not None and chosen <= 1):
-        labels = np.zeros(n, np.int64)
-    elif algorithm == "kmeans" and views.parts and chosen is not None:
-        labels = agreement_labels(placed, chosen, seed)
-        if len(set(labels.tolist())) < chosen:  # reconciling the views emptied a cluster: k-means gives k
-            found = len(set(labels.tolist()))
-            labels = assign_clusters(placed.vectors, algorithm, chosen, seed)
-            note = (f"the agreement of the views left {found} clusters; k-means on their joined vectors "
-                    f"gives the {chosen} asked")
-    else:
-        labels = assign_clusters(placed.vectors, algorithm, chosen, seed)
-    labels = np.asarray(labels)[np.argsort(order)]  # back in the corpus's order
-    labels = _numbered_by_size(labels)
+    labels, emptied = _partition(placed, algorithm, chosen, seed, n)
+    if emptied is not None:
+        note = emptied
+    labels = _numbered_by_size(np.asarray(labels)[np.argsort(order)])  # back in the corpus's order
+    level = None
+    if finer is not None:
+        finer_labels = _numbered_by_size(np.asarray(_partition(placed, algorithm, finer, seed, n)[0])[np.argsort(order)])
+        parents = {int(c): int(np.bincount(labels[finer_labels == c]).argmax()) for c in np.unique(finer_labels)}
+        level = ClusterLevel(finer, {doc.id: int(c) for doc, c in zip(corpus, finer_labels)},
+                             describe_clusters(corpus, finer_labels, views.vectors), parents)
     if chosen is not None and algorithm != "hdbscan":
         chosen = len({int(label) for label in labels if label != NOISE}) or 1
     settings = ClusterSettings(model_name, algorithm, chosen, seed, n, asked, note, finer)
@@ -300,7 +310,21 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
         assignments={doc.id: int(label) for doc, label in zip(corpus, labels)},
         clusters=describe_clusters(corpus, labels, views.vectors),
         noise=[doc.id for doc, label in zip(corpus, labels) if label == NOISE],
-        settings=settings, k_scores=k_scores)
+        settings=settings, k_scores=k_scores, finer=level)
+
+
+def _partition(views: Views, algorithm: str, k: int | None, seed: int, n: int) -> tuple[np.ndarray, str | None]:
+    """A cluster number per row of `views`, and a note when the agreement step had to give way."""
+    if n < 2 or (k is not None and k <= 1):
+        return np.zeros(n, np.int64), None
+    if algorithm == "kmeans" and views.parts and k is not None:
+        labels = agreement_labels(views, k, seed)
+        if len(set(labels.tolist())) < k:  # reconciling the views emptied a cluster: k-means gives k
+            found = len(set(labels.tolist()))
+            return assign_clusters(views.vectors, algorithm, k, seed), (
+                f"the agreement of the views left {found} clusters; k-means on their joined vectors gives the {k} asked")
+        return labels, None
+    return assign_clusters(views.vectors, algorithm, k, seed), None
 
 
 def _numbered_by_size(labels: np.ndarray) -> np.ndarray:
