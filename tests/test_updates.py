@@ -47,7 +47,7 @@ def _id_changes_are_recorded(before: dict[str, int], after: dict[str, int], chan
 
 @needs_bbc
 def test_five_slices_agree_with_one_batch_run_and_every_id_change_is_recorded(shuffled, tmp_path):
-    shuffled = shuffled[:1000]  # all of BBC: the slow tier's HuffPost test has 10,000
+    shuffled = shuffled[:600]  # not all of BBC: the slow tier's HuffPost test has 10,000
     seen: dict[str, int] = {}
     for part in range(1, 6):
         corpus = Corpus(shuffled[:len(shuffled) * part // 5])
@@ -68,7 +68,7 @@ def test_five_slices_agree_with_one_batch_run_and_every_id_change_is_recorded(sh
 
 @needs_bbc
 def test_small_updates_assign_without_moving_known_documents_until_they_add_up(shuffled, tmp_path):
-    shuffled = shuffled[:1000]
+    shuffled = shuffled[:600]
     base = len(shuffled) * 8 // 10
     first, _ = cluster_with_state(Corpus(shuffled[:base]), tmp_path, model="tfidf", k=5)
     step = base // 20  # 5% a run: the second one brings the total past REFIT_SHARE (10%)

@@ -475,7 +475,7 @@ def _reporting_verbs(sentence: Any, quoted: set[int]) -> list[Any]:
     """The verbs outside quotation marks that report speech: a reporting verb, or any verb that
     follows a quotation's close ('"...," offered Mary Landrieu', '"...," she quipped')."""
     return [t for t in sentence if t.i not in quoted and t.pos_ in ("VERB", "AUX") and not _backgrounded(t)
-            and ((t.lemma_.lower() in SPEECH_VERBS and not _adds_a_thing(t))
+            and ((t.lemma_.lower() in SPEECH_VERBS and not _adds_a_thing(t) and _carries_words(t))
                  or (t.pos_ == "VERB" and (_after_quote(t) or _before_quote(t) or _finding(t))))]
 
 
@@ -525,6 +525,28 @@ def _parenthetical(verb: Any) -> bool:
         return False
     speaker = next((e for e in doc.ents if e.start == verb.i + 1), None)  # the name closes the phrase
     return speaker is not None and (speaker.end == len(doc) or doc[speaker.end].text in (",", ".", ";"))
+
+
+_REFLEXIVES = {"himself", "herself", "themselves", "itself", "myself", "ourselves", "yourself"}
+
+
+def _carries_words(verb: Any) -> bool:
+    """Whether a verb that can report speech does here: "found that" (not "Mohamed found himself
+    swept along"), "spoke" with what was said (not "Christie speaks during the conference"),
+    "issued a statement" (not "issued the preliminary injunction")."""
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    if lemma == "find":
+        subject = next((c for c in children if c.dep_ == "nsubj"), None)
+        near = children + [g for c in children if c.dep_ in ("ccomp", "xcomp", "oprd") for g in c.children]
+        return not any(t.lower_ in _REFLEXIVES for t in near) and (
+            any(c.dep_ == "ccomp" for c in children) or (subject is not None and (
+                subject.lemma_.lower() in DOCUMENT_NOUNS | ORG_NOUNS or subject.ent_type_ == "ORG")))
+    if lemma == "speak":
+        return any(c.dep_ == "ccomp" for c in children) or bool(_QUOTES.search(verb.doc.text)) or _before_quote(verb)
+    if lemma in ("issue", "release"):
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_NOUNS for c in children)
+    return True
 
 
 def _adds_a_thing(verb: Any) -> bool:
