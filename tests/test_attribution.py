@@ -261,3 +261,14 @@ def test_verbs_that_report_speech_only_with_what_was_said():
                   "Judge Myron Thompson, a Carter appointee, issued the preliminary injunction."]) == [None] * 3
     assert names(["Judge Myron Thompson found that the law was unconstitutional.",
                   "The White House issued a statement praising the ruling."])[0] == "Myron Thompson"
+
+
+@needs_parser
+def test_a_paragraph_that_opens_without_a_quotation_mark_ends_a_quotation_left_open():
+    sentences = ["Tony Perkins said the ruling was wrong.", "\u201cWe will appeal.",
+                 "Attorney General Eric Holder welcomed the ruling."]
+    assert names(sentences, paragraphs={0, 1, 2})[2] == "Eric Holder"
+    assert names(sentences)[2] == "Tony Perkins"  # without paragraphs: still inside the quotation
+    # the quotation goes on where the next paragraph opens with a mark
+    assert names(["Tony Perkins said the ruling was wrong.", "\u201cWe will appeal.", "\u201cIt is not over.\u201d"],
+                 paragraphs={0, 1, 2})[2] == "Tony Perkins"

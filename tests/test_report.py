@@ -93,7 +93,9 @@ def _check_report(browser, out: Path, data: dict, screenshot: Path) -> Page:
     headline = top.locator("title").text_content().strip()
     assert page.page.inner_text("#tooltip").startswith(headline[:30])
     # the cluster table, the duplicate groups, the timeline
-    assert page.count("#clusters tbody tr") == len(data["clusters"]["clusters"])
+    assert page.count("#cluster-table tbody tr") == len(data["clusters"]["clusters"])
+    finer = data["clusters"].get("finer")  # a coarse automatic split comes with its finer level
+    assert page.count("#topic-table tbody tr") == (len(finer["clusters"]) if finer else 0)
     assert page.count("#duplicates details.group") == len(data["duplicates"])  # every group reachable
     assert page.count("#duplicates .diff") <= 30 * 3
     assert page.count("#timeline .topic") == len(data["timelines"])

@@ -121,7 +121,8 @@ def main() -> None:
     print(f"{'speakers by':<42}{'set':<6}{'sentences':>10}{'named':>7}{'given':>7}{'precision':>11}{'recall':>8}"
           f"{'recall (name in sentence)':>27}")
     for label, use_parser in methods:
-        attributed = {doc_id: attribute_sentences(list(documents[doc_id].sentences), places, parser=use_parser)
+        attributed = {doc_id: attribute_sentences(list(documents[doc_id].sentences), places, parser=use_parser,
+                                                  paragraphs=documents[doc_id].paragraph_starts)
                       for doc_id, places in wanted.items()}
         predicted = {}
         for name, rows in sets.items():

@@ -14,7 +14,7 @@ from typing import Any
 
 from dateutil import parser as date_parser
 
-from simtool.text.basics import split_sentences
+from simtool.text.basics import normalized_lines, sentences_by_line
 
 # Field names people use for each Document field, in order of preference.
 ID_FIELDS = ("id", "doc_id", "document_id", "article_id", "story_id", "item_id", "news_id", "post_id", "_id",
@@ -49,9 +49,23 @@ class Document:
         return content_of(self.title, self.text)
 
     @cached_property
+    def _sentence_lines(self) -> list[list[str]]:
+        return sentences_by_line(normalized_lines(self.text))
+
+    @cached_property
     def sentences(self) -> tuple[str, ...]:
-        """The body split into sentences, once."""
-        return tuple(split_sentences(self.text))
+        """The body split into sentences, once (each line split on its own: lines never merge)."""
+        return tuple(sentence for line in self._sentence_lines for sentence in line)
+
+    @cached_property
+    def paragraph_starts(self) -> frozenset[int]:
+        """The indices in `sentences` of the sentences that begin a line (a paragraph)."""
+        starts, at = set(), 0
+        for line in self._sentence_lines:
+            if line:
+                starts.add(at)
+            at += len(line)
+        return frozenset(starts)
 
     @property
     def label(self) -> str:

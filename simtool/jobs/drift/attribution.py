@@ -23,7 +23,7 @@ import json
 import re
 import sqlite3
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -187,38 +187,43 @@ def _rules_fingerprint() -> str:
 
 def attribute_sentences(sentences: Sequence[str], wanted: Sequence[int] | None = None,
                         author: str | None = None, parser: bool = True,
-                        cache: SpeakerCache | None = None) -> dict[int, Speaker | None]:
+                        cache: SpeakerCache | None = None,
+                        paragraphs: Collection[int] | None = None) -> dict[int, Speaker | None]:
     """The speaker of each wanted sentence of one article (all by default), by index; sentences are
     the article's in order, so that a pronoun or a continued quotation finds its speaker before it.
 
     author: who speaks in the document itself (a speech, an interview, a press release): a
         sentence that names no speaker and quotes nobody is theirs.
     parser: False runs the patterns even where spaCy is installed (to compare the two).
+    paragraphs: the indices of the sentences that begin a paragraph (`Document.paragraph_starts`):
+        a paragraph that does not open with a quotation mark ends a quotation left open.
     """
     wanted = sorted(set(range(len(sentences)) if wanted is None else wanted))
     # The author is applied after the cache: what is cached is the text's own attribution.
+    starts = sorted(paragraphs or ())
     key = hashlib.sha256("\x1f".join([method() if parser else "patterns", _rules_fingerprint(),
-                                       *sentences]).encode()).hexdigest()
+                                       ",".join(map(str, starts)), *sentences]).encode()).hexdigest()
     known = cache.get(key) if cache is not None else {}
     missing = [i for i in wanted if i not in known]
     if missing:
-        known.update(_attribute(sentences, missing, parser))
+        known.update(_attribute(sentences, missing, parser, set(starts)))
         if cache is not None:
             cache.put(key, known)
     found = {i: known[i] for i in wanted}
     if author:
-        quoted = _inside_quotation(sentences)
+        quoted = _inside_quotation(sentences, set(starts))
         own = Speaker(author, "author", None, "author")
         found = {i: speaker if speaker is not None or quoted[i] or _QUOTES.search(sentences[i]) else own
                  for i, speaker in found.items()}
     return found
 
 
-def _attribute(sentences: Sequence[str], wanted: list[int], parser: bool) -> dict[int, Speaker | None]:
+def _attribute(sentences: Sequence[str], wanted: list[int], parser: bool,
+               paragraphs: set[int]) -> dict[int, Speaker | None]:
     nlp = pipeline() if parser else None
     if nlp is None:
         return {i: attribution(sentences[i]) for i in wanted}
-    article = _Article(sentences, nlp)
+    article = _Article(sentences, nlp, paragraphs)
     article.parse_batch([i for i in wanted if article.has_cue(i)])
     return {i: article.full_name(found) if (found := article.resolved(i)) else None for i in wanted}
 
@@ -228,9 +233,9 @@ class _Article:
     quotation mark and no "according to" is not parsed unless a pronoun after it needs its names
     (parsing every sentence cost a minute for 1,000 articles; most need no parse)."""
 
-    def __init__(self, sentences: Sequence[str], nlp: Any):
+    def __init__(self, sentences: Sequence[str], nlp: Any, paragraphs: set[int] | None = None):
         self.sentences, self.nlp = sentences, nlp
-        self.open_before = _inside_quotation(sentences)
+        self.open_before = _inside_quotation(sentences, paragraphs)
         self.text = " ".join(sentences)
         self.genders = _genders(self.text)
         self._parsed: dict[int, Any] = {}
@@ -723,12 +728,16 @@ def _depth(token: Any) -> int:
     return depth
 
 
-def _inside_quotation(sentences: Sequence[str]) -> list[bool]:
+def _inside_quotation(sentences: Sequence[str], paragraphs: set[int] | None = None) -> list[bool]:
     """Whether each sentence starts inside a quotation an earlier sentence opened: curly quotes by
     their direction, straight ones by parity, and a quotation a straight mark opened never runs past
     one paragraph's worth (a stray mark would otherwise quote the rest of the article)."""
     inside, straight, result, run = False, False, [], 0
-    for sentence in sentences:
+    for number, sentence in enumerate(sentences):
+        if inside and paragraphs and number in paragraphs and sentence.lstrip()[:1] not in "\"“'‘":
+            # a quotation runs on into the next paragraph only if that paragraph opens with a mark
+            # (the convention of news style): here its closing mark was lost, or it was never one
+            inside, run = False, 0
         result.append(inside)
         text = _DOUBLED.sub('"', sentence)
         for found in _QUOTES.finditer(text):

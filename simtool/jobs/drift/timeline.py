@@ -419,7 +419,7 @@ def _speakers(kept: list[int], owners: list, places: list[int], texts: list[str]
     documents = {owners[i].id: owners[i] for i in kept}
     for doc_id, places_wanted in wanted.items():
         found = attribute_sentences(list(documents[doc_id].sentences), places_wanted, authors.get(doc_id),
-                                    cache=cache)
+                                    cache=cache, paragraphs=documents[doc_id].paragraph_starts)
         for place, speaker in found.items():
             result[rows[doc_id][place]] = speaker
     return result
