@@ -272,3 +272,18 @@ def test_a_paragraph_that_opens_without_a_quotation_mark_ends_a_quotation_left_o
     # the quotation goes on where the next paragraph opens with a mark
     assert names(["Tony Perkins said the ruling was wrong.", "\u201cWe will appeal.", "\u201cIt is not over.\u201d"],
                  paragraphs={0, 1, 2})[2] == "Tony Perkins"
+
+
+@needs_parser
+def test_speakers_named_by_a_report_a_heading_or_after_a_quotation_the_parser_misread():
+    assert names(["As of 2012, 79 percent of patients lived at or below 150 percent of the poverty level, "
+                  "according to a March Government Accountability Office report."]) \
+        == ["Government Accountability Office"]
+    assert names(["CBO: \u201cBecause Of Relatively High Turnover\u201d In Individual Market, Few Plans Remain."]) \
+        == ["CBO"]
+    assert names(["Later, Justice Anthony Kennedy clarified that the stay applied only to Idaho."]) \
+        == ["Anthony Kennedy"]
+    assert names(["Another conservative, Rep. Jim Jordan, voiced his concerns to CBN News.",
+                  '"Look, we are united on repeal.',
+                  "But some of the things they are putting in the bill we don't think is consistent with what we "
+                  'told the voters," he said.'])[2] == "Jim Jordan"

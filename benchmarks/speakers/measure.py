@@ -51,7 +51,18 @@ def same_actor(predicted: str, gold: str, kind: str = "organisation") -> bool:
         return False
     if kind == "person":
         return p[-1] == g[-1]
-    return p[-1] == g[-1] or set(p) <= set(g) or set(g) <= set(p)
+    return p[-1] == g[-1] or set(p) <= set(g) or set(g) <= set(p) or _initials(predicted, gold)
+
+
+def _initials(a: str, b: str) -> bool:
+    """Whether one name is the other's initials: "CBO" and "Congressional Budget Office", "HHS" and
+    "Health and Human Services" (the same body, written both ways)."""
+    for short, full in ((a, b), (b, a)):
+        letters = re.sub(r"[^A-Za-z]", "", short)
+        capitals = "".join(w[0] for w in re.findall(r"[A-Z][\w'’-]*", full))
+        if short.isupper() and 2 <= len(letters) <= 6 and letters == capitals:
+            return True
+    return False
 
 
 def relocate(sentence: str, sentences: Sequence[str]) -> int | None:

@@ -43,7 +43,7 @@ SPEECH_VERBS = {
     "criticise", "believe", "think", "suggest", "emphasize", "emphasise", "stress", "testify", "rule", "find",
     "propose", "confirm", "deny", "promise", "vow", "object", "complain", "accuse", "blast", "reiterate", "concede",
     "estimate", "report", "point", "charge", "allege", "conclude", "decry", "condemn", "applaud", "welcome",
-    "question", "dismiss", "defend", "assert", "recommend", "speak", "release", "issue", "remind",
+    "question", "dismiss", "defend", "assert", "recommend", "speak", "release", "issue", "remind", "clarify",
 }
 # What a poll, a study or a report does with its findings: "an ABC News/Washington Post survey indicated"
 _FINDING_VERBS = {"show", "indicate", "reveal", "demonstrate", "project"}
@@ -424,6 +424,8 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
     quoted = _quoted_tokens(sentence, inside_quotation)
     for verb in sorted(_reporting_verbs(sentence, quoted), key=_depth):
         subject = _subject(verb)
+        if subject is not None and subject.i in quoted:
+            subject = _after_quote_subject(verb, quoted)  # the parser took a word of the quotation for it
         if subject is not None:
             if subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS and _depth(verb) > 1 and not _after_quote(verb):
                 return _Found(None, None)  # "Obama will spend whatever he thinks": no one is quoted
@@ -453,6 +455,16 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
                      and any(t.i == e.start for t in target)]
             if names:
                 return _Found(_named(names[0]), _ENTITY_KINDS[names[0].label_])
+            document = next((t for t in target if t.dep_ == "pobj" and t.lemma_.lower() in DOCUMENT_NOUNS), None)
+            owner = [t for t in document.subtree if t.i < document.i and t.dep_ == "compound" and t.pos_ == "PROPN"
+                     and t.ent_type_ not in ("DATE", "TIME") and t.lower_ not in _MONTHS] if document is not None else []
+            if len(owner) >= 2:  # "according to a March Government Accountability Office report"
+                return _Found(Speaker(" ".join(t.text for t in owner), None, None), "organisation")
+    if len(sentence) > 2 and sentence[0].ent_iob_ == "B" and sentence[0].ent_type_ in ("PERSON", "ORG"):
+        # a heading that gives a body's or a person's words: "CBO: “Because Of Relatively High Turnover” ..."
+        entity = next(e for e in sentence.ents if e.start == 0)
+        if entity.end < len(sentence) and sentence[entity.end].text == ":" and not not_a_speaker(_named(entity).name):
+            return _Found(_named(entity), _ENTITY_KINDS[entity.label_])
     signed = _SIGNATURE.match(sentence.text)
     if signed:  # "— Xavier Becerra (@AGBecerra) October 12, 2017": the line under a quoted post
         names = [e for e in sentence.ents if e.label_ in ("PERSON", "ORG") and e.start_char <= signed.end() + 1]
@@ -511,6 +523,16 @@ def _backgrounded(verb: Any) -> bool:
                                         for c in verb.children)  # "when" is parsed as either
 
 
+def _after_quote_subject(verb: Any, quoted: set[int]) -> Any | None:
+    """The subject written between a quotation's close and its verb ('...," he said'), where the
+    parser took a word inside the quotation for the verb's subject; None if there is none."""
+    if not _after_quote(verb):
+        return None
+    words = [t for t in verb.doc[max(0, verb.i - 5):verb.i] if t.i not in quoted and t.pos_ in ("PRON", "PROPN", "NOUN")
+             and not t.is_punct]
+    return words[-1] if words else None
+
+
 def _after_quote(verb: Any) -> bool:
     """Whether the verb's clause starts where a quotation closes: '"...," offered X', '"...," X said'."""
     doc, start = verb.doc, verb.i
@@ -532,6 +554,8 @@ def _parenthetical(verb: Any) -> bool:
     return speaker is not None and (speaker.end == len(doc) or doc[speaker.end].text in (",", ".", ";"))
 
 
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 _REFLEXIVES = {"himself", "herself", "themselves", "itself", "myself", "ourselves", "yourself"}
 
 
