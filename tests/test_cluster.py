@@ -212,3 +212,7 @@ def test_a_coarse_automatic_split_comes_with_a_finer_level_inside_it(bbc, tmp_pa
         inside = [result.assignments[d] for d in members]
         assert result.finer.parents[topic.id] == max(set(inside), key=inside.count)
     assert "finer" in result.to_json() and cluster_corpus(Corpus(docs), model="tfidf", k=3).finer is None
+    from simtool.jobs.cluster.updates import cluster_with_state
+
+    kept, _ = cluster_with_state(Corpus(docs), tmp_path / "state", model="tfidf", k="auto")
+    assert kept.finer is None and f"--rebuild --k {result.finer.k}" in kept.settings.k_note  # no level a state cannot keep

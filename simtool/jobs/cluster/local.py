@@ -301,7 +301,7 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
     if finer is not None:
         finer_labels = _numbered_by_size(np.asarray(_partition(placed, algorithm, finer, seed, n)[0])[np.argsort(order)])
         parents = {int(c): int(np.bincount(labels[finer_labels == c]).argmax()) for c in np.unique(finer_labels)}
-        level = ClusterLevel(finer, {doc.id: int(c) for doc, c in zip(corpus, finer_labels)},
+        level = ClusterLevel(len(parents), {doc.id: int(c) for doc, c in zip(corpus, finer_labels)},
                              describe_clusters(corpus, finer_labels, views.vectors), parents)
     if chosen is not None and algorithm != "hdbscan":
         chosen = len({int(label) for label in labels if label != NOISE}) or 1

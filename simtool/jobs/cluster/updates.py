@@ -161,11 +161,11 @@ def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str
                                      new_clusters=sorted({c for c in fresh.values() if c >= 0}))
             next_id = max(fresh.values(), default=-1) + 1
             labels = fresh
-            result = replace(result, finer=None)  # a finer level's ids are not kept: it is not part of a state
+            result = _without_finer(result)
         else:
             labels, next_id, changes = _mapped(fresh, state, corpus)
             changes = replace(changes, mode="refit" if reason else "rebuild", reason=reason)
-            result = _relabelled(result, labels)
+            result = _relabelled(_without_finer(result), labels)
         # Documents absent from this run stay in the state (a refit keeps the state's settings too); an
         # absent document of a cluster recorded as merged follows it into the cluster it merged into.
         into = {m["from"]: m["into"] for m in changes.mode != "first run" and changes.merged or []}
@@ -301,6 +301,16 @@ def _mapped(fresh: dict[str, int], state: dict[str, Any], corpus: Corpus) -> tup
         "rebuild", len(new), sum(1 for d in old if d not in corpus), new_clusters,
         {c: n for c, n in sorted(grown.items()) if c not in new_clusters and c != -1}, merged, split,
         moved=len(moves), moves=moves, changed_text=changed)
+
+
+def _without_finer(result: ClusterResult) -> ClusterResult:
+    """A finer level's ids would not be kept across runs: a state keeps its clusters only, and
+    the note points to --k instead of a level that is not there."""
+    if result.finer is None:
+        return result
+    note = (f"k={result.settings.k} is the most stable split, a coarse one; the most stable finer one is "
+            f"k={result.finer.k}: --rebuild --k {result.finer.k} for topics to browse")
+    return replace(result, finer=None, settings=replace(result.settings, k_note=note))
 
 
 def _relabelled(result: ClusterResult, labels: dict[str, int]) -> ClusterResult:

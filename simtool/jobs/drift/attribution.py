@@ -758,7 +758,7 @@ def _inside_quotation(sentences: Sequence[str], paragraphs: set[int] | None = No
     one paragraph's worth (a stray mark would otherwise quote the rest of the article)."""
     inside, straight, result, run = False, False, [], 0
     for number, sentence in enumerate(sentences):
-        if inside and paragraphs and number in paragraphs and sentence.lstrip()[:1] not in "\"“'‘":
+        if inside and paragraphs and number in paragraphs and sentence.lstrip()[:1] not in "\"“":
             # a quotation runs on into the next paragraph only if that paragraph opens with a mark
             # (the convention of news style): here its closing mark was lost, or it was never one
             inside, run = False, 0
