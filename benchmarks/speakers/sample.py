@@ -31,46 +31,46 @@ SPEECH = re.compile(
     re.IGNORECASE)
 
 
+def draw(pool: list, rng: random.Random, before: int, after: int = 0) -> tuple[list[dict], int]:
+    """Rows from the articles of `pool` in turn (two that may report speech and one other each) until
+    PER_SET, each with `before` sentences before it and `after` after; and how many articles it read."""
+    rows: list[dict] = []
+    read = 0
+    for doc in pool:
+        read += 1
+        sentences = list(doc.sentences)
+        speech = [i for i, s in enumerate(sentences) if SPEECH.search(s)]
+        other = [i for i in range(len(sentences)) if i not in speech]
+        picked = rng.sample(speech, min(2, len(speech))) + rng.sample(other, min(1, len(other)))
+        for i in sorted(picked):
+            row = {"id": f"{doc.id}#{i}", "source": doc.source, "context": sentences[max(0, i - before):i],
+                   "sentence": sentences[i]}
+            rows.append({**row, "after": sentences[i + 1:i + 1 + after]} if after else row)
+        if len(rows) >= PER_SET:
+            break
+    return rows[:PER_SET], read
+
+
+def write(name: str, rows: list[dict]) -> None:
+    with open(HERE / f"{name}_unlabelled.jsonl", "w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{name}: {len(rows)} sentences from {len({r['id'].split('#')[0] for r in rows})} articles")
+
+
 def main() -> None:
     corpus = prepare_corpus([data_dir() / "allsides" / "allsides_3topics.jsonl"])
     documents = list(corpus.documents)
     rng = random.Random(19)
     rng.shuffle(documents)
     half = len(documents) // 2
-    used: dict[str, int] = {}
-    for name, pool in (("dev", documents[:half]), ("test", documents[half:])):
-        rows = []
-        for used[name], doc in enumerate(pool, start=1):
-            sentences = list(doc.sentences)
-            speech = [i for i, s in enumerate(sentences) if SPEECH.search(s)]
-            other = [i for i in range(len(sentences)) if i not in speech]
-            picked = rng.sample(speech, min(2, len(speech))) + rng.sample(other, min(1, len(other)))
-            for i in sorted(picked):
-                rows.append({"id": f"{doc.id}#{i}", "source": doc.source, "context": sentences[max(0, i - 3):i],
-                             "sentence": sentences[i]})
-            if len(rows) >= PER_SET:
-                break
-        with open(HERE / f"{name}_unlabelled.jsonl", "w", encoding="utf-8") as out:
-            for row in rows[:PER_SET]:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(f"{name}: {len(rows[:PER_SET])} sentences from {len({r['id'].split('#')[0] for r in rows})} articles")
+    dev, read = draw(documents[:half], rng, before=3)
+    test, _ = draw(documents[half:], rng, before=3)
+    write("dev", dev)
+    write("test", test)
     # A second tuning set, drawn later from the dev half's articles not yet used (dev and test stay as
     # they were): each row with eight sentences before it and three after, so fewer need reading again.
-    rows = []
-    for doc in documents[:half][used["dev"]:]:
-        sentences = list(doc.sentences)
-        speech = [i for i, s in enumerate(sentences) if SPEECH.search(s)]
-        other = [i for i in range(len(sentences)) if i not in speech]
-        picked = rng.sample(speech, min(2, len(speech))) + rng.sample(other, min(1, len(other)))
-        for i in sorted(picked):
-            rows.append({"id": f"{doc.id}#{i}", "source": doc.source, "context": sentences[max(0, i - 8):i],
-                         "sentence": sentences[i], "after": sentences[i + 1:i + 4]})
-        if len(rows) >= PER_SET:
-            break
-    with open(HERE / "dev2_unlabelled.jsonl", "w", encoding="utf-8") as out:
-        for row in rows[:PER_SET]:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"dev2: {len(rows[:PER_SET])} sentences")
+    write("dev2", draw(documents[:half][read:], rng, before=8, after=3)[0])
 
 
 if __name__ == "__main__":

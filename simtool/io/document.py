@@ -14,7 +14,7 @@ from typing import Any
 
 from dateutil import parser as date_parser
 
-from simtool.text.basics import normalized_lines, sentences_by_line
+from simtool.text.basics import sentences_of_lines
 
 # Field names people use for each Document field, in order of preference.
 ID_FIELDS = ("id", "doc_id", "document_id", "article_id", "story_id", "item_id", "news_id", "post_id", "_id",
@@ -50,7 +50,7 @@ class Document:
 
     @cached_property
     def _sentence_lines(self) -> list[list[str]]:
-        return sentences_by_line(normalized_lines(self.text))
+        return sentences_of_lines(self.text)
 
     @cached_property
     def sentences(self) -> tuple[str, ...]:

@@ -74,9 +74,14 @@ def _rejoin_reporting_clauses(sentences: list[str]) -> list[str]:
     return joined
 
 
+def sentences_of_lines(text: str) -> list[list[str]]:
+    """The sentences of each non-empty line of `text`, whitespace-normalised (a line: a paragraph)."""
+    return sentences_by_line(normalized_lines(text))
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of `text`, whitespace-normalised, each line split on its own so lines never merge."""
-    return [sentence for line in sentences_by_line(normalized_lines(text)) for sentence in line]
+    return [sentence for line in sentences_of_lines(text) for sentence in line]
 
 
 def words(text: str) -> list[str]:

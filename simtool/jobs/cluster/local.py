@@ -268,8 +268,7 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
     views = views or represent(corpus, model, store, seed, progress, engine)
     # The same documents give the same clusters in any file order (k-means' seeding and k's samples
     # draw rows by position): the rows are clustered in the order of their texts' hashes.
-    order = np.array(sorted(range(n), key=lambda row: (text_key(corpus.documents[row].content),
-                                                        corpus.documents[row].id)), dtype=np.int64)
+    order = hash_order(corpus, range(n))
     placed = Views(views.vectors[order], tuple(part[order] for part in views.parts)) if n else views
     model_name = model if isinstance(model, str) else model.name
     k_scores: dict[int, float] = {}
@@ -311,6 +310,13 @@ def cluster_corpus(corpus: Corpus, *, model: Encoder | str = HYBRID, algorithm: 
         clusters=describe_clusters(corpus, labels, views.vectors),
         noise=[doc.id for doc, label in zip(corpus, labels) if label == NOISE],
         settings=settings, k_scores=k_scores, finer=level)
+
+
+def hash_order(corpus: Corpus, rows: Sequence[int]) -> np.ndarray:
+    """`rows` in the order of their documents' text hashes (ids break ties): an order that does not
+    depend on the order the files list the documents in."""
+    return np.array(sorted(rows, key=lambda row: (text_key(corpus.documents[row].content), corpus.documents[row].id)),
+                    dtype=np.int64)
 
 
 def _partition(views: Views, algorithm: str, k: int | None, seed: int, n: int) -> tuple[np.ndarray, str | None]:

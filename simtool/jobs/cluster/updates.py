@@ -45,6 +45,7 @@ from simtool.jobs.cluster.local import (
     Views,
     cluster_corpus,
     describe_clusters,
+    hash_order,
     represent,
 )
 from simtool.state import checked_state, state_lock, write_atomically
@@ -102,16 +103,16 @@ def _read_state(directory: Path, rebuild: bool = False) -> dict[str, Any] | None
         raise
 
 
-def _write_state(directory: Path, corpus: Corpus, labels: dict[str, int], settings: dict[str, Any],
+def _write_state(directory: Path, keys: dict[str, str], labels: dict[str, int], settings: dict[str, Any],
                  next_id: int, history: list[dict], earlier: dict[str, list] | None = None,
                  fitted: int | None = None, since_fit: int = 0) -> None:
     """The state: this run's documents, and those of earlier runs absent from this corpus (a
     document that comes back keeps its cluster); how many documents the last fit saw, and how many
     were assigned since."""
     documents = dict(earlier or {})
-    documents.update({doc.id: [text_key(doc.content), labels[doc.id]] for doc in corpus})
+    documents.update({doc_id: [key, labels[doc_id]] for doc_id, key in keys.items()})
     state = {"version": STATE_VERSION, "settings": settings, "next_id": next_id, "history": history[-100:],
-             "fitted_documents": len(corpus) if fitted is None else fitted, "since_fit": since_fit,
+             "fitted_documents": len(keys) if fitted is None else fitted, "since_fit": since_fit,
              "documents": documents}
     write_atomically(directory / STATE_FILE, json.dumps(state).encode("utf-8"))
 
@@ -141,10 +142,14 @@ def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str
             != {key: settings[key] for key in ("model", "algorithm", "seed")}:
         raise InputError(f"{directory}: the state was made with {state['settings']}; this run asks for "
                          f"{settings}: --rebuild to re-fit with these settings")
+    keys = {doc.id: text_key(doc.content) for doc in corpus}  # this run's texts, hashed once
+    # the known documents whose text is as the state has it (the others are new, or changed)
+    stored = state["documents"] if state is not None else {}
+    unchanged = {doc_id for doc_id, key in keys.items() if doc_id in stored and stored[doc_id][0] == key}
     reason = None
     if state is not None and not rebuild:
         known = state["documents"]
-        new = sum(1 for doc in corpus if doc.id not in known or known[doc.id][0] != text_key(doc.content))
+        new = len(keys) - len(unchanged)
         fitted = int(state.get("fitted_documents", len(known)))
         pending = int(state.get("since_fit", 0)) + new
         if new and pending > refit_share * fitted:
@@ -163,7 +168,7 @@ def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str
             labels = fresh
             result = _without_finer(result)
         else:
-            labels, next_id, changes = _mapped(fresh, state, corpus)
+            labels, next_id, changes = _mapped(fresh, state, corpus, unchanged)
             changes = replace(changes, mode="refit" if reason else "rebuild", reason=reason)
             result = _relabelled(_without_finer(result), labels)
         # Documents absent from this run stay in the state (a refit keeps the state's settings too); an
@@ -171,7 +176,7 @@ def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str
         into = {m["from"]: m["into"] for m in changes.mode != "first run" and changes.merged or []}
         absent = {d: [e[0], into.get(e[1], e[1])] for d, e in state["documents"].items() if d not in corpus} \
             if state is not None else None
-        _write_state(directory, corpus, labels, {**state["settings"]} if reason and state is not None else settings,
+        _write_state(directory, keys, labels, {**state["settings"]} if reason and state is not None else settings,
                      next_id, (state or {}).get("history", []) + [_summary(changes)], absent)
         return result, changes
     views = views or represent(corpus, model, store, seed, progress, engine)
@@ -180,11 +185,10 @@ def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str
     labels_arr = np.full(len(corpus), -2, np.int64)  # -2: not yet assigned
     changed: dict[str, int] = {}  # a known id whose text changed: its cluster before
     for row, doc in enumerate(corpus):
-        entry = known.get(doc.id)
-        if entry is not None and entry[0] == text_key(doc.content):
-            labels_arr[row] = entry[1]
-        elif entry is not None:
-            changed[doc.id] = entry[1]
+        if doc.id in unchanged:
+            labels_arr[row] = known[doc.id][1]
+        elif doc.id in known:
+            changed[doc.id] = known[doc.id][1]
     new_rows = np.flatnonzero(labels_arr == -2)
     ids = sorted({int(c) for c in labels_arr[labels_arr >= 0]})
     next_id = int(state["next_id"])
@@ -208,8 +212,7 @@ def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str
         if opened:
             # in the order of the texts' hashes, ties broken by the group's first text: the same new
             # articles open the same clusters under the same ids whatever order the files list them in
-            pool = np.array(sorted(pool, key=lambda row: (text_key(corpus.documents[row].content),
-                                                          corpus.documents[row].id)), dtype=np.int64)
+            pool = hash_order(corpus, pool.tolist())
             groups = KMeans(opened, n_init=10, random_state=seed).fit_predict(vectors[pool]) if opened > 1 \
                 else np.zeros(len(pool), np.int64)
             first = {group: position for position, group in reversed(list(enumerate(groups.tolist())))}
@@ -243,7 +246,7 @@ def _cluster_with_state(corpus: Corpus, directory: Path, *, model: Encoder | str
                            [doc_id for doc_id, label in labels.items() if label < 0],
                            ClusterSettings(model_name, algorithm, n_clusters, seed, len(corpus), k,
                                            f"kept {len(ids)} clusters' ids from {directory}"))
-    _write_state(directory, corpus, labels, {**state["settings"]}, next_id, state.get("history", []) + [_summary(changes)],
+    _write_state(directory, keys, labels, {**state["settings"]}, next_id, state.get("history", []) + [_summary(changes)],
                  known, fitted=int(state.get("fitted_documents", len(known))),
                  since_fit=int(state.get("since_fit", 0)) + len(new_rows))
     return result, changes
@@ -254,8 +257,10 @@ def _summary(changes: ClusterChanges) -> dict[str, Any]:
             "merged": changes.merged, "split": changes.split, "moved": changes.moved}  # the list is the run's
 
 
-def _mapped(fresh: dict[str, int], state: dict[str, Any], corpus: Corpus) -> tuple[dict[str, int], int, ClusterChanges]:
-    """Fresh cluster numbers mapped to the state's ids by Hungarian matching on shared members."""
+def _mapped(fresh: dict[str, int], state: dict[str, Any], corpus: Corpus,
+            unchanged: set[str]) -> tuple[dict[str, int], int, ClusterChanges]:
+    """Fresh cluster numbers mapped to the state's ids by Hungarian matching on shared members
+    (`unchanged`: the known documents whose text is as the state has it)."""
     old = {doc_id: entry[1] for doc_id, entry in state["documents"].items()}
     fresh_ids = sorted(set(fresh.values()) - {-1})  # noise (HDBSCAN's -1) stays noise
     old_ids = sorted(set(old.values()) - {-1})
@@ -291,9 +296,8 @@ def _mapped(fresh: dict[str, int], state: dict[str, Any], corpus: Corpus) -> tup
     explained = {(m["from"], m["into"]) for m in merged} | {(s["from"], i) for s in split for i in s["into"]}
     moves = [{"id": doc_id, "from": old[doc_id], "to": label} for doc_id, label in sorted(labels.items())
              if doc_id in old and old[doc_id] != label and (old[doc_id], label) not in explained]
-    entries = state["documents"]
-    changed_text = {doc.id for doc in corpus if doc.id in entries and entries[doc.id][0] != text_key(doc.content)}
-    new = [doc.id for doc in corpus if doc.id not in entries or doc.id in changed_text]
+    changed_text = {doc.id for doc in corpus if doc.id in old and doc.id not in unchanged}
+    new = [doc.id for doc in corpus if doc.id not in unchanged]
     new_clusters = sorted(set(mapping.values()) - set(old_ids) - {-1})
     grown = Counter(labels[doc_id] for doc_id in new)
     changed = [m for m in moves if m["id"] in changed_text]
