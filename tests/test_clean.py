@@ -253,6 +253,68 @@ def test_highlights_under_the_header_and_contact_details_after_the_body_are_furn
     assert kept == [deck, PARAGRAPH, inside, second]
 
 
+def test_calls_to_the_reader_captions_links_and_separators_inside_the_body_are_furniture():
+    junk = ["Our country is in a historic fight. Add Changing America to your Facebook or Twitter feed.",
+            "Follow Kyle on Twitter @RealKyleMorris and Facebook.", "Adriana is an editor. Follow her on Twitter.",
+            "Please include a contact number if you are willing to speak to a BBC journalist. You can also contact us:",
+            "Are you in Missouri? How are you affected by the issues in this story? haveyoursay@bbc.co.uk",
+            "Send tips to robert@example.org.", "Write to Peter Landers at peter.landers@example.com",
+            "Newsletter Sign Up Continue reading the main story Please verify you're not a robot.",
+            "Tell Us More About Coronavirus Are you a public health worker? Help make sure our reporting is right.",
+            "Dozens of groups marched in the capital against the law [Bilal Kuchay/Al Jazeera]",
+            "Shi'a, left, and Jhase play with the doll Photograph by Angie Smith for TIME.",
+            "Cover: A woman participates in the march in Warsaw, Poland, on Saturday.",
+            "Supreme Court Justice Sonia Sotomayor Associated Press",
+            "CLOSE Edith Windsor fought for years for marriage equality. She watched with joy.",
+            "Read More Masks Sold by a Former Official Don't Meet FDA Standards. New information shows it.",
+            "Alabama's abortion ban shows the chilling effect | Jill Filipovic Read more", "___", "* * *"]
+    body = [PARAGRAPH.replace("Tuesday", f"day {chr(65 + n)}").replace("spring", f"season {chr(97 + n)}")
+            for n in range(len(junk) + 1)]
+    text = "\n".join(x for n, line in enumerate(junk) for x in (body[n], line)) + "\n" + body[-1]
+    assert clean_text(text).splitlines() == body
+    # a quoted "contact us" is someone's words; "they tell us" is no call to the reader
+    quoted = ['"If you see anything, contact us," the sheriff said on Tuesday.',
+              "They don't really tell us much about what the Court will decide."]
+    text = "\n".join([PARAGRAPH, *quoted, body[1]])
+    assert clean_text(text).splitlines() == [PARAGRAPH, *quoted, body[1]]
+
+
+def test_a_pull_quote_goes_and_the_paragraph_it_repeats_stays():
+    paragraph = ("The projections of the law's success were overestimated. The projections of its cost were "
+                 "underestimated. And we still have not found a way to pay for it, the report says.")
+    pulled = "The projections of the law's success were overestimated. The projections of its cost were underestimated."
+    kept = clean_text("\n".join([PARAGRAPH, pulled, PARAGRAPH.replace("Tuesday", "Monday"), paragraph])).splitlines()
+    assert kept == [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Monday"), paragraph]
+
+
+def test_highlights_below_a_caption_that_announces_them_are_furniture():
+    caption = "Sen. Ron Johnson, shown in a file photo. (Photo: Ken Cedeno, Gannett) Story Highlights Obamacare rules"
+    highlights = ["Government plans to give subsidies for Congress to buy insurance on exchanges",
+                  "Sen. Johnson says those subsidies violate the law"]
+    kept = clean_text("\n".join([PARAGRAPH, caption, *highlights, PARAGRAPH.replace("Tuesday", "Monday")]))
+    assert kept.splitlines() == [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Monday")]
+
+
+def test_lines_ending_in_a_cited_source_a_tweet_signature_or_a_lead_in_colon_are_sentences():
+    """A page whose every paragraph ends so (a blog post of embedded tweets, a press digest) keeps them."""
+    lines = ["Both discussions were closed-door, but details quickly leaked out and this one made me laugh out loud:",
+             'McCaskill said Obama "took responsibility for some of the failures" — Bridget Bowman (@bridgetbhc) '
+             "January 4, 2017",
+             "It's just not workable, the host said of the plan on the morning show. [Fox News, Fox & Friends, 11/20/13]"]
+    assert clean_text("\n".join(lines)).splitlines() == lines
+
+
+def test_a_short_line_closing_the_body_before_the_sites_footer_is_body():
+    """A table's last row, right before furniture the corpus repeats, ends the body; a label
+    after that furniture does not."""
+    footer = ["Related Stories", "Tags: World"]
+    page = "\n".join([PARAGRAPH, "Ireland: Murphy, Horgan, O'Driscoll, D'Arcy, Hickie.", "Paddy O'Brien (New Zealand)",
+                       *footer])
+    others = ["\n".join([PARAGRAPH.replace("Tuesday", day), *footer]) for day in ("Monday", "Friday", "Sunday")]
+    kept = Cleaner().fit([page, *others]).clean(page).text.splitlines()
+    assert kept == [PARAGRAPH, "Ireland: Murphy, Horgan, O'Driscoll, D'Arcy, Hickie.", "Paddy O'Brien (New Zealand)"]
+
+
 def test_paragraphs_two_outlets_share_are_not_furniture_of_either():
     """Three lines another outlet took (a short paragraph and two list items) stay in every article
     holding them; a footer one outlet repeats is still its furniture."""

@@ -7,6 +7,10 @@ Sources with at least 10 articles are split at random (seeded) into two halves: 
 tuned on pages of the first (dev) and reported on pages of the second (test), sites it was not
 tuned on. Three articles are drawn per source. Every non-blank line of each drawn article is
 written, in order, to `allsides_lines.jsonl`; the labels are in `allsides_labels.jsonl`.
+
+A second tuning set, `dev2`, drawn after the first from the same generator (so dev and test are
+as they were): three more articles from each dev source and one from each source with 2 to 9
+articles (sites in neither half), in `allsides_dev2_lines.jsonl` and `allsides_dev2_labels.jsonl`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from simtool.text.basics import normalize_space
 
 HERE = Path(__file__).parent
 PER_SOURCE = 3
+DEV2_PER_SOURCE = 3
 SEED = 20261130
 
 
@@ -34,13 +39,27 @@ def main() -> None:
     sources = sorted(s for s, articles in by_source.items() if len(articles) >= 10)
     rng.shuffle(sources)
     half = {s: "dev" if i % 2 == 0 else "test" for i, s in enumerate(sources)}
+    drawn: set[str] = set()
     with open(HERE / "allsides_lines.jsonl", "w", encoding="utf-8") as out:
         for source in sorted(sources):
             for article in rng.sample(by_source[source], PER_SOURCE):
-                lines = [normalize_space(line) for line in article["text"].splitlines()]
-                for n, line in enumerate(x for x in lines if x):
-                    out.write(json.dumps({"id": f"{article['id']}#{n}", "set": half[source], "source": source,
-                                          "title": article["title"], "line": line}, ensure_ascii=False) + "\n")
+                _write(out, article, half[source])
+                drawn.add(article["id"])
+    small = sorted(s for s, articles in by_source.items() if 2 <= len(articles) < 10)
+    with open(HERE / "allsides_dev2_lines.jsonl", "w", encoding="utf-8") as out:
+        for source in sorted(s for s in sources if half[s] == "dev"):
+            for article in rng.sample([a for a in by_source[source] if a["id"] not in drawn], DEV2_PER_SOURCE):
+                _write(out, article, "dev2")
+        for source in small:
+            _write(out, rng.choice(by_source[source]), "dev2")
+
+
+def _write(out, article: dict, half: str) -> None:
+    """Every non-blank line of `article`, in order, as one JSON row each."""
+    lines = [normalize_space(line) for line in article["text"].splitlines()]
+    for n, line in enumerate(x for x in lines if x):
+        out.write(json.dumps({"id": f"{article['id']}#{n}", "set": half, "source": article["source"],
+                              "title": article["title"], "line": line}, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

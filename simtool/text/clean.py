@@ -11,14 +11,18 @@ gets features and a verdict, in the spirit of jusText (Pomikalek 2011), in three
    a credit mark (©), a byline, a photo credit or caption ("FILE PHOTO:", "REUTERS/Name");
    a label that introduces a link ("RELATED: ...", "JUST WATCHED"); letters from another
    script than the document's; interface vocabulary ("subscribe", "comments", "cookies"); a
-   line repeated inside the document (captions shown twice); a line found in several
-   documents of the corpus, or of the document's own source (site furniture).
+   call to the reader ("Follow X on Twitter", "Write to X at address", "contact us"); a "Read
+   More" link; a separator ("___"); a line repeated inside the document (captions shown twice)
+   or opening a later paragraph (a pull quote); a line found in several documents of the
+   corpus, or of the document's own source (site furniture). A line ends as a sentence also
+   before a cited source ("[Fox News, 11/20/13]") or a tweet's signature, or with a lead-in colon.
 2. Verdicts: `junk` for a line with a decisive feature, `good` for a sentence-like line,
    `short` for a short non-sentence (a subheading, a row of a table, a widget label) or a
    sentence its source repeats, `uncertain` for a long line without sentence punctuation.
 3. Context: an `uncertain` line or a bulleted `list` item is kept next to body text; then a
    `short` line is kept only between kept lines (a subheading inside the body, not a label in
-   a footer). An advertisement or a caption between two paragraphs does not end the body:
+   a footer), or right after the body and right before furniture the corpus repeats (a table's
+   last row before "Related Stories"). An advertisement or a caption between two paragraphs does not end the body:
    context looks past up to two junk lines, not past a block of furniture.
 
 Every step is linear in the input (no backtracking regular expressions), so a 5 MB line or
@@ -77,9 +81,18 @@ _SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "from", "in
                           "the", "to", "with", "over", "after", "is", "are", "be", "will", "its", "his", "her"})
 _PHRASE_START = re.compile(r"(?:^|[:\-–—(|])\s*$")
 # A photo's caption or credit, and a byline: furniture whatever its punctuation.
-_CAPTION = re.compile(r"^(?:image copyright|image caption|media caption|media playback|file photo|photo:|"
-                      r"enlarge this image|toggle caption|story highlights)|\(photo:|\b(?:getty images|ap photo)\b",
+_CAPTION = re.compile(r"^(?:image copyright|image caption|media caption|media playback|file photo|photo:|cover:|"
+                      r"enlarge this image|toggle caption|story highlights)|\(photo:|\b(?:getty images|ap photo)\b"
+                      r"|\bphoto(?:graph)?s? (?:illustration )?by [A-Z]"
+                      # a credit closing the caption: "[Bilal Kuchay/Al Jazeera]", "(Carlos Barria/Reuters)"
+                      r"|(?-i:[\[(]\s*[A-Z][^\[\]()/]{0,60}/\s*[A-Z][^\[\]()]{0,60}[\])]\s*$)"
+                      r"|(?-i:^CLOSE [A-Z])",  # a video player's caption (Gannett's sites)
                       re.IGNORECASE)
+# A picture's credit closing a line that is not a sentence: "Justice Sonia Sotomayor Associated Press"
+_CREDIT_END = re.compile(r"\b(?:Associated Press|Getty Images|Reuters|AFP|EPA|Bloomberg|AP)\s*$")
+# A link to another page: "Read More Masks Sold by ...", "... | Jessica Valenti Read more"
+_READ_MORE = re.compile(r"^(?:read|see|watch) more\b|\bread more\s*$", re.IGNORECASE)
+_READ_MORE_LABEL = re.compile(r"^(?:Read|See|Watch) (?:More|MORE) [A-Z]|^(?:READ|SEE|WATCH) MORE\b")  # a label, whatever follows
 # "REUTERS/Aaron P. Bernhard" closing a caption (not "HIV/Aids" inside a sentence)
 _AGENCY_CREDIT = re.compile(r"\b[A-Z]{3,}/[A-Z][\w.'’-]{0,30}(?: [A-Z][\w.'’-]{0,30}){0,3}\s*$")
 _BYLINE = re.compile(r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$", re.IGNORECASE)
@@ -90,6 +103,28 @@ _LINK_WORDS = frozenset(_INTERFACE_WORDS) | {"also", "see", "watched", "must", "
                                            "coverage", "trending", "recommended", "popular", "playing", "now"}
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{2,24}")  # bounded: linear on any line
 _BULLETS = ("- ", "* ", "• ", "– ", "— ", "· ")
+# A call to the reader, not the article: to follow, write to or sign up with the site. Only on a
+# line without quotation marks (a quoted "contact us" is someone's words).
+_READER_CALL = re.compile(
+    r"\b(?:follow|like) (?:us|me|him|her|them|[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2}) on "
+    r"(?:twitter|facebook|instagram|tiktok|youtube|linkedin)"
+    r"|\b(?:contact|e-?mail|write to) us\b|^(?:tell|help) us (?:more|report)\b|\bsend (?:us )?(?:your )?(?:news )?tips\b"
+    r"|\b(?:write to|reach|contact) (?:the author|him|her|them|[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) at [\w.+-]{1,64}@"
+    r"|\bsign up\b.{0,80}\b(?:newsletters?|e-?mails?|inbox|updates|stories)\b"
+    r"|\b(?:newsletters?|updates)\b.{0,30}\bsign up\b|\b(?:delivered )?(?:straight )?to your inbox\b"
+    r"|\badd [\w' ]{1,40} to your (?:facebook|twitter|news feed|feed|inbox)\b"
+    r"|\bif you are willing to speak to\b|^click here\b|\bclick here (?:to|for)\b"
+    r"|\bsupport (?:our|independent) journalism\b|\b(?:make a contribution|become a (?:member|supporter|subscriber))\b",
+    re.IGNORECASE)
+_QUOTE_MARKS = "\"“”"
+_SECOND_PERSON = re.compile(r"\byou(?:r|rs)?\b", re.IGNORECASE)
+LEAD_IN_WORDS = 10
+CITATION_CHARS = 200  # how far from a line's end a cited source or a tweet's signature is looked for
+PULL_QUOTE_WORDS = 8
+CAPTION_CHARS = 1000  # no caption or credit is longer; the bound keeps the caption patterns linear  # "... here's Nancy Pelosi trotting out a tired talking point:" introduces a quotation
+# What follows a sentence of the body on the same line: a source cited in brackets, or the
+# signature of an embedded tweet. Bounded: linear on any line.
+_TRAILING_CITATION = re.compile(r"\s*(?:\[[^\[\]]{1,120}\]|[—–-]{1,2}\s*[^—–()]{1,60}\(@\w{1,30}\)[\w ,]{0,30})\s*$")
 
 
 @dataclass(frozen=True)
@@ -138,7 +173,13 @@ def _foreign_share(line: str, script: str) -> float:
 
 
 def _ends_sentence(line: str) -> bool:
+    """Whether a line ends as running text does: with sentence punctuation (before a source
+    cited in brackets, "... [Fox News, 11/20/13]", or an embedded tweet's signature, "... — Name
+    (@handle) January 4, 2017"), or with the colon of a long lead-in to a quotation."""
+    line = line[:-CITATION_CHARS] + _TRAILING_CITATION.sub("", line[-CITATION_CHARS:])
     end = line.rstrip(_CLOSERS + " ")
+    if end.endswith(":") and len(end.split()) >= LEAD_IN_WORDS:
+        return True
     return bool(end) and end[-1] in _SENTENCE_END
 
 
@@ -295,6 +336,8 @@ class Cleaner:
         def junk(reason: str) -> _Line:
             return _Line(number, line, JUNK, reason)
 
+        if all(ch.isspace() or unicodedata.category(ch)[0] == "P" or unicodedata.category(ch) == "Sm" for ch in line):
+            return junk("a separator (no words)")  # "___", "* * *": nothing of the body is lost
         if not any(ch.isalpha() for ch in line):
             return _Line(number, line, SHORT, "no words, outside the body")  # "78,000" in a table stays
         if line.startswith(_CREDIT_MARKS):
@@ -310,11 +353,18 @@ class Cleaner:
             return junk(f"found in {self.line_doc_counts_[key]} documents (site furniture)")
         if not sentence_like and _foreign_share(line, script) > 0.5:
             return junk("in another script than the article")
-        if n_words <= 40 and (_CAPTION.search(line) or _AGENCY_CREDIT.search(line)):
+        if n_words <= 60 and len(line) <= CAPTION_CHARS and (_CAPTION.search(line) or _AGENCY_CREDIT.search(line)
+                              or (not sentence_like and _CREDIT_END.search(line))):
             return junk("a photo caption or credit")
+        if (not sentence_like and _READ_MORE.search(line)) or _READ_MORE_LABEL.match(line):
+            return junk("a link to another page (read more)")
         if _BYLINE.match(line) and not sentence_like:
             return junk("a byline")
+        if not any(mark in line for mark in _QUOTE_MARKS) and _READER_CALL.search(line[:2000]):
+            return junk("a call to the reader (follow, sign up, write to the site)")
         emails = len(_EMAIL.findall(line)) if "@" in line else 0
+        if emails and _SECOND_PERSON.search(line) and not any(mark in line for mark in _QUOTE_MARKS):
+            return junk("a call to the reader (an address to write to)")  # "Are you affected? Email ..."
         weight = _interface_weight(lowered) + 2 * emails
         strong = weight >= 2 and any(_INTERFACE_WORDS.get(t, 0) >= 2 for t in lowered) or emails > 0
         if n_words == 1 and weight >= 1 and not sentence_like:
@@ -353,12 +403,20 @@ class Cleaner:
         raw = [(i, line) for i, line in raw if line]
         script = _dominant_script([line for _, line in raw])
         title_key = _line_key(title) if title else ""
+        keys = [_line_key(line) for _, line in raw]
         seen: list[str] = []
         seen_keys: set[str] = set()
         lines: list[_Line] = []
-        for number, line in raw:
-            key = _line_key(line)
-            lines.append(self._classify(number, line, key, script, seen, title_key, seen_keys, source))
+        highlights = False
+        for index, ((number, line), key) in enumerate(zip(raw, keys)):
+            verdict = self._classify(number, line, key, script, seen, title_key, seen_keys, source)
+            if highlights and verdict.verdict in (SHORT, UNCERTAIN, HEADLINE):
+                verdict = _Line(number, line, JUNK, "a story highlight (a summary above the article)")
+            elif verdict.verdict == GOOD and _pulled_quote(key, keys[index + 1:index + 1 + RECENT_LINES]):
+                verdict = _Line(number, line, JUNK, "a pull quote (the start of a later paragraph, shown before it)")
+            # "Story Highlights" opens a block of unpunctuated summary lines; a sentence ends it
+            highlights = "highlights" in key and verdict.verdict == JUNK or (highlights and verdict.verdict == JUNK)
+            lines.append(verdict)
             seen.append(key)
             seen_keys.add(key)
         return _apply_context(lines)
@@ -396,6 +454,12 @@ def _without_name_cards(line: str) -> str:
     return "".join(pieces) + line[done:] if pieces else line
 
 
+def _pulled_quote(key: str, later: list[str]) -> bool:
+    """Whether a line of some length opens a longer paragraph below it: a pull quote."""
+    return len(key.split()) >= PULL_QUOTE_WORDS and any(len(other) > len(key) and other.startswith(key)
+                                                           for other in later)
+
+
 def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_Line]:
     """Decide the lines whose verdict is in `verdicts` by the nearest decided lines around them.
     A headline is body only inside the body and touching no furniture: a list of titles in an
@@ -419,12 +483,21 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
             continue
         before, after = body_before[i], body_after[i]
         keep = (before and after) if both_sides else (before or after)
+        if line.verdict == SHORT and not keep and _closes_body(lines, i):
+            keep = True
         if line.verdict == UNCERTAIN and seen_junk[i] and not seen_body[i]:
             keep = False  # unpunctuated lines after the page's header, before any sentence: highlights
         if line.verdict == HEADLINE:
             keep = before and after and not touches_junk(i)
         result.append(_Line(line.number, line.text, GOOD if keep else JUNK, "" if keep else line.reason))
     return result
+
+
+def _closes_body(lines: list[_Line], i: int) -> bool:
+    """Whether a short line is the body's last: right after a sentence of the body and right
+    before furniture the corpus repeats ("Related Stories"), the start of the page's footer."""
+    return (0 < i < len(lines) - 1 and lines[i - 1].verdict == GOOD
+            and lines[i + 1].verdict == JUNK and lines[i + 1].reason.startswith("found in"))
 
 
 def _body_within_reach(decided: list[str | None]) -> list[bool]:
