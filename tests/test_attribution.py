@@ -287,3 +287,45 @@ def test_speakers_named_by_a_report_a_heading_or_after_a_quotation_the_parser_mi
                   '"Look, we are united on repeal.',
                   "But some of the things they are putting in the bill we don't think is consistent with what we "
                   'told the voters," he said.'])[2] == "Jim Jordan"
+
+
+@needs_parser
+def test_the_agency_the_department_and_the_administration_are_the_body_named_before():
+    assert names(["The Centers for Medicare and Medicaid Services said Tuesday that it regularly communicated "
+                  "the details to insurers.",
+                  "The agency said that it would provide additional clarifying information in the coming days."])[1] \
+        == "Centers for Medicare and Medicaid Services"
+    assert names(["In the rules proposed Wednesday, the Trump administration said that it would let states decide.",
+                  "The hope is that would lure more insurers into the market.",
+                  "The administration said consumers would have more coverage options as a result."])[2] \
+        == "Trump administration"
+    assert names(["Under Obama administration guidelines, states can spend the funds.",
+                  "The Food and Drug Administration approved the pill on Monday.",
+                  "The agency said the rule would stand."])[2] == "Food and Drug Administration"
+
+
+@needs_parser
+def test_a_share_of_those_polled_speaks_for_the_pollster():
+    assert names(["In a Washington Post poll this week, 64 percent of voters said the issue should be decided "
+                  "for all states."]) == ["Washington Post"]
+    assert names(["A Townhall/Hot Air poll also found that 64 percent don't want the government to cut funding."]) \
+        == ["Townhall/Hot Air"]
+
+
+@needs_parser
+def test_speakers_set_off_by_commas_as_they_put_it_and_a_surname_taken_for_a_body():
+    assert names(["The governor-elect of Virginia, Ralph S. Northam, has vowed to expand Medicaid."]) \
+        == ["Ralph S. Northam"]
+    assert names(["As the Times editorial puts it, the administration \u201chas quietly been working to gut the "
+                  "program.\u201d"]) == ["Times"]
+    said = names(['"We should include a year-long implementation delay," Sen. Ben Sasse added.',
+                  "He then suggested Congress cancel its August recess to work on a replacement plan."])
+    assert said[1] in ("Sasse", "Ben Sasse")
+    # a verb before a colon is not the quotation's when a reporting verb stands between them
+    assert names(["Gov. Chris Christie opposes same-sex marriage.",
+                  'A referendum would allow it without his fingerprints, or as he said at a meeting last month: '
+                  '"I do not have to compromise my principles."'])[1] in ("Christie", "Chris Christie")
+    # a bulleted line without a subject is what the list's subject did: its people are no "he"
+    assert names(["In the interview, Huckabee also:",
+                  "\u2022 Dismissed a furor over comments in his new book criticizing Beyonce and Jay-Z.",
+                  '"I do think they are good parents," he said of the Obamas.'])[2] != "Beyonce"

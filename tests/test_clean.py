@@ -352,3 +352,12 @@ def test_a_quotation_closing_on_a_question_goes_on_in_lower_case_as_one_sentence
 
     assert split_sentences('"What is left for the seriously ill?" asks Jaffe. "Ask any cop," he said. Why? We know.') \
         == ['"What is left for the seriously ill?" asks Jaffe.', '"Ask any cop," he said.', "Why?", "We know."]
+
+
+def test_a_title_the_splitter_leaves_alone_opens_the_next_sentence():
+    from simtool.text.basics import split_sentences
+
+    assert split_sentences("One prominent Senate Republican says delaying is a mistake. Sen. Lamar Alexander, the "
+                           "chairman, is advocating a plan.\nIt is a mistake. Sen. Ted Cruz said no.") \
+        == ["One prominent Senate Republican says delaying is a mistake.",
+            "Sen. Lamar Alexander, the chairman, is advocating a plan.", "It is a mistake.", "Sen. Ted Cruz said no."]

@@ -126,8 +126,9 @@ def main() -> None:
             wanted.setdefault(doc_id, []).append(int(index))
     removed = [row_id for row_id, at in place.items() if at is None]
     if removed:
-        print(f"{len(removed)} labelled sentence(s) the cleaner now removes as furniture, counted as given no "
-              f"speaker: {', '.join(removed)}")
+        print(f"{len(removed)} labelled sentence(s) no longer found as they were (the cleaner removes them as "
+              f"furniture, or the splitter joined a lone title to the next), counted as given no speaker: "
+              f"{', '.join(removed)}")
     methods = [("patterns", False)] + ([(method(), True)] if pipeline() is not None else [])
     print(f"{'speakers by':<42}{'set':<6}{'sentences':>10}{'named':>7}{'given':>7}{'precision':>11}{'recall':>8}"
           f"{'recall (name in sentence)':>27}")

@@ -57,6 +57,21 @@ ORG_NOUNS = {"company", "group", "organization", "organisation", "department", "
 DOCUMENT_NOUNS = {"opinion", "statement", "letter", "memo", "ruling", "decision", "report", "tweet", "post", "op-ed",
                   "article", "book", "email", "message", "brief", "filing", "release", "editorial", "column", "order",
                   "estimate", "projection", "analysis", "study", "survey", "poll", "data", "figure", "headline"}
+_BODY_NAME = r"(?:[A-Z][\w&'’.-]*|of|for|and|on|the)"
+_AGENCY = re.compile(rf"(?:[A-Z][\w&'’.-]*\s+(?:{_BODY_NAME}\s+){{0,6}})?(?:Administration|Agency|Services|Service|"
+                     rf"Bureau|Commission|Office|Institutes?|Authority|Department|Centers)(?:\s+(?:of|for|on)"
+                     rf"(?:\s+[A-Z][\w&'’-]*|\s+and|\s+the){{1,6}})?(?<!\band)(?<!\bthe)")
+# What "the agency", "the department" and "the administration" stand for, as written before: a
+# government body's name; a president's administration ("the Trump administration", not "the Food
+# and Drug Administration").
+_GOVERNMENT_BODIES = {
+    "agency": _AGENCY,
+    "department": _AGENCY,
+    "administration": re.compile(r"(?<!\band )(?<!\bof )(?<!\bfor )\b[A-Z][a-z]+(?:[-–][A-Z][a-z]+)? [Aa]dministration\b"),
+}
+_BULLET_MARKS = ("•", "- ", "* ", "– ", "— ", "·")
+_PERSON_TITLE = (r"\b(?:Sen|Sens|Rep|Reps|Gov|Mr|Mrs|Ms|Dr|Senator|Representative|Congressman|Congresswoman|"
+                 r"Governor|President|Justice|Judge|Mayor|Secretary)\.?")
 _OWN_BODIES = {"office", "campaign"}  # "his office said", "Brownback's campaign said": the person's
 _PERSON_PRONOUNS = {"he", "she"}
 _PARTISANS = {"Republican", "Democrat", "Independent", "independent"}
@@ -280,7 +295,7 @@ class _Article:
                 found = self._resolve(i) or self._quotation_ends(i)
             speaker, kind = found if found is not None else (None, None)
             # (None, None): the quotation closes on a speaker left unnamed
-            self._resolved[i] = (speaker, kind) if speaker is not None and kind is not None else None
+            self._resolved[i] = (speaker, self._kind((speaker, kind))) if speaker is not None and kind is not None else None
         return self._resolved[i]
 
     def full_name(self, found: tuple[Speaker, str]) -> Speaker:
@@ -303,6 +318,15 @@ class _Article:
         fuller = self._full_names.get(speaker.name, set())
         return replace(speaker, name=next(iter(fuller))) if len(fuller) == 1 else speaker
 
+    def _kind(self, found: tuple[Speaker, str]) -> str:
+        """A speaker's kind, a surname the recogniser took for a body counted as the person the
+        article gives a title ("Sasse" tagged as an organisation where "Sen. Ben Sasse" is written)."""
+        speaker, kind = found
+        if kind == "organisation" and " " not in speaker.name and re.search(
+                rf"{_PERSON_TITLE}\s+(?:[A-Z][\w'’.-]+\s+){{0,2}}{re.escape(speaker.name)}\b", self.text):
+            return "person"
+        return kind
+
     def _quotation_ends(self, i: int) -> tuple[Speaker | None, str | None] | None:
         """For a quotation with no speaker before it, the speaker named where it closes: '"... .
         But the idea is much deeper," the board wrote.' (None, None) when it closes on a speaker
@@ -318,6 +342,21 @@ class _Article:
             if found.reported or found.reference:
                 named = self.resolved(k) if found.reference else None
                 return (replace(named[0], how="quotation"), named[1]) if named else (None, None)
+        return None
+
+    def _body_described(self, i: int, description: str) -> str | None:
+        """The government body "the agency", "the department" or "the administration" stands for:
+        the nearest name of such a body written before ("the Centers for Medicare and Medicaid
+        Services said ... The agency said"; "the Trump administration"). Read from the text, as
+        the small recogniser splits these names ("Medicare", "Medicaid Services") or misses them."""
+        noun = description.split()[-1]
+        pattern = _GOVERNMENT_BODIES.get(noun)
+        if pattern is None or len(description.split()) > 1:
+            return None
+        for j in range(i - 1, max(-1, i - 1 - DESCRIBED_BEFORE), -1):
+            names = [re.sub(r"^The\s+", "", m.group()) for m in pattern.finditer(self.sentences[j])]
+            if names:
+                return names[-1]
         return None
 
     def _subject_of(self, j: int) -> Any | None:
@@ -346,7 +385,7 @@ class _Article:
             return None  # the speaker before is not who a title means unless the article gave them the title
         for j in context:  # the nearest speaker before: who a pronoun or a continued quotation most often is
             earlier = self.resolved(j)
-            if earlier is not None and (own.continues_quote or (earlier[1] == own.kind and agrees(earlier[0].name)
+            if earlier is not None and (own.continues_quote or (self._kind(earlier) == own.kind and agrees(earlier[0].name)
                                                                 and _fits(own.description, earlier[0].name))):
                 return replace(earlier[0], how=how), earlier[1]
             if own.continues_quote and not (self.found(j).continues_quote or _QUOTES.search(self.sentences[j])
@@ -360,6 +399,8 @@ class _Article:
                 quoted = _quoted_tokens(self.parsed(j), False)
                 subject = self._subject_of(j)
                 subject = None if subject is not None and subject.i in quoted else subject
+                if subject is None and self.sentences[j].lstrip().startswith(_BULLET_MARKS):
+                    continue  # "• Dismissed a furor over his book criticizing Beyonce": the list's subject acts
                 if subject is None or subject.lower_ not in _PERSON_PRONOUNS:
                     # "Davis did not seek the spotlight. ... she said": the person the sentences before are about,
                     # its subject first ("There is one wild card: Justice Ruth Bader Ginsburg. ... she said")
@@ -382,6 +423,9 @@ class _Article:
                           or (e.label_ in ("ORG", "PERSON") and _introduced_as(e, own.description))]
                 if bodies:
                     return replace(_named(bodies[-1]), how="description"), "organisation"
+            body = self._body_described(i, own.description)
+            if body is not None:
+                return Speaker(body, None, None, "description"), "organisation"
             if own.description.split()[-1] in DOCUMENT_NOUNS:
                 # "The CBO said ... The report said": the body that spoke just before wrote it
                 for j in context:
@@ -439,6 +483,9 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
                 if named and named[-1] and not not_a_speaker(named[-1]):
                     return _Found(Speaker(named[-1], None, None), "person", reported=True)
             if found.speaker is None and not found.reference:
+                polled = _pollster(sentence, subject)
+                if polled is not None:
+                    return replace(polled, reported=True)
                 # the parser missed: "..., Justice Anthony Kennedy wrote"; not a name inside the subject
                 # ("a spokesperson for HHS said", "those who studied Planned Parenthood say")
                 beside = _entity_beside(verb, quoted | {t.i for t in subject.subtree})
@@ -493,13 +540,23 @@ def _reporting_verbs(sentence: Any, quoted: set[int]) -> list[Any]:
     follows a quotation's close ('"...," offered Mary Landrieu', '"...," she quipped')."""
     return [t for t in sentence if t.i not in quoted and t.pos_ in ("VERB", "AUX") and not _backgrounded(t)
             and ((t.lemma_.lower() in SPEECH_VERBS and not _adds_a_thing(t) and _carries_words(t))
-                 or (t.pos_ == "VERB" and (_after_quote(t) or _before_quote(t) or _finding(t))))]
+                 or (t.pos_ == "VERB" and (_after_quote(t) or _before_quote(t) or _finding(t) or _puts_it(t))))]
+
+
+def _puts_it(verb: Any) -> bool:
+    """"As the Times editorial puts it, ...": the idiom reports the words that follow."""
+    return (verb.lemma_.lower() == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in verb.children)
+            and any(c.lower_ == "as" for c in verb.children))
 
 
 def _before_quote(verb: Any) -> bool:
-    """Whether the verb introduces a quotation after a colon: 'Harry Reid chimed in: "Any problems ..."'."""
+    """Whether the verb introduces a quotation after a colon: 'Harry Reid chimed in: "Any problems ..."'
+    (not when a reporting verb stands between them: "A referendum would allow it — or as he said
+    at a meeting: "..."" is his)."""
     doc = verb.doc
-    return any(c.text == ":" and c.i + 1 < len(doc) and doc[c.i + 1].text in ('"', "“") for c in verb.children)
+    return any(c.text == ":" and c.i + 1 < len(doc) and doc[c.i + 1].text in ('"', "“")
+               and not any(t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS for t in doc[verb.i + 1:c.i])
+               for c in verb.children)
 
 
 def _finding(verb: Any) -> bool:
@@ -616,7 +673,8 @@ def _from_subject(subject: Any, article: str) -> _Found:
         # The subject's head, or a person's name closing it: "Deputy Spokesperson of US State Department Marie Harf"
         names = [e for e in subject.doc.ents if e.label_ == label
                  and (e.root.i in heads or (label == "PERSON" and e.end - 1 == last and e.start > subject.i
-                                            and not any(t.text == "," for t in subject.doc[subject.i:e.start])))]
+                                            and (not any(t.text == "," for t in subject.doc[subject.i:e.start])
+                                                 or _set_off(subject, e))))]
         if names:
             span = subject.doc[subject.left_edge.i:subject.right_edge.i + 1]
             speaker = _named(names[0], span)
@@ -629,6 +687,9 @@ def _from_subject(subject: Any, article: str) -> _Found:
         entity = next((e for e in subject.doc.ents if e.root in owners and e.label_ in ("PERSON", "ORG")), None)
         if entity is not None and not not_a_speaker(_named(entity).name):
             return _Found(_named(entity), _ENTITY_KINDS[entity.label_])
+        owner_name = _owner_written_before(subject)
+        if owner_name:  # "A Townhall/Hot Air poll also found": a pollster the recogniser missed
+            return _Found(Speaker(owner_name, None, None), "organisation")
         owner = next((c for c in subject.children if c.dep_ == "poss"), None)
         if owner is not None and owner.lower_ in ("his", "her") and subject.lemma_.lower() in _OWN_BODIES:
             # "his office said": the person's
@@ -658,6 +719,49 @@ def _from_subject(subject: Any, article: str) -> _Found:
 
 # What the recogniser rightly calls a group (NORP): "Republicans", "Catholic", "Americans", "Chinese".
 _GROUP_WORDS = re.compile(r"(?:an|ans|ese|ish|i|s|ic|ist|ive|al|at|ats)$|^(?:Jew|Mormon|Evangelical|Independent)$")
+
+
+def _set_off(subject: Any, entity: Any) -> bool:
+    """Whether a name closing a described subject is its appositive, set off by commas: "The
+    governor-elect of Virginia, Ralph S. Northam, has vowed" (not "Smith's lawyer, Jones,")."""
+    doc = subject.doc
+    return (subject.pos_ == "NOUN" and doc[entity.start - 1].text == ","
+            and (entity.end == len(doc) or doc[entity.end].text == ",")
+            and not any(t.dep_ == "poss" or t.ent_type_ == "PERSON" for t in doc[subject.left_edge.i:entity.start]))
+
+
+def _owner_written_before(document: Any) -> str | None:
+    """The name written right before a document noun ("a Townhall/Hot Air poll", "a Washington Post
+    poll"): its run of proper nouns (joined by "/" or "-"), not a month or a date; None if none."""
+    run: list[Any] = []
+    for token in reversed(document.doc[document.left_edge.i:document.i]):
+        if (token.pos_ == "PROPN" and token.ent_type_ not in ("DATE", "TIME") and token.lower_ not in _MONTHS) or (
+                run and token.text in ("/", "-", "&")):
+            run.insert(0, token)
+        else:
+            break
+    while run and not run[0].pos_ == "PROPN":
+        run.pop(0)
+    name = document.doc[run[0].i:run[-1].i + 1].text if run else ""
+    return name if name and not not_a_speaker(name) else None
+
+
+# A share of those asked: "64 percent of voters said", "a majority said"
+_SHARES = {"percent", "%", "majority", "most", "half", "third", "quarter", "share", "plurality", "minority"}
+
+
+def _pollster(sentence: Any, subject: Any) -> _Found | None:
+    """Whose poll a share of those asked speaks in: "In a Washington Post poll this week, 64 percent
+    of voters said ..." is the Post's finding (None when the poll's owner is not written)."""
+    if subject.lemma_.lower() not in _SHARES and subject.lower_ not in _SHARES:
+        return None
+    for token in sentence:
+        if token.lemma_.lower() in ("poll", "survey") and token.dep_ == "pobj" and token.head.lower_ in ("in", "by"):
+            entity = next((e for e in sentence.ents if e.label_ == "ORG" and e.root.head == token), None)
+            name = _named(entity).name if entity is not None else _owner_written_before(token)
+            if name:
+                return _Found(Speaker(name, None, None), "organisation")
+    return None
 
 
 def _surname_like(word: str) -> bool:
