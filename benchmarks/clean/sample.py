@@ -11,6 +11,8 @@ written, in order, to `allsides_lines.jsonl`; the labels are in `allsides_labels
 A second tuning set, `dev2`, drawn after the first from the same generator (so dev and test are
 as they were): three more articles from each dev source and one from each source with 2 to 9
 articles (sites in neither half), in `allsides_dev2_lines.jsonl` and `allsides_dev2_labels.jsonl`.
+Then `test2`, to report on: three more articles from each held-out source
+(`allsides_test2_lines.jsonl`, `allsides_test2_labels.jsonl`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from simtool.text.basics import normalize_space
 HERE = Path(__file__).parent
 PER_SOURCE = 3
 DEV2_PER_SOURCE = 3
+TEST2_PER_SOURCE = 3
 SEED = 20261130
 
 
@@ -51,7 +54,15 @@ def main() -> None:
             for article in rng.sample([a for a in by_source[source] if a["id"] not in drawn], DEV2_PER_SOURCE):
                 _write(out, article, "dev2")
         for source in small:
-            _write(out, rng.choice(by_source[source]), "dev2")
+            article = rng.choice(by_source[source])
+            _write(out, article, "dev2")
+            drawn.add(article["id"])
+    # A second held-out set, drawn after dev2 (which stays as it was): three more articles from each
+    # held-out source, for a figure on more than 64 junk lines.
+    with open(HERE / "allsides_test2_lines.jsonl", "w", encoding="utf-8") as out:
+        for source in sorted(s for s in sources if half[s] == "test"):
+            for article in rng.sample([a for a in by_source[source] if a["id"] not in drawn], TEST2_PER_SOURCE):
+                _write(out, article, "test2")
 
 
 def _write(out, article: dict, half: str) -> None:
