@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/speakers/sample.py
 
 Writes `dev_unlabelled.jsonl` and `test_unlabelled.jsonl` beside this file: 300 sentences each,
-from disjoint articles (dev to tune the rules on, test to report on). Two of every three are
+from disjoint articles (dev to tune the rules on, test to report on); later `dev2` (to tune on) and
+`test2` (to report on), 300 each from articles not used before. A set already drawn is kept. Two of every three are
 drawn from sentences that may report speech (a quotation mark, or one of 47 speech verbs; the
 parser's own list has since grown to include nearly all of them, so speech reported with other
 verbs is under-represented); the third is any sentence. Each row carries the three sentences
@@ -23,6 +24,7 @@ from simtool.io.prepare import prepare_corpus
 
 HERE = Path(__file__).parent
 PER_SET = 300
+TEST2_SEED = 23
 SPEECH = re.compile(
     r"[\"“”]|\b(?:said|says|say|told|tells|stated|added|noted|wrote|writes|tweeted|testified|argued|argues|"
     r"claimed|claims|warned|warns|insisted|explained|announced|acknowledged|admitted|contended|countered|"
@@ -52,6 +54,11 @@ def draw(pool: list, rng: random.Random, before: int, after: int = 0) -> tuple[l
 
 
 def write(name: str, rows: list[dict]) -> None:
+    """Write a set, never over one already drawn: its labels belong to those exact rows (the cleaner
+    and the splitter have changed since; relocating a row is `measure.py`'s job)."""
+    if (HERE / f"{name}_unlabelled.jsonl").exists():
+        print(f"{name}: kept as drawn")
+        return
     with open(HERE / f"{name}_unlabelled.jsonl", "w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -71,6 +78,12 @@ def main() -> None:
     # A second tuning set, drawn later from the dev half's articles not yet used (dev and test stay as
     # they were): each row with eight sentences before it and three after, so fewer need reading again.
     write("dev2", draw(documents[:half][read:], rng, before=8, after=3)[0])
+    # A second held-out set, so that the held-out sentences with a named speaker pass 200: from the
+    # test half's articles the first test set did not use, by a generator of its own (the draws above
+    # depend on the sentences of the day), eight sentences before and three after.
+    used = {row["id"].split("#")[0] for row in map(json.loads, open(HERE / "test_unlabelled.jsonl", encoding="utf-8"))}
+    write("test2", draw([doc for doc in documents[half:] if doc.id not in used], random.Random(TEST2_SEED),
+                        before=8, after=3)[0])
 
 
 if __name__ == "__main__":
