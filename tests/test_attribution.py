@@ -329,3 +329,32 @@ def test_speakers_set_off_by_commas_as_they_put_it_and_a_surname_taken_for_a_bod
     assert names(["In the interview, Huckabee also:",
                   "\u2022 Dismissed a furor over comments in his new book criticizing Beyonce and Jay-Z.",
                   '"I do think they are good parents," he said of the Obamas.'])[2] != "Beyonce"
+
+
+@needs_parser
+def test_a_poll_named_before_speaks_for_its_shares_and_according_to_takes_the_person_in_apposition():
+    said = names(["A new Fox News poll asked voters about the ruling.",
+                  "Moreover, 57 percent of voters say the Supreme Court should let the ruling stand.",
+                  "The poll also found that 42 percent of respondents agree with the party."])
+    assert said[1:] == ["Fox News", "Fox News"]
+    assert names(["Moreover, 57 percent of voters say the Supreme Court should let the ruling stand."]) == [None]
+    assert names(["According to an October poll from the Pew Research Center, 62 percent of Republicans believe "
+                  "abortion should be illegal."]) == ["Pew Research Center"]
+    assert names(["According to CNN Senior Media Correspondent Brian Stelter , conventional wisdom in the industry "
+                  "holds that this fight is good."]) == ["Brian Stelter"]
+
+
+@needs_parser
+def test_bodies_by_their_heads_name_laws_and_what_someone_should_say():
+    assert names(["President Trump's administration is asking the Supreme Court to consider its restrictions."]) \
+        == ["Trump administration"]
+    assert names(["Newt Gingrich blamed the problem on a culture that rewards obstruction."]) == ["Newt Gingrich"]
+    assert names(["Hobby Lobby's lawsuit claims the government mandate is forcing the family to violate their "
+                  "faith."]) == ["Hobby Lobby"]
+    assert names(["The Women's Sports Act then explains how any sports program must have separate teams."]) == [None]
+    assert names(["President Obama spoke on Monday.", "He should say that millions more have new benefits."])[1] is None
+    assert names(["Wasserman Schultz posted a message.", "D Wasserman Schultz (@DWStweets) June 26, 2013"])[1] \
+        == "Wasserman Schultz"
+    assert names(["Senate Majority Leader Mitch McConnell spoke to reporters.", "The vote is next week.",
+                  "It will be close.", "Democrats oppose it.", "The Majority Leader said the investigations "
+                  "would go on."])[4] in ("Mitch McConnell", "McConnell")

@@ -354,10 +354,13 @@ def test_a_quotation_closing_on_a_question_goes_on_in_lower_case_as_one_sentence
         == ['"What is left for the seriously ill?" asks Jaffe.', '"Ask any cop," he said.', "Why?", "We know."]
 
 
-def test_a_title_the_splitter_leaves_alone_opens_the_next_sentence():
+def test_a_title_or_a_cases_v_the_splitter_leaves_alone_opens_the_next_sentence():
     from simtool.text.basics import split_sentences
 
     assert split_sentences("One prominent Senate Republican says delaying is a mistake. Sen. Lamar Alexander, the "
                            "chairman, is advocating a plan.\nIt is a mistake. Sen. Ted Cruz said no.") \
         == ["One prominent Senate Republican says delaying is a mistake.",
             "Sen. Lamar Alexander, the chairman, is advocating a plan.", "It is a mistake.", "Sen. Ted Cruz said no."]
+    asked = ("And when asked about their familiarity with the most famous of abortion cases, Roe v. Wade, just under "
+             "half (48 percent) say they are extremely familiar.")
+    assert split_sentences(asked) == [asked]  # 359 cases' names were cut after "v." in AllSides

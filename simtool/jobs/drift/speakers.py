@@ -68,6 +68,8 @@ BODY_WORDS = {"department", "ministry", "embassy", "council", "office", "house",
                "police", "army", "military", "administration", "bank", "union", "organization",
                "organisation", "nations", "reuters", "pentagon", "duma", "cabinet"}
 _LEADING_JUNK = _MONTHS | _NUMBERS | _JUNK | _NOT_SPEAKERS
+LAW_WORDS = {"act", "bill", "amendment", "law", "statute", "resolution", "ordinance"}
+BILL_NUMBER = re.compile(r"(?:[HS]\.?\s?[BR]\.?|H\.?R\.?|SB|HB)\s?\d{1,5}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,10 @@ def clean_name(name: str) -> str | None:
 
 
 def _not_a_name(words: list[str]) -> bool:
-    """A single word that is a month, a number, a pronoun, furniture or a US state is not a speaker."""
+    """A single word that is a month, a number, a pronoun, furniture or a US state is not a speaker;
+    nor is a law ("the Women's Sports Act explains", "HB 509 states"): its text is quoted, no one speaks."""
+    if words[-1].lower() in LAW_WORDS or BILL_NUMBER.fullmatch(" ".join(words)):
+        return True
     if len(words) > 1:
         return False
     word = words[0].lower()
