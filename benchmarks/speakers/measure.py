@@ -146,12 +146,10 @@ def main() -> None:
                                                   paragraphs=documents[doc_id].paragraph_starts)
                       for doc_id, places in wanted.items()}
         predicted = {}
+        by_half: dict[str, list] = {"tuning": [], "held-out": []}
         for name, rows in sets.items():
             found = [attributed[at[0]][at[1]] if (at := place[row["id"]]) else None for row in rows]
-            if name == "test":
-                found_held = list(zip(rows, found))
-            elif name == "test2":
-                found_held += list(zip(rows, found))
+            by_half["held-out" if name.startswith("test") else "tuning"] += list(zip(rows, found))
             predicted[name] = [f.name if f else None for f in found]
             if args.show_errors and name.startswith("dev") and use_parser == (pipeline() is not None):
                 for row, f in zip(rows, found):
@@ -176,13 +174,13 @@ def main() -> None:
             s = score(rows, found)
             print(f"{label:<42}{name:<6}{s['sentences']:>10}{s['named']:>7}{s['given']:>7}{s['precision']:>11.3f}"
                   f"{s['recall']:>8.3f}{s['recall_in_sentence']:>27.3f}")
-        if use_parser:
+        for half, found_rows in by_half.items() if use_parser else ():
             routes: dict[str, list[int]] = {}
-            for row, f in found_held:
+            for row, f in found_rows:
                 if f is not None:
                     right = bool(row["speaker"]) and same_actor(f.name, row["speaker"], row["kind"])
                     routes.setdefault(f.how, []).append(int(right))
-            print("  precision on the held-out sets by how the speaker was found: " + ", ".join(
+            print(f"  precision on the {half} sets by how the speaker was found: " + ", ".join(
                 f"{how} {sum(r) / len(r):.3f} ({len(r)})" for how, r in sorted(routes.items())))
     print(f"goal: precision >= {GOAL['precision']}, recall >= {GOAL['recall']} on the held-out rows (held: test and "
           f"test2; tuned on dev, dev2 and dev3; test*: test without the rows we relabelled)")
