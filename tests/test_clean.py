@@ -279,6 +279,29 @@ def test_calls_to_the_reader_captions_links_and_separators_inside_the_body_are_f
     assert clean_text(text).splitlines() == [PARAGRAPH, *quoted, body[1]]
 
 
+def test_sentences_that_only_look_like_calls_captions_credits_or_pull_quotes_stay():
+    """From a review: news sentences that name a platform, a credit or a contribution are body."""
+    body = ["Ukraine has said it wants to become a member of NATO within the decade, officials said.",
+            "Every member state will have to make a contribution to the recovery fund.",
+            "The foundation was set up in 2010 to support independent journalism in Hungary.",
+            "Trump, who has more than 60 million people follow him on Twitter, posted twice.",
+            "Iranian diplomats declined to contact US officials during the talks.",
+            "The FBI asked anyone with information to send tips to its field office.",
+            "Supporters were urged to sign up for text message updates from the campaign.",
+            "The magazine published photos by a paparazzo showing the couple on holiday.",
+            "- Former New York City Mayor Michael Bloomberg", "The fight with the EPA",
+            "The Senate voted 52 to 48 on Tuesday to advance the nominee to a final vote.",
+            "It would not get a vote this year. (H/T Daily Caller)",
+            "In a poll of 1,000 likely voters, 43 percent backed the measure, according to a survey by NBC/Marist.",
+            "The Senate voted 51 to 49 on Tuesday to advance the nominee to a final vote. Pence was there."]
+    text = "\n".join([PARAGRAPH, *body, PARAGRAPH.replace("Tuesday", "Monday")])
+    assert clean_text(text).splitlines() == [PARAGRAPH, *body, PARAGRAPH.replace("Tuesday", "Monday")]
+    # a link that mentions highlights opens no block of highlights: the subheading after it stays
+    text = "\n".join([PARAGRAPH, "WATCH: Highlights of Tuesday's debate", "What comes next",
+                      PARAGRAPH.replace("Tuesday", "Monday")])
+    assert "What comes next" in clean_text(text).splitlines()
+
+
 def test_a_pull_quote_goes_and_the_paragraph_it_repeats_stays():
     paragraph = ("The projections of the law's success were overestimated. The projections of its cost were "
                  "underestimated. And we still have not found a way to pay for it, the report says.")
@@ -364,3 +387,5 @@ def test_a_title_or_a_cases_v_the_splitter_leaves_alone_opens_the_next_sentence(
     asked = ("And when asked about their familiarity with the most famous of abortion cases, Roe v. Wade, just under "
              "half (48 percent) say they are extremely familiar.")
     assert split_sentences(asked) == [asked]  # 359 cases' names were cut after "v." in AllSides
+    assert split_sentences("Did he know about the payments? No. He said he had never heard of them.") \
+        == ["Did he know about the payments?", "No.", "He said he had never heard of them."]

@@ -43,34 +43,39 @@ def main() -> None:
     rng.shuffle(sources)
     half = {s: "dev" if i % 2 == 0 else "test" for i, s in enumerate(sources)}
     drawn: set[str] = set()
-    with open(HERE / "allsides_lines.jsonl", "w", encoding="utf-8") as out:
-        for source in sorted(sources):
-            for article in rng.sample(by_source[source], PER_SOURCE):
-                _write(out, article, half[source])
-                drawn.add(article["id"])
-    small = sorted(s for s, articles in by_source.items() if 2 <= len(articles) < 10)
-    with open(HERE / "allsides_dev2_lines.jsonl", "w", encoding="utf-8") as out:
-        for source in sorted(s for s in sources if half[s] == "dev"):
-            for article in rng.sample([a for a in by_source[source] if a["id"] not in drawn], DEV2_PER_SOURCE):
-                _write(out, article, "dev2")
-        for source in small:
-            article = rng.choice(by_source[source])
-            _write(out, article, "dev2")
+    first = []
+    for source in sorted(sources):
+        for article in rng.sample(by_source[source], PER_SOURCE):
+            first.append((article, half[source]))
             drawn.add(article["id"])
+    small = sorted(s for s, articles in by_source.items() if 2 <= len(articles) < 10)
+    dev2 = []
+    for source in sorted(s for s in sources if half[s] == "dev"):
+        for article in rng.sample([a for a in by_source[source] if a["id"] not in drawn], DEV2_PER_SOURCE):
+            dev2.append((article, "dev2"))
+    for source in small:
+        dev2.append((rng.choice(by_source[source]), "dev2"))
+    drawn.update(article["id"] for article, _ in dev2)
     # A second held-out set, drawn after dev2 (which stays as it was): three more articles from each
     # held-out source, for a figure on more than 64 junk lines.
-    with open(HERE / "allsides_test2_lines.jsonl", "w", encoding="utf-8") as out:
-        for source in sorted(s for s in sources if half[s] == "test"):
-            for article in rng.sample([a for a in by_source[source] if a["id"] not in drawn], TEST2_PER_SOURCE):
-                _write(out, article, "test2")
+    test2 = [(article, "test2") for source in sorted(s for s in sources if half[s] == "test")
+             for article in rng.sample([a for a in by_source[source] if a["id"] not in drawn], TEST2_PER_SOURCE)]
+    for name, articles in (("allsides", first), ("allsides_dev2", dev2), ("allsides_test2", test2)):
+        _write(HERE / f"{name}_lines.jsonl", articles)
 
 
-def _write(out, article: dict, half: str) -> None:
-    """Every non-blank line of `article`, in order, as one JSON row each."""
-    lines = [normalize_space(line) for line in article["text"].splitlines()]
-    for n, line in enumerate(x for x in lines if x):
-        out.write(json.dumps({"id": f"{article['id']}#{n}", "set": half, "source": article["source"],
-                              "title": article["title"], "line": line}, ensure_ascii=False) + "\n")
+def _write(path: Path, articles: list[tuple[dict, str]]) -> None:
+    """Every non-blank line of each article, in order, as one JSON row each; never over a set already
+    drawn (its labels belong to those exact rows)."""
+    if path.exists():
+        print(f"{path.name}: kept as drawn")
+        return
+    with open(path, "w", encoding="utf-8") as out:
+        for article, half in articles:
+            lines = [normalize_space(line) for line in article["text"].splitlines()]
+            for n, line in enumerate(x for x in lines if x):
+                out.write(json.dumps({"id": f"{article['id']}#{n}", "set": half, "source": article["source"],
+                                      "title": article["title"], "line": line}, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,8 @@ def sentences_by_line(lines: list[str]) -> list[list[str]]:
 _QUESTION_CLOSED = re.compile(r"[?!][\"”’']$")
 # ... and after a title that follows a sentence's end: "It is a mistake. Sen. Ted Cruz said no." gives
 # "Sen." as a sentence of its own (69 times in the AllSides corpus): a title opens the next one.
-_LONE_TITLE = re.compile(r"(?:[A-Z][a-z]{0,3}\.|(?:[A-Z]\.){2,3})")
+_LONE_TITLE = re.compile(r"(?:Sens?|Reps?|Gov|Govs|Dr|Mr|Mrs|Ms|Messrs|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Rev|Hon|Prof|"
+                         r"Atty|Det|Supt|St|Jr|Sr)\.|(?:[A-Z]\.){1,3}")  # "No." or "Yes." is a sentence
 # ... and after the "v." of a case's name: "Roe v." and "Wade ..." are one sentence.
 _CASE_VERSUS = re.compile(r"\s(?:v|vs)\.$")
 

@@ -83,13 +83,16 @@ _PHRASE_START = re.compile(r"(?:^|[:\-–—(|])\s*$")
 # A photo's caption or credit, and a byline: furniture whatever its punctuation.
 _CAPTION = re.compile(r"^(?:image copyright|image caption|media caption|media playback|file photo|photo:|cover:|"
                       r"enlarge this image|toggle caption|story highlights)|\(photo:|\b(?:getty images|ap photo)\b"
-                      r"|\bphoto(?:graph)?s? (?:illustration )?by [A-Z]"
-                      # a credit closing the caption: "[Bilal Kuchay/Al Jazeera]", "(Carlos Barria/Reuters)"
-                      r"|(?-i:[\[(]\s*[A-Z][^\[\]()/]{0,60}/\s*[A-Z][^\[\]()]{0,60}[\])]\s*$)"
+                      # a credit as captions write it ("Photograph by Angie Smith"; not "photos by a paparazzo")
+                      r"|(?-i:\bPhoto(?:graph)?s? (?:[Ii]llustration )?by [A-Z])"
+                      # a credit closing the caption: "[Bilal Kuchay/Al Jazeera]", "(Carlos Barria/Reuters)"; not
+                      # a hat tip, "(H/T Daily Caller)"
+                      r"|(?-i:[\[(]\s*(?![Hh]/[Tt])[A-Z][^\[\]()/]{0,60}/\s*[A-Z][^\[\]()]{0,60}[\])]\s*$)"
                       r"|(?-i:^CLOSE [A-Z])",  # a video player's caption (Gannett's sites)
                       re.IGNORECASE)
-# A picture's credit closing a line that is not a sentence: "Justice Sonia Sotomayor Associated Press"
-_CREDIT_END = re.compile(r"\b(?:Associated Press|Getty Images|Reuters|AFP|EPA|Bloomberg|AP)\s*$")
+# A picture's credit closing a line that is not a sentence, right after a name: "Justice Sonia
+# Sotomayor Associated Press" (not "The fight with the EPA", "Mayor Michael Bloomberg")
+_CREDIT_END = re.compile(r"\b[A-Z][\w.'’-]{1,40} (?:Associated Press|Getty Images|Reuters|AFP)\s*$")
 # A link to another page: "Read More Masks Sold by ...", "... | Jessica Valenti Read more"
 _READ_MORE = re.compile(r"^(?:read|see|watch) more\b|\bread more\s*$", re.IGNORECASE)
 _READ_MORE_LABEL = re.compile(r"^(?:Read|See|Watch) (?:More|MORE) [A-Z]|^(?:READ|SEE|WATCH) MORE\b")  # a label, whatever follows
@@ -104,24 +107,26 @@ _LINK_WORDS = frozenset(_INTERFACE_WORDS) | {"also", "see", "watched", "must", "
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{2,24}")  # bounded: linear on any line
 _BULLETS = ("- ", "* ", "• ", "– ", "— ", "· ")
 # A call to the reader, not the article: to follow, write to or sign up with the site. Only on a
-# line without quotation marks (a quoted "contact us" is someone's words).
+# line without quotation marks (a quoted "contact us" is someone's words). Either an imperative
+# opening the line or one of its sentences ("Follow Kyle on Twitter", "... newsroom. Sign up to
+# receive our stories"; not "60 million people follow him on Twitter"), or words that address the
+# reader as the site ("contact us", "to your inbox"; "us" in lower case: not "contact US officials").
 _READER_CALL = re.compile(
-    r"\b(?:follow|like) (?:us|me|him|her|them|[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2}) on "
-    r"(?:twitter|facebook|instagram|tiktok|youtube|linkedin)"
-    r"|\b(?:contact|e-?mail|write to) us\b|^(?:tell|help) us (?:more|report)\b|\bsend (?:us )?(?:your )?(?:news )?tips\b"
-    r"|\b(?:write to|reach|contact) (?:the author|him|her|them|[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) at [\w.+-]{1,64}@"
-    r"|\bsign up\b.{0,80}\b(?:newsletters?|e-?mails?|inbox|updates|stories)\b"
-    r"|\b(?:newsletters?|updates)\b.{0,30}\bsign up\b|\b(?:delivered )?(?:straight )?to your inbox\b"
-    r"|\badd [\w' ]{1,40} to your (?:facebook|twitter|news feed|feed|inbox)\b"
-    r"|\bif you are willing to speak to\b|^click here\b|\bclick here (?:to|for)\b"
-    r"|\bsupport (?:our|independent) journalism\b|\b(?:make a contribution|become a (?:member|supporter|subscriber))\b",
-    re.IGNORECASE)
+    r"(?:^|[.!?:]\s+)(?:[-•*]\s*)?(?:Follow (?:us|me|him|her|them|[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) on "
+    r"(?:Twitter|Facebook|Instagram|TikTok|YouTube|LinkedIn)|Like us on|Send (?:us )?(?:your )?(?:news )?tips|"
+    r"(?:Write to|Reach|Contact) (?:the author|him|her|them|[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) at [\w.+-]{1,64}@|"
+    r"Sign up|Subscribe (?:to|for|now|today)|Click here|(?:Tell|Help) [Uu]s (?i:more|about|your|report)|"
+    r"Become a (?:member|supporter|subscriber)|Make a contribution|Support (?:our|independent) journalism)"
+    r"|(?i:\b(?:contact|e-?mail|write to|follow|like) (?-i:us)\b|\bif you are willing to speak to\b"
+    r"|\bto your inbox\b|\badd [\w' ]{1,40} to your (?:facebook|twitter|news feed|feed|inbox)\b"
+    r"|\bsupport our journalism\b|\bnewsletters? sign up\b)")
+_SHORT_REASON, _NO_WORDS_REASON = "short line outside the body", "no words, outside the body"
 _QUOTE_MARKS = "\"“”"
 _SECOND_PERSON = re.compile(r"\byou(?:r|rs)?\b", re.IGNORECASE)
-LEAD_IN_WORDS = 10
+LEAD_IN_WORDS = 10  # "... here's Nancy Pelosi trotting out a tired talking point:" introduces a quotation
 CITATION_CHARS = 200  # how far from a line's end a cited source or a tweet's signature is looked for
 PULL_QUOTE_WORDS = 8
-CAPTION_CHARS = 1000  # no caption or credit is longer; the bound keeps the caption patterns linear  # "... here's Nancy Pelosi trotting out a tired talking point:" introduces a quotation
+CAPTION_CHARS = 1000  # no caption or credit is longer; the bound keeps the caption patterns linear
 # What follows a sentence of the body on the same line: a source cited in brackets, or the
 # signature of an embedded tweet. Bounded: linear on any line.
 _TRAILING_CITATION = re.compile(r"\s*(?:\[[^\[\]]{1,120}\]|[—–-]{1,2}\s*[^—–()]{1,60}\(@\w{1,30}\)[\w ,]{0,30})\s*$")
@@ -339,7 +344,7 @@ class Cleaner:
         if all(ch.isspace() or unicodedata.category(ch)[0] == "P" or unicodedata.category(ch) == "Sm" for ch in line):
             return junk("a separator (no words)")  # "___", "* * *": nothing of the body is lost
         if not any(ch.isalpha() for ch in line):
-            return _Line(number, line, SHORT, "no words, outside the body")  # "78,000" in a table stays
+            return _Line(number, line, SHORT, _NO_WORDS_REASON)  # "78,000" in a table stays
         if line.startswith(_CREDIT_MARKS):
             return junk("credit line (©)")
         if title_key and key == title_key:
@@ -353,8 +358,9 @@ class Cleaner:
             return junk(f"found in {self.line_doc_counts_[key]} documents (site furniture)")
         if not sentence_like and _foreign_share(line, script) > 0.5:
             return junk("in another script than the article")
-        if n_words <= 60 and len(line) <= CAPTION_CHARS and (_CAPTION.search(line) or _AGENCY_CREDIT.search(line)
-                              or (not sentence_like and _CREDIT_END.search(line))):
+        if n_words <= 60 and len(line) <= CAPTION_CHARS and (
+                _CAPTION.search(line) or (not sentence_like and not line.startswith(_BULLETS) and (
+                    _AGENCY_CREDIT.search(line) or _CREDIT_END.search(line)))):
             return junk("a photo caption or credit")
         if (not sentence_like and _READ_MORE.search(line)) or _READ_MORE_LABEL.match(line):
             return junk("a link to another page (read more)")
@@ -394,7 +400,7 @@ class Cleaner:
             return _Line(number, line, GOOD)
         if n_words >= 10:
             return _Line(number, line, UNCERTAIN, "long line without sentence punctuation, away from the body")
-        return _Line(number, line, SHORT, "short line outside the body")
+        return _Line(number, line, SHORT, _SHORT_REASON)
 
     def classify(self, text: str, title: str = "", source: str | None = None) -> list[_Line]:
         """Every non-blank line of `text` with its verdict, context applied; `source` (the
@@ -412,10 +418,10 @@ class Cleaner:
             verdict = self._classify(number, line, key, script, seen, title_key, seen_keys, source)
             if highlights and verdict.verdict in (SHORT, UNCERTAIN, HEADLINE):
                 verdict = _Line(number, line, JUNK, "a story highlight (a summary above the article)")
-            elif verdict.verdict == GOOD and _pulled_quote(key, keys[index + 1:index + 1 + RECENT_LINES]):
+            elif verdict.verdict == GOOD and _pulled_quote(line, [other for _, other in raw[index + 1:index + 1 + RECENT_LINES]]):
                 verdict = _Line(number, line, JUNK, "a pull quote (the start of a later paragraph, shown before it)")
             # "Story Highlights" opens a block of unpunctuated summary lines; a sentence ends it
-            highlights = "highlights" in key and verdict.verdict == JUNK or (highlights and verdict.verdict == JUNK)
+            highlights = "story highlights" in key and verdict.verdict == JUNK or (highlights and verdict.verdict == JUNK)
             lines.append(verdict)
             seen.append(key)
             seen_keys.add(key)
@@ -454,10 +460,9 @@ def _without_name_cards(line: str) -> str:
     return "".join(pieces) + line[done:] if pieces else line
 
 
-def _pulled_quote(key: str, later: list[str]) -> bool:
-    """Whether a line of some length opens a longer paragraph below it: a pull quote."""
-    return len(key.split()) >= PULL_QUOTE_WORDS and any(len(other) > len(key) and other.startswith(key)
-                                                           for other in later)
+def _pulled_quote(line: str, later: list[str]) -> bool:
+    """Whether a line of some length opens a longer paragraph below it, word for word: a pull quote."""
+    return len(line.split()) >= PULL_QUOTE_WORDS and any(other.startswith(line + " ") for other in later)
 
 
 def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_Line]:
@@ -496,8 +501,8 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
 def _closes_body(lines: list[_Line], i: int) -> bool:
     """Whether a short line is the body's last: right after a sentence of the body and right
     before furniture the corpus repeats ("Related Stories"), the start of the page's footer."""
-    return (0 < i < len(lines) - 1 and lines[i - 1].verdict == GOOD
-            and lines[i + 1].verdict == JUNK and lines[i + 1].reason.startswith("found in"))
+    return (0 < i < len(lines) - 1 and lines[i].reason in (_SHORT_REASON, _NO_WORDS_REASON)
+            and lines[i - 1].verdict == GOOD and lines[i + 1].verdict == JUNK and lines[i + 1].reason.startswith("found in"))
 
 
 def _body_within_reach(decided: list[str | None]) -> list[bool]:

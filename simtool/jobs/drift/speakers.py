@@ -68,7 +68,7 @@ BODY_WORDS = {"department", "ministry", "embassy", "council", "office", "house",
                "police", "army", "military", "administration", "bank", "union", "organization",
                "organisation", "nations", "reuters", "pentagon", "duma", "cabinet"}
 _LEADING_JUNK = _MONTHS | _NUMBERS | _JUNK | _NOT_SPEAKERS
-LAW_WORDS = {"act", "bill", "amendment", "law", "statute", "resolution", "ordinance"}
+LAW_WORDS = {"act", "amendment", "statute", "ordinance"}  # not "law" or "bill": Steven Law, Bill Frist
 BILL_NUMBER = re.compile(r"(?:[HS]\.?\s?[BR]\.?|H\.?R\.?|SB|HB)\s?\d{1,5}", re.IGNORECASE)
 
 
