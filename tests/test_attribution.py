@@ -380,3 +380,20 @@ def test_the_agency_pattern_is_linear_on_capitalised_runs():
     for pattern in _GOVERNMENT_BODIES.values():
         assert list(pattern.finditer("Q" * 60_000)) == []  # this must finish: 11 s for 40,000 when it was quadratic
         assert list(pattern.finditer("Qq " * 60_000)) == []
+
+
+@needs_parser
+def test_titles_and_bodies_the_recogniser_takes_into_a_name_are_kept_apart():
+    def described(sentences: list[str]) -> list[tuple | None]:
+        found = attribute_sentences(sentences)
+        return [(found[i].name, found[i].role, found[i].organisation) if found[i] else None
+                for i in range(len(sentences))]
+
+    assert described(["President-elect Trump said he would repeal the law."]) == [("Trump", "president-elect", None)]
+    assert described(["Planned Parenthood\u2019s Laguens said the rule was cruel."]) \
+        == [("Laguens", None, "Planned Parenthood")]
+    assert described(['"Illegal aliens do not have a right to an abortion," the group\u2019s attorney, '
+                      'Andrew Schlafly, argued in the brief.']) == [("Andrew Schlafly", "attorney", None)]
+    # "President Obama" does not take the fuller name of the Michelle Obama the article also names
+    assert described(["Michelle Obama spoke at the convention on Tuesday.",
+                      "President Obama said Romney supports the Human Life Amendment."])[1][0] == "Obama"

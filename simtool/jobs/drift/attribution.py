@@ -329,6 +329,9 @@ class _Article:
         speaker = found[0]  # of either kind: the recogniser takes a lone surname for a body as often ("Harf")
         if " " in speaker.name:
             return speaker
+        if speaker.role and re.search(rf"\b{re.escape(speaker.role.split()[-1])}\.?\s+{re.escape(speaker.name)}\b",
+                                      self.text, re.IGNORECASE):
+            return speaker  # "President Obama" is not the "Michelle Obama" the article also names
         if self._full_names is None:
             self._full_names = {}
             runs = (run for sentence in self.sentences for run in _CAPITALISED_RUN.findall(sentence))
@@ -907,11 +910,15 @@ def _named(entity: Any, span: Any | None = None) -> Speaker:
     """A speaker from a named entity, with the role and organisation written before it in `span`."""
     name = re.sub(r"^[Tt]he\s+", "", re.sub(r"['’]s$", "", entity.text).strip())
     name = _POLL_NAME.sub("", name)  # "a CNN/ORC International Poll showed": the pollster's
-    if span is None:
-        return Speaker(name, None, None)
-    described = describe_speaker(entity.doc[span.start:entity.end].text)
-    organisation = re.sub(r"^[Tt]he\s+", "", described.organisation or "") or None
-    return Speaker(name, described.role, organisation)
+    # a title or a body the recogniser took into a person's name: "President-elect Trump",
+    # "Planned Parenthood’s Laguens"
+    possessed = "’s " in name or "'s " in name
+    own = describe_speaker(name) if entity.label_ == "PERSON" or possessed else Speaker(name, None, None)
+    if own.name and (own.role or own.organisation):  # keep the name as written: "Ralph S. Northam"
+        name = " ".join(name.split()[-len(own.name.split()):])
+    described = describe_speaker(entity.doc[span.start:entity.end].text) if span is not None else own
+    organisation = re.sub(r"^[Tt]he\s+", "", described.organisation or own.organisation or "") or None
+    return Speaker(name, described.role or own.role, organisation)
 
 
 def _subject(verb: Any) -> Any | None:

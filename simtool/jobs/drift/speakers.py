@@ -86,16 +86,20 @@ def describe_speaker(raw: str) -> Speaker:
     """"Deputy Spokesperson of US State Department Marie Harf" -> Marie Harf, deputy
     spokesperson, US State Department; "New York Democratic Sen Chuck Schumer" -> Chuck Schumer,
     democratic sen, New York."""
-    words = [w.strip(".,’'") for w in raw.split()]
+    owned = _POSSESSED.match(raw.strip())
+    if owned:  # "Planned Parenthood’s Laguens": the person, and the body that is theirs
+        person = describe_speaker(owned["name"])
+        return Speaker(person.name, person.role, person.organisation or owned["owner"])
+    words = [w.strip(".,’'\"“”") for w in raw.split()]
     words = [w for w in words if w]
-    if any(w.lower() in BODY_WORDS for w in words) and not any(w.lower() in _ROLES for w in words):
+    if any(w.lower() in BODY_WORDS for w in words) and not any(_is_role(w) for w in words):
         return Speaker(" ".join(words), None, None)  # a body speaks: "Russian Foreign Ministry"
-    roles = [i for i, w in enumerate(words) if w.lower() in _ROLES or w.lower() == "of"]
+    roles = [i for i, w in enumerate(words) if _is_role(w) or w.lower() == "of"]
     if not roles or roles[-1] == len(words) - 1:
         return Speaker(" ".join(words), None, None)
     last = roles[-1]
     first = last
-    while first > 0 and (words[first - 1].lower() in _ROLES or words[first - 1].lower() == "of"):
+    while first > 0 and (_is_role(words[first - 1]) or words[first - 1].lower() == "of"):
         first -= 1
     role_words = [w for w in words[first:last + 1] if w.lower() != "of"]
     tail = words[last + 1:]
@@ -103,7 +107,19 @@ def describe_speaker(raw: str) -> Speaker:
     body_at = [i for i, w in enumerate(tail) if w.lower() in BODY_WORDS]
     if body_at and body_at[-1] < len(tail) - 1:  # "... of US State Department Marie Harf"
         organisation, tail = tail[:body_at[-1] + 1], tail[body_at[-1] + 1:]
-    return Speaker(" ".join(tail), " ".join(role_words).lower() or None, " ".join(organisation) or None)
+    # an organisation is named ("US State Department"), not described ("the group's")
+    named_body = " ".join(organisation) if any(w[:1].isupper() for w in organisation) else ""
+    return Speaker(" ".join(tail), " ".join(role_words).lower() or None, named_body or None)
+
+
+# "Planned Parenthood’s Laguens": a body's name, then a person's (a capitalised word after "'s")
+_POSSESSED = re.compile(r"(?P<owner>[A-Z][\w.&-]{0,40}(?: [A-Z][\w.&-]{0,40}){0,5})['’]s (?P<name>[A-Z][\w.'’ -]{0,80})")
+
+
+def _is_role(word: str) -> bool:
+    """Whether a word is a role's: "Sen", "spokesperson", "President-elect", "Vice-President"."""
+    lower = word.lower()
+    return lower in _ROLES or ("-" in lower and all(part in _ROLES or part == "elect" for part in lower.split("-")))
 
 
 def speaker_of(statement: str) -> str | None:
