@@ -397,3 +397,13 @@ def test_titles_and_bodies_the_recogniser_takes_into_a_name_are_kept_apart():
     # "President Obama" does not take the fuller name of the Michelle Obama the article also names
     assert described(["Michelle Obama spoke at the convention on Tuesday.",
                       "President Obama said Romney supports the Human Life Amendment."])[1][0] == "Obama"
+
+
+@needs_parser
+def test_a_spokesperson_for_someone_is_unnamed_and_an_organisation_is_a_name():
+    from simtool.jobs.drift.speakers import describe_speaker
+
+    assert names(["A spokesperson for Gov. Ralph Northam said the governor would not resign."]) == [None]
+    assert describe_speaker("TEXAS POLL - A new University of Texas/Texas Tribune poll shows Democratic "
+                            "gubernatorial frontrunner state Sen. Wendy Davis").organisation is None
+    assert describe_speaker("Democratic presidential candidate Hillary Clinton").organisation is None

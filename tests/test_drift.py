@@ -14,7 +14,7 @@ from simtool.encoders import get_encoder
 from simtool.io.dates import resolve_date
 from simtool.io.document import Document
 from simtool.io.prepare import prepare_corpus
-from simtool.jobs.drift.speakers import actor_key, actor_names, speaker_of
+from simtool.jobs.drift.speakers import actor_names, speaker_of
 from simtool.jobs.drift.terms import distinctive_terms
 from simtool.jobs.drift.timeline import find_drift
 from simtool.text.basics import words
@@ -122,8 +122,16 @@ def test_actor_names_are_normalised():
                                     "“We work together,” Harf said.", "Ms. Harf added that it matters.",
                                     "The Russian Foreign Ministry said it has evidence.", "He said so."]]
     assert said[:3] == ["Marie Harf", "Harf", "Harf"] and said[3] == "Russian Foreign Ministry" and said[4] is None
-    assert len({actor_key(name) for name in said[:3]}) == 1
-    assert actor_names(said[:3]) == {"harf": "Marie Harf"}
+    assert actor_names(said[:4]) == {"Marie Harf": "Marie Harf", "Harf": "Marie Harf",
+                                     "Russian Foreign Ministry": "Russian Foreign Ministry"}
+
+
+def test_people_who_share_a_surname_are_not_one_actor():
+    names = actor_names(["Barack Obama", "Michelle Obama", "Obama", "Donald J. Trump", "Donald Trump", "Trump",
+                         "Liz Cheney", "Cheney"])
+    assert names["Barack Obama"] != names["Michelle Obama"] and names["Obama"] == "Obama"  # two Obamas: left alone
+    assert names["Donald Trump"] == names["Trump"] == names["Donald J. Trump"] == "Donald J. Trump"
+    assert names["Cheney"] == "Liz Cheney"
 
 
 def test_fightin_words_rank_what_one_period_says_more():

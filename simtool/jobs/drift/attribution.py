@@ -88,6 +88,8 @@ _GOVERNMENT_BODIES = {
                                  r"[A-Z][a-z]{1,30}(?:[-–][A-Z][a-z]{1,30})? [Aa]dministration\b"),
 }
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_HONORIFIC_TITLES = {"sen", "sens", "rep", "reps", "gov", "mr", "mrs", "ms", "dr", "president", "senator", "governor",
+                     "representative", "secretary", "mayor", "judge", "justice", "vice"}
 _BULLET_MARKS = ("•", "- ", "* ", "– ", "— ", "·")
 _PERSON_TITLE = (r"\b(?:Sen|Sens|Rep|Reps|Gov|Mr|Mrs|Ms|Dr|Senator|Representative|Congressman|Congresswoman|"
                  r"Governor|President|Justice|Judge|Mayor|Secretary)\.?")
@@ -757,6 +759,7 @@ def _from_subject(subject: Any, article: str) -> _Found:
         # The subject's head, or a person's name closing it: "Deputy Spokesperson of US State Department Marie Harf"
         names = [e for e in subject.doc.ents if e.label_ == label
                  and (e.root.i in heads or (label == "PERSON" and e.end - 1 == last and e.start > subject.i
+                                            and not _served(e)
                                             and (not any(t.text == "," for t in subject.doc[subject.i:e.start])
                                                  or _set_off(subject, e))))]
         if names:
@@ -810,6 +813,16 @@ def _from_subject(subject: Any, article: str) -> _Found:
 
 # What the recogniser rightly calls a group (NORP): "Republicans", "Catholic", "Americans", "Chinese".
 _GROUP_WORDS = re.compile(r"(?:an|ans|ese|ish|i|s|ic|ist|ive|al|at|ats)$|^(?:Jew|Mormon|Evangelical|Independent)$")
+
+
+def _served(entity: Any) -> bool:
+    """Whether a person closing a subject is who its head works for: "A spokesperson for Gov. Ralph
+    Northam said" is the spokesperson's statement, unnamed (not "Deputy Spokesperson of US State
+    Department Marie Harf", who speaks)."""
+    doc, i = entity.doc, entity.start - 1
+    while i >= 0 and (doc[i].text.rstrip(".").lower() in _HONORIFIC_TITLES or doc[i].text == "."):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in ("for", "to", "with")
 
 
 def _set_off(subject: Any, entity: Any) -> bool:

@@ -3,8 +3,9 @@
 News attributes statements in a few fixed shapes: "Harf said", "Anatoly Antonov, the
 ambassador, said", "said Marie Harf", "according to the Foreign Ministry", a quotation followed
 by "X said". A named speaker is a run of capitalised words next to a reporting verb. Names are
-normalised so that "Marie Harf", "Harf" and "Ms. Harf" are one actor: titles are dropped and a
-person is keyed by the last word of the name. Pronouns ("he said") are not resolved: such
+normalised so that "Marie Harf", "Harf" and "Ms. Harf" are one actor: titles are dropped, a
+person is their first name and surname, and a surname alone joins the one person of the corpus
+with that surname (two Obamas stay apart: `actor_names`). Pronouns ("he said") are not resolved: such
 statements stay unattributed rather than guessed. A statistical NER model would find more
 speakers; this needs no model and says why it picked each one.
 """
@@ -12,6 +13,7 @@ speakers; this needs no model and says why it picked each one.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -107,8 +109,10 @@ def describe_speaker(raw: str) -> Speaker:
     body_at = [i for i, w in enumerate(tail) if w.lower() in BODY_WORDS]
     if body_at and body_at[-1] < len(tail) - 1:  # "... of US State Department Marie Harf"
         organisation, tail = tail[:body_at[-1] + 1], tail[body_at[-1] + 1:]
-    # an organisation is named ("US State Department"), not described ("the group's")
-    named_body = " ".join(organisation) if any(w[:1].isupper() for w in organisation) else ""
+    # an organisation is named ("US State Department"), not described ("the group's", "Democratic
+    # presidential") nor a headline the span picked up
+    named_body = " ".join(organisation) if organisation and len(organisation) <= 6 and all(
+        w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "&") for w in organisation) else ""
     return Speaker(" ".join(tail), " ".join(role_words).lower() or None, named_body or None)
 
 
@@ -187,23 +191,35 @@ def _not_a_name(words: list[str]) -> bool:
             or word in _ROLES or len(word) < 2)
 
 
-def actor_key(name: str) -> str:
-    """One key per actor: a body by its full name, a person by the last word of the name."""
-    words = name.lower().split()
-    if any(word in BODY_WORDS for word in words):
-        return " ".join(words)
-    return words[-1]
-
-
 def actor_names(names: Iterable[str]) -> dict[str, str]:
-    """Each key's display name: the longest form the actor appeared under ("Marie Harf" over "Harf")."""
-    display: dict[str, str] = {}
+    """Each name's actor, under one display name (the longest form it appeared under): "Harf" and
+    "Ms. Harf" are "Marie Harf". A person is their first name and surname ("Donald J. Trump" is
+    "Donald Trump"); a surname alone joins the one person of the corpus with that surname, and
+    stays apart when there are two ("Obama" where both Barack and Michelle Obama speak: keying
+    people by surname made them one, and lent Mrs. Trump's title to Donald Trump). A body is its
+    full name."""
+    names = list(dict.fromkeys(name for name in names if name))
+    firsts: dict[str, set[str]] = defaultdict(set)  # surname -> the first names it is written with
+    parts: dict[str, tuple[str, str | None, str]] = {}
     for name in names:
-        key = actor_key(name)
+        words = name.lower().replace(".", "").split()
+        if any(word in BODY_WORDS for word in words):
+            parts[name] = ("body", None, " ".join(words))
+            continue
+        given = [w for w in words[:-1] if len(w) > 1]  # not a middle initial: "donald j trump"
+        parts[name] = ("person", given[0] if given else None, words[-1])
+        if given:
+            firsts[words[-1]].add(given[0])
+    keys = {}
+    for name, (kind, first, last) in parts.items():
+        if kind == "person" and first is None and len(firsts[last]) == 1:
+            first = next(iter(firsts[last]))
+        keys[name] = (kind, first, last)
+    display: dict[tuple[str, str | None, str], str] = {}
+    for name, key in keys.items():
         if len(name) > len(display.get(key, "")):
             display[key] = name
-    return display
-
+    return {name: display[key] for name, key in keys.items()}
 
 
 def not_a_speaker(name: str) -> bool:

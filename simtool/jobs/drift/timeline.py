@@ -50,7 +50,7 @@ from simtool.jobs.drift.positions import (
     parse_axis_from,
     reference_positions,
 )
-from simtool.jobs.drift.speakers import Speaker, actor_key, actor_names, attribution
+from simtool.jobs.drift.speakers import Speaker, actor_names, attribution
 from simtool.jobs.drift.terms import content_words, distinctive_terms
 from simtool.results import to_jsonable
 from simtool.vectors.embed import embed
@@ -275,14 +275,14 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     finally:
         cache.close()
     statements = []
-    roles: dict[str, tuple[str | None, str | None]] = {}  # actor key -> the first role and organisation seen
+    described: list[tuple[str, str | None, str | None]] = []  # each speaker's role and organisation, as found
     for i in keep.tolist():
         doc = owners[i]
         date = dates[doc.id].date
         assert date is not None  # `owners` are the dated documents
         said = attributed[i]
         if said is not None and (said.role or said.organisation):
-            roles.setdefault(actor_key(said.name), (said.role, said.organisation))
+            described.append((said.name, said.role, said.organisation))
         statements.append(Statement(texts[i], doc.id, date.isoformat(), period_of(date, by), round(float(scores[i]), 4),
                                     said.name if said else None,
                                     round(float(stance[i]), 4) if stance is not None else None,
@@ -302,6 +302,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     order = sorted(set(by_period) | set(sentences))
     terms = distinctive_terms({p: [s.text for s in by_period[p]] for p in order}, texts)
     names = actor_names(s.actor for s in statements if s.actor)
+    roles: dict[str, tuple[str | None, str | None]] = {}  # an actor's first role and organisation seen
+    for name, role, organisation in described:
+        roles.setdefault(names[name], (role, organisation))
     rng = np.random.default_rng(seed)
 
     axis_info, positions, fit = _axis(corpus, axis, poles, axis_from, statements, seed)
@@ -320,7 +323,7 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     elif groups == ACTOR and axis:
         statement_positions = [s.stance for s in statements]
     claims = find_claims(statement_vectors[keep], [s.text for s in statements], [s.document for s in statements],
-                         [s.period for s in statements], [s.actor and names[actor_key(s.actor)] for s in statements],
+                         [s.period for s in statements], [s.actor and names[s.actor] for s in statements],
                          group_of)
 
     periods, centres = [], {}
@@ -332,9 +335,9 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         quoted: dict[str, list[Statement]] = defaultdict(list)
         for s in own:
             if s.actor:
-                quoted[names[actor_key(s.actor)]].append(s)
+                quoted[names[s.actor]].append(s)
         actors = dict(sorted(quoted.items(), key=lambda item: (-len(item[1]), item[0])))
-        speakers = [ActorSummary(name, *roles.get(actor_key(name), (None, None)), len(said))
+        speakers = [ActorSummary(name, *roles.get(name, (None, None)), len(said))
                     for name, said in actors.items()]
         periods.append(Period(
             p, len({s.document for s in own}), len(own), terms[p], [own[i] for i in nearest], dict(actors),
@@ -431,7 +434,7 @@ def _groups(corpus: Corpus, groups: str | None, statements: list[Statement],
     if not groups:
         return None
     if groups == ACTOR:
-        return [names[actor_key(s.actor)] if s.actor else None for s in statements]
+        return [names[s.actor] if s.actor else None for s in statements]
     of = {doc.id: str(v) for doc, v in zip(corpus, classes_of(corpus, groups)) if v is not None}
     return [of.get(s.document) for s in statements]
 
