@@ -167,3 +167,14 @@ def test_a_damaged_index_file_is_refused_never_loaded(tmp_path):
     (tmp_path / "i.usearch").write_bytes(bytes(data))
     with pytest.raises(InputError, match="checksum"):
         AnnIndex(tmp_path / "i.usearch", 8, "f32")
+
+
+def test_the_graph_is_built_with_the_threads_omp_num_threads_allows(monkeypatch):
+    from simtool.vectors.ann import _build_threads
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "4,2")
+    assert _build_threads() == 4  # OpenMP's nested form: the outer level
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert _build_threads() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "0")
+    assert _build_threads() >= 1  # 0 sets no limit: every core this process may use

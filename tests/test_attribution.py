@@ -407,3 +407,19 @@ def test_a_spokesperson_for_someone_is_unnamed_and_an_organisation_is_a_name():
     assert describe_speaker("TEXAS POLL - A new University of Texas/Texas Tribune poll shows Democratic "
                             "gubernatorial frontrunner state Sen. Wendy Davis").organisation is None
     assert describe_speaker("Democratic presidential candidate Hillary Clinton").organisation is None
+
+
+@needs_parser
+def test_names_with_a_role_word_inside_companies_with_an_s_and_offices_are_not_split():
+    def described(sentences: list[str]) -> list[tuple | None]:
+        found = attribute_sentences(sentences)
+        return [(found[i].name, found[i].role, found[i].organisation) if found[i] else None
+                for i in range(len(sentences))]
+
+    assert described(["Martin Luther King Jr. said the arc of the moral universe is long."]) \
+        == [("Martin Luther King Jr.", None, None)]
+    assert described(["McDonald's Corp. said profits rose."])[0][0] == "McDonald's Corp."
+    assert described(["Republican nominee for governor Glenn Youngkin said he would sign it."])[0][0] == "Glenn Youngkin"
+    assert described(["Sen. Ted Cruz spoke on Monday.", "Sen. Cruz said the bill would fail."])[1][0] == "Ted Cruz"
+    assert described(["Melania Trump visited the hospital.", "Mrs. Trump said the children were brave."])[1][0] \
+        == "Melania Trump"

@@ -378,3 +378,12 @@ def test_who_said_what_when_lists_each_actors_statements_with_period_and_outlet(
     assert records[0]["statements"] == len(records[0]["said"]) >= 2 and records[0]["role"] == "deputy spokesperson"
     first = records[0]["said"][0]
     assert first["period"] == "2015" and first["source"] and first["attributed_by"] == "named"
+
+
+def test_actor_keys_strip_titles_and_suffixes_and_keep_particles_in_the_surname():
+    names = actor_names(["Rev Al Sharpton", "Al Sharpton", "Sharpton", "Chris Van Hollen", "Van Hollen",
+                         "Robert F. Kennedy Jr.", "Robert Downey Jr.", ".", "..."])
+    assert names["Sharpton"] == names["Al Sharpton"] == names["Rev Al Sharpton"]
+    assert names["Van Hollen"] == "Chris Van Hollen"
+    assert names["Robert F. Kennedy Jr."] != names["Robert Downey Jr."]
+    assert names["."] == "." and names["..."] == "..."  # no word to key by: itself, no crash

@@ -204,7 +204,9 @@ def _build_threads() -> int:
     """Threads to build the graph with: the limit OMP_NUM_THREADS sets, as BLAS and k-means
     respect it, else every core. One thread builds the same graph every time (threads insert in
     an order the scheduler picks: the tests' recall moved run to run under load)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     try:
-        return max(1, int(os.environ.get("OMP_NUM_THREADS", "")))
+        limit = int(os.environ.get("OMP_NUM_THREADS", "").split(",")[0])  # "4,2": 4 at the outer level
     except ValueError:
-        return os.cpu_count() or 1
+        return cores
+    return limit if limit > 0 else cores

@@ -37,6 +37,7 @@ from simtool.jobs.drift.speakers import (
     Speaker,
     attribution,
     describe_speaker,
+    is_role,
     not_a_speaker,
 )
 from simtool.jobs.drift.speakers import clean_name as _clean_name
@@ -88,6 +89,8 @@ _GOVERNMENT_BODIES = {
                                  r"[A-Z][a-z]{1,30}(?:[-–][A-Z][a-z]{1,30})? [Aa]dministration\b"),
 }
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr"}  # no office: they say nothing of which person is meant
 _HONORIFIC_TITLES = {"sen", "sens", "rep", "reps", "gov", "mr", "mrs", "ms", "dr", "president", "senator", "governor",
                      "representative", "secretary", "mayor", "judge", "justice", "vice"}
 _BULLET_MARKS = ("•", "- ", "* ", "– ", "— ", "·")
@@ -331,9 +334,6 @@ class _Article:
         speaker = found[0]  # of either kind: the recogniser takes a lone surname for a body as often ("Harf")
         if " " in speaker.name:
             return speaker
-        if speaker.role and re.search(rf"\b{re.escape(speaker.role.split()[-1])}\.?\s+{re.escape(speaker.name)}\b",
-                                      self.text, re.IGNORECASE):
-            return speaker  # "President Obama" is not the "Michelle Obama" the article also names
         if self._full_names is None:
             self._full_names = {}
             runs = (run for sentence in self.sentences for run in _CAPITALISED_RUN.findall(sentence))
@@ -345,7 +345,14 @@ class _Article:
                 for word in words[1:]:  # a first name is no surname: "Paul" is not "Paul Ryan"
                     self._full_names.setdefault(word, set()).add(name)
         fuller = self._full_names.get(speaker.name, set())
-        return replace(speaker, name=next(iter(fuller))) if len(fuller) == 1 else speaker
+        if len(fuller) != 1:
+            return speaker
+        full = next(iter(fuller))
+        title = (speaker.role or "").split()[-1:] or [""]
+        if title[0] and title[0] not in _HONORIFICS and not re.search(
+                rf"\b{re.escape(title[0])}\.?\s+{re.escape(full)}\b", self.text, re.IGNORECASE):
+            return speaker  # "President Obama" is not the Michelle Obama the article also names
+        return replace(speaker, name=full)
 
     def _kind(self, found: tuple[Speaker, str]) -> str:
         """A speaker's kind, a surname the recogniser took for a body counted as the person the
@@ -820,8 +827,9 @@ def _served(entity: Any) -> bool:
     Northam said" is the spokesperson's statement, unnamed (not "Deputy Spokesperson of US State
     Department Marie Harf", who speaks)."""
     doc, i = entity.doc, entity.start - 1
-    while i >= 0 and (doc[i].text.rstrip(".").lower() in _HONORIFIC_TITLES or doc[i].text == "."):
-        i -= 1
+    while i >= 0 and ((doc[i].text[:1].isupper() and doc[i].text.rstrip(".").lower() in _HONORIFIC_TITLES)
+                      or doc[i].text == "."):
+        i -= 1  # a title as written before a name ("Gov."), not an office ("nominee for governor Glenn Youngkin")
     return i >= 0 and doc[i].lower_ in ("for", "to", "with")
 
 
@@ -925,11 +933,16 @@ def _named(entity: Any, span: Any | None = None) -> Speaker:
     name = _POLL_NAME.sub("", name)  # "a CNN/ORC International Poll showed": the pollster's
     # a title or a body the recogniser took into a person's name: "President-elect Trump",
     # "Planned Parenthood’s Laguens"
-    possessed = "’s " in name or "'s " in name
-    own = describe_speaker(name) if entity.label_ == "PERSON" or possessed else Speaker(name, None, None)
-    if own.name and (own.role or own.organisation):  # keep the name as written: "Ralph S. Northam"
-        name = " ".join(name.split()[-len(own.name.split()):])
-    described = describe_speaker(entity.doc[span.start:entity.end].text) if span is not None else own
+    first = name.split()[0] if name.split() else ""
+    titled = entity.label_ == "PERSON" and is_role(first.strip(".,"))  # "President-elect Trump", not "Martin Luther King"
+    own = describe_speaker(name) if titled or "’s " in name or "'s " in name else Speaker(name, None, None)
+    if own.name and own.name.lower().strip(".") not in _SUFFIXES and (own.role or own.organisation):
+        name = " ".join(name.split()[-len(own.name.split()):])  # keep the name as written: "Ralph S. Northam"
+    else:
+        own = Speaker(name, None, None)
+    # the role and body written before the name, not words inside it ("Martin Luther King Jr.")
+    before = entity.doc[span.start:entity.start].text if span is not None and span.start < entity.start else ""
+    described = describe_speaker(f"{before} Zz") if before else own
     organisation = re.sub(r"^[Tt]he\s+", "", described.organisation or own.organisation or "") or None
     return Speaker(name, described.role or own.role, organisation)
 

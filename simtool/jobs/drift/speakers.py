@@ -64,7 +64,8 @@ _ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "ministe
           "justice", "king", "queen", "prince", "pope", "leader", "speaker", "director", "executive", "ceo",
           "founder", "professor", "prof", "attorney", "lt", "lieutenant", "commissioner", "candidate", "former",
           "acting", "senior", "assistant", "associate", "press", "majority", "minority", "whip", "head",
-          "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist"}
+          "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist", "rev",
+          "reverend"}
 BODY_WORDS = {"department", "ministry", "embassy", "council", "office", "house", "kremlin", "government",
                "agency", "commission", "committee", "court", "parliament", "congress", "senate", "party",
                "police", "army", "military", "administration", "bank", "union", "organization",
@@ -89,19 +90,20 @@ def describe_speaker(raw: str) -> Speaker:
     spokesperson, US State Department; "New York Democratic Sen Chuck Schumer" -> Chuck Schumer,
     democratic sen, New York."""
     owned = _POSSESSED.match(raw.strip())
-    if owned:  # "Planned Parenthood’s Laguens": the person, and the body that is theirs
+    if owned and not any(w.lower().strip(".,") in _COMPANY_WORDS for w in owned["name"].split()):
+        # "Planned Parenthood’s Laguens": the person, and the body that is theirs (not "McDonald's Corp.")
         person = describe_speaker(owned["name"])
         return Speaker(person.name, person.role, person.organisation or owned["owner"])
     words = [w.strip(".,’'\"“”") for w in raw.split()]
     words = [w for w in words if w]
-    if any(w.lower() in BODY_WORDS for w in words) and not any(_is_role(w) for w in words):
+    if any(w.lower() in BODY_WORDS for w in words) and not any(is_role(w) for w in words):
         return Speaker(" ".join(words), None, None)  # a body speaks: "Russian Foreign Ministry"
-    roles = [i for i, w in enumerate(words) if _is_role(w) or w.lower() == "of"]
+    roles = [i for i, w in enumerate(words) if is_role(w) or w.lower() == "of"]
     if not roles or roles[-1] == len(words) - 1:
         return Speaker(" ".join(words), None, None)
     last = roles[-1]
     first = last
-    while first > 0 and (_is_role(words[first - 1]) or words[first - 1].lower() == "of"):
+    while first > 0 and (is_role(words[first - 1]) or words[first - 1].lower() == "of"):
         first -= 1
     role_words = [w for w in words[first:last + 1] if w.lower() != "of"]
     tail = words[last + 1:]
@@ -117,10 +119,13 @@ def describe_speaker(raw: str) -> Speaker:
 
 
 # "Planned Parenthood’s Laguens": a body's name, then a person's (a capitalised word after "'s")
+_COMPANY_WORDS = BODY_WORDS | {"corp", "inc", "co", "ltd", "llc", "investors", "service", "services", "hospital",
+                               "group", "foundation", "institute", "university", "college", "church", "news", "times",
+                               "post", "journal", "company", "association", "center", "centre", "fund", "bank"}
 _POSSESSED = re.compile(r"(?P<owner>[A-Z][\w.&-]{0,40}(?: [A-Z][\w.&-]{0,40}){0,5})['’]s (?P<name>[A-Z][\w.'’ -]{0,80})")
 
 
-def _is_role(word: str) -> bool:
+def is_role(word: str) -> bool:
     """Whether a word is a role's: "Sen", "spokesperson", "President-elect", "Vice-President"."""
     lower = word.lower()
     return lower in _ROLES or ("-" in lower and all(part in _ROLES or part == "elect" for part in lower.split("-")))
@@ -191,6 +196,10 @@ def _not_a_name(words: list[str]) -> bool:
             or word in _ROLES or len(word) < 2)
 
 
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_PARTICLES = {"van", "von", "de", "del", "della", "da", "di", "du", "le", "la", "bin", "der", "den"}  # not "al": Al Sharpton
+
+
 def actor_names(names: Iterable[str]) -> dict[str, str]:
     """Each name's actor, under one display name (the longest form it appeared under): "Harf" and
     "Ms. Harf" are "Marie Harf". A person is their first name and surname ("Donald J. Trump" is
@@ -206,10 +215,19 @@ def actor_names(names: Iterable[str]) -> dict[str, str]:
         if any(word in BODY_WORDS for word in words):
             parts[name] = ("body", None, " ".join(words))
             continue
-        given = [w for w in words[:-1] if len(w) > 1]  # not a middle initial: "donald j trump"
-        parts[name] = ("person", given[0] if given else None, words[-1])
+        while len(words) > 1 and is_role(words[0]):
+            words = words[1:]  # "Rev Al Sharpton" is Al Sharpton
+        while len(words) > 1 and words[-1] in _SUFFIXES:
+            words = words[:-1]  # "Robert F. Kennedy Jr." is keyed as Robert Kennedy, not as "jr"
+        if not words:
+            parts[name] = ("person", None, name)  # no word to key by (".")
+            continue
+        particle = next((i for i, w in enumerate(words[1:-1], start=1) if w in _PARTICLES), len(words) - 1)
+        surname = " ".join(words[particle:]) if words[0] not in _PARTICLES else " ".join(words)
+        given = [w for w in words[:particle] if len(w) > 1 and w not in _PARTICLES]  # not a middle initial
+        parts[name] = ("person", given[0] if given else None, surname)  # "Chris Van Hollen": chris, van hollen
         if given:
-            firsts[words[-1]].add(given[0])
+            firsts[surname].add(given[0])
     keys = {}
     for name, (kind, first, last) in parts.items():
         if kind == "person" and first is None and len(firsts[last]) == 1:

@@ -303,7 +303,8 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     terms = distinctive_terms({p: [s.text for s in by_period[p]] for p in order}, texts)
     names = actor_names(s.actor for s in statements if s.actor)
     roles: dict[str, tuple[str | None, str | None]] = {}  # an actor's first role and organisation seen
-    for name, role, organisation in described:
+    # under the actor's own full name first: a lone "Mrs. Trump" joined to Donald Trump lends him no "mrs"
+    for name, role, organisation in sorted(described, key=lambda found: found[0] != names[found[0]]):
         roles.setdefault(names[name], (role, organisation))
     rng = np.random.default_rng(seed)
 
