@@ -16,6 +16,13 @@ def names(sentences: list[str], **options) -> list[str | None]:
     return [found[i].name if found[i] else None for i in range(len(sentences))]
 
 
+def described(sentences: list[str]) -> list[tuple | None]:
+    """Each sentence's speaker as (name, role, organisation)."""
+    found = attribute_sentences(sentences)
+    return [(found[i].name, found[i].role, found[i].organisation) if found[i] else None
+            for i in range(len(sentences))]
+
+
 @needs_parser
 def test_the_subject_of_the_reporting_verb_speaks_not_the_one_spoken_to():
     assert names(["Sen. Tom Cotton (R-AR), one of many skeptical Republicans, told radio host Hugh Hewitt on "
@@ -384,11 +391,6 @@ def test_the_agency_pattern_is_linear_on_capitalised_runs():
 
 @needs_parser
 def test_titles_and_bodies_the_recogniser_takes_into_a_name_are_kept_apart():
-    def described(sentences: list[str]) -> list[tuple | None]:
-        found = attribute_sentences(sentences)
-        return [(found[i].name, found[i].role, found[i].organisation) if found[i] else None
-                for i in range(len(sentences))]
-
     assert described(["President-elect Trump said he would repeal the law."]) == [("Trump", "president-elect", None)]
     assert described(["Planned Parenthood\u2019s Laguens said the rule was cruel."]) \
         == [("Laguens", None, "Planned Parenthood")]
@@ -411,11 +413,6 @@ def test_a_spokesperson_for_someone_is_unnamed_and_an_organisation_is_a_name():
 
 @needs_parser
 def test_names_with_a_role_word_inside_companies_with_an_s_and_offices_are_not_split():
-    def described(sentences: list[str]) -> list[tuple | None]:
-        found = attribute_sentences(sentences)
-        return [(found[i].name, found[i].role, found[i].organisation) if found[i] else None
-                for i in range(len(sentences))]
-
     assert described(["Martin Luther King Jr. said the arc of the moral universe is long."]) \
         == [("Martin Luther King Jr.", None, None)]
     assert described(["McDonald's Corp. said profits rose."])[0][0] == "McDonald's Corp."

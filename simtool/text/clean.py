@@ -366,10 +366,11 @@ class Cleaner:
             return junk("a link to another page (read more)")
         if _BYLINE.match(line) and not sentence_like:
             return junk("a byline")
-        if not any(mark in line for mark in _QUOTE_MARKS) and _READER_CALL.search(line[:2000]):
+        unquoted = not any(mark in line for mark in _QUOTE_MARKS)  # a quoted "contact us" is someone's words
+        if unquoted and _READER_CALL.search(line[:2000]):
             return junk("a call to the reader (follow, sign up, write to the site)")
         emails = len(_EMAIL.findall(line)) if "@" in line else 0
-        if emails and _SECOND_PERSON.search(line) and not any(mark in line for mark in _QUOTE_MARKS):
+        if emails and _SECOND_PERSON.search(line) and unquoted:
             return junk("a call to the reader (an address to write to)")  # "Are you affected? Email ..."
         weight = _interface_weight(lowered) + 2 * emails
         strong = weight >= 2 and any(_INTERFACE_WORDS.get(t, 0) >= 2 for t in lowered) or emails > 0

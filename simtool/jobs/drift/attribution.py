@@ -34,6 +34,7 @@ from simtool.jobs.drift.speakers import (
     BILL_NUMBER,
     BODY_WORDS,
     LAW_WORDS,
+    NAME_SUFFIXES,
     Speaker,
     attribution,
     describe_speaker,
@@ -89,7 +90,6 @@ _GOVERNMENT_BODIES = {
                                  r"[A-Z][a-z]{1,30}(?:[-–][A-Z][a-z]{1,30})? [Aa]dministration\b"),
 }
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr"}  # no office: they say nothing of which person is meant
 _HONORIFIC_TITLES = {"sen", "sens", "rep", "reps", "gov", "mr", "mrs", "ms", "dr", "president", "senator", "governor",
                      "representative", "secretary", "mayor", "judge", "justice", "vice"}
@@ -936,7 +936,7 @@ def _named(entity: Any, span: Any | None = None) -> Speaker:
     first = name.split()[0] if name.split() else ""
     titled = entity.label_ == "PERSON" and is_role(first.strip(".,"))  # "President-elect Trump", not "Martin Luther King"
     own = describe_speaker(name) if titled or "’s " in name or "'s " in name else Speaker(name, None, None)
-    if own.name and own.name.lower().strip(".") not in _SUFFIXES and (own.role or own.organisation):
+    if own.name and own.name.lower().strip(".") not in NAME_SUFFIXES and (own.role or own.organisation):
         name = " ".join(name.split()[-len(own.name.split()):])  # keep the name as written: "Ralph S. Northam"
     else:
         own = Speaker(name, None, None)

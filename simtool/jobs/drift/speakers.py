@@ -196,7 +196,7 @@ def _not_a_name(words: list[str]) -> bool:
             or word in _ROLES or len(word) < 2)
 
 
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # "Robert F. Kennedy Jr.": no surname
 _PARTICLES = {"van", "von", "de", "del", "della", "da", "di", "du", "le", "la", "bin", "der", "den"}  # not "al": Al Sharpton
 
 
@@ -217,7 +217,7 @@ def actor_names(names: Iterable[str]) -> dict[str, str]:
             continue
         while len(words) > 1 and is_role(words[0]):
             words = words[1:]  # "Rev Al Sharpton" is Al Sharpton
-        while len(words) > 1 and words[-1] in _SUFFIXES:
+        while len(words) > 1 and words[-1] in NAME_SUFFIXES:
             words = words[:-1]  # "Robert F. Kennedy Jr." is keyed as Robert Kennedy, not as "jr"
         if not words:
             parts[name] = ("person", None, name)  # no word to key by (".")
