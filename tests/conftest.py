@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ["HF_HUB_OFFLINE"] = "1"
-# Precision verdicts (a machine-level fact) go to a folder of this test session, not to ~/.cache.
+# Precision verdicts (a machine-level fact) go to a folder of this test session, not to ~/.cache; it is
+# removed when the process ends (each xdist worker makes its own).
 os.environ["SIMTOOL_STATE"] = tempfile.mkdtemp(prefix="simtool-state-")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+atexit.register(shutil.rmtree, os.environ["SIMTOOL_STATE"], ignore_errors=True)
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -217,6 +217,7 @@ def allsides_abortion(tmp_path_factory):
                           axis_from="bias_text=left,right", groups="bias_text")
 
 
+@pytest.mark.slow  # 50 s on 2 cores (spaCy on 344 articles, terms, the axis); `pytest -m slow`
 @needs_allsides
 def test_outlets_rated_right_sit_right_of_those_rated_left_in_every_period_that_is_not_thin(allsides_abortion):
     result = allsides_abortion

@@ -12,7 +12,9 @@ A second tuning set, `dev2`, drawn after the first from the same generator (so d
 as they were): three more articles from each dev source and one from each source with 2 to 9
 articles (sites in neither half), in `allsides_dev2_lines.jsonl` and `allsides_dev2_labels.jsonl`.
 Then `test2`, to report on: three more articles from each held-out source
-(`allsides_test2_lines.jsonl`, `allsides_test2_labels.jsonl`).
+(`allsides_test2_lines.jsonl`, `allsides_test2_labels.jsonl`). Then `test3`, drawn after the rules
+tuned while test2 was scored (test and test2 had been scored too often to judge new rules): three
+more from each held-out source, by a generator of its own.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ HERE = Path(__file__).parent
 PER_SOURCE = 3
 DEV2_PER_SOURCE = 3
 TEST2_PER_SOURCE = 3
+TEST3_PER_SOURCE = 3
 SEED = 20261130
+TEST3_SEED = 20261201
 
 
 def main() -> None:
@@ -60,7 +64,12 @@ def main() -> None:
     # held-out source, for a figure on more than 64 junk lines.
     test2 = [(article, "test2") for source in sorted(s for s in sources if half[s] == "test")
              for article in rng.sample([a for a in by_source[source] if a["id"] not in drawn], TEST2_PER_SOURCE)]
-    for name, articles in (("allsides", first), ("allsides_dev2", dev2), ("allsides_test2", test2)):
+    drawn.update(article["id"] for article, _ in test2)
+    test3_rng = random.Random(TEST3_SEED)
+    test3 = [(article, "test3") for source in sorted(s for s in sources if half[s] == "test")
+             for article in test3_rng.sample([a for a in by_source[source] if a["id"] not in drawn], TEST3_PER_SOURCE)]
+    for name, articles in (("allsides", first), ("allsides_dev2", dev2), ("allsides_test2", test2),
+                           ("allsides_test3", test3)):
         _write(HERE / f"{name}_lines.jsonl", articles)
 
 

@@ -4,7 +4,7 @@
 
 Writes `dev_unlabelled.jsonl` and `test_unlabelled.jsonl` beside this file: 300 sentences each,
 from disjoint articles (dev to tune the rules on, test to report on); later `dev2` (to tune on) and
-`test2` (to report on), then `dev3` (to tune on), 300 each from articles not used before. A set
+`test2` (to report on), then `dev3` (to tune on) and `test3` (to report on), 300 each from articles not used before. A set
 already drawn is kept. Two of every three are
 drawn from sentences that may report speech (a quotation mark, or one of 47 speech verbs; the
 parser's own list has since grown to include nearly all of them, so speech reported with other
@@ -27,6 +27,7 @@ HERE = Path(__file__).parent
 PER_SET = 300
 TEST2_SEED = 23
 DEV3_SEED = 29
+TEST3_SEED = 31
 SPEECH = re.compile(
     r"[\"“”]|\b(?:said|says|say|told|tells|stated|added|noted|wrote|writes|tweeted|testified|argued|argues|"
     r"claimed|claims|warned|warns|insisted|explained|announced|acknowledged|admitted|contended|countered|"
@@ -92,6 +93,12 @@ def main() -> None:
             for row in map(json.loads, open(HERE / f"{name}_unlabelled.jsonl", encoding="utf-8"))}
     write("dev3", draw([doc for doc in documents[:half] if doc.id not in used], random.Random(DEV3_SEED),
                        before=8, after=3)[0])
+    # A third held-out set, from the test half's articles neither test nor test2 used: those two had
+    # been scored after every round of rules, so the rules written after them are judged on this one.
+    used = {row["id"].split("#")[0] for name in ("test", "test2")
+            for row in map(json.loads, open(HERE / f"{name}_unlabelled.jsonl", encoding="utf-8"))}
+    write("test3", draw([doc for doc in documents[half:] if doc.id not in used], random.Random(TEST3_SEED),
+                        before=8, after=3)[0])
 
 
 if __name__ == "__main__":
