@@ -420,3 +420,14 @@ def test_names_with_a_role_word_inside_companies_with_an_s_and_offices_are_not_s
     assert described(["Sen. Ted Cruz spoke on Monday.", "Sen. Cruz said the bill would fail."])[1][0] == "Ted Cruz"
     assert described(["Melania Trump visited the hospital.", "Mrs. Trump said the children were brave."])[1][0] \
         == "Melania Trump"
+
+
+@needs_parser
+def test_what_someone_said_before_the_news_is_theirs_and_a_bodys_initials_are_its_name():
+    # "after X said ..." reports X's words; "When the court ruled" and "after she arrived" set a scene
+    assert names(["Wednesday’s announcement came a day after the F.D.A. said one well-known morning-after pill "
+                  "would be made available without a prescription."]) == ["F.D.A."]
+    assert names(["The vote came after Senator Susan Collins told reporters that she would oppose the bill."]) \
+        == ["Susan Collins"]
+    assert names(["The protest began after the governor arrived at the Capitol on Monday."]) == [None]
+    assert names(["The F.D.A. said the pill was safe for girls as young as 15."]) == ["F.D.A."]

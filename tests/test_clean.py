@@ -389,3 +389,34 @@ def test_a_title_or_a_cases_v_the_splitter_leaves_alone_opens_the_next_sentence(
     assert split_sentences(asked) == [asked]  # 359 cases' names were cut after "v." in AllSides
     assert split_sentences("Did he know about the payments? No. He said he had never heard of them.") \
         == ["Did he know about the payments?", "No.", "He said he had never heard of them."]
+
+
+def test_labels_time_stamps_and_disclaimers_of_the_page_go_and_sentences_like_them_stay():
+    junk = ["Story Continued Below", "Further reading:", "More On This...", "More from Tech",
+            "Click here for more from MyFoxAustin.com.", "Updated at 1:09 p.m.", "Updated: 11:31 AM EST.",
+            "Updated 10/21/2013 at 3:54 p.m. ET", "Last updated: June 3, 2019",
+            "The opinions expressed by columnists are their own and do not necessarily represent the views of X.",
+            "Thank you for signing up. For more from The Nation, check out our latest issue"]
+    body = [PARAGRAPH.replace("Tuesday", f"day {chr(65 + n)}") for n in range(len(junk) + 1)]
+    text = "\n".join(x for n, line in enumerate(junk) for x in (body[n], line)) + "\n" + body[-1]
+    assert clean_text(text).splitlines() == body
+    sentences = ["More from the report is expected next week.", "Published in 2019, the study found that costs rose.",
+                 "[Updated at 10:06 a.m. ET] This is the case where Edie Windsor said she paid more in tax."]
+    text = "\n".join([PARAGRAPH, *sentences, body[1]])
+    assert clean_text(text).splitlines() == [PARAGRAPH, *sentences, body[1]]
+
+
+def test_a_list_after_the_last_paragraph_is_body_and_a_question_among_furniture_is_a_teaser():
+    """BBC's children's Bafta winners close the article, with a site's inserts between them; a
+    question headline between two lines of furniture links to another story."""
+    winners = ["Pre-School Live Action - Balamory", "Animation - Brush Head", "Drama - Featherboy"]
+    footer = ["Related articles", "Henson stakes early Lions claim", "Celtic unhappy over Bulgaria date"]
+    page = "\n".join([PARAGRAPH, winners[0], "Read more", *winners[1:], *footer])
+    others = ["\n".join([PARAGRAPH.replace("Tuesday", day), *footer[:1]]) for day in ("Monday", "Friday")]
+    assert Cleaner().fit([page, *others]).clean(page).text.splitlines() == [PARAGRAPH, *winners]
+    # two such lines are no list; teasers without the dash are not one
+    assert clean_text("\n".join([PARAGRAPH, *winners[:2]])).splitlines() == [PARAGRAPH]
+    teased = "\n".join([PARAGRAPH, "More from Tech", "What now for British tennis?", "Comments (48)",
+                        PARAGRAPH.replace("Tuesday", "Monday"), "What happens now?", PARAGRAPH.replace("Tuesday", "Friday")])
+    assert clean_text(teased).splitlines() == [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Monday"), "What happens now?",
+                                               PARAGRAPH.replace("Tuesday", "Friday")]

@@ -14,7 +14,9 @@ articles (sites in neither half), in `allsides_dev2_lines.jsonl` and `allsides_d
 Then `test2`, to report on: three more articles from each held-out source
 (`allsides_test2_lines.jsonl`, `allsides_test2_labels.jsonl`). Then `test3`, drawn after the rules
 tuned while test2 was scored (test and test2 had been scored too often to judge new rules): three
-more from each held-out source, by a generator of its own.
+more from each held-out source, by a generator of its own. Then `test4`, drawn after rules were
+written with test3's labeller's list of the kinds of junk it marked in view (so test3 no longer
+judges those rules blind): three more from each held-out source that has three left.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ TEST2_PER_SOURCE = 3
 TEST3_PER_SOURCE = 3
 SEED = 20261130
 TEST3_SEED = 20261201
+TEST4_SEED = 20261202
 
 
 def main() -> None:
@@ -68,8 +71,14 @@ def main() -> None:
     test3_rng = random.Random(TEST3_SEED)
     test3 = [(article, "test3") for source in sorted(s for s in sources if half[s] == "test")
              for article in test3_rng.sample([a for a in by_source[source] if a["id"] not in drawn], TEST3_PER_SOURCE)]
+    drawn.update(article["id"] for article, _ in test3)
+    test4_rng = random.Random(TEST4_SEED)
+    left = {source: [a for a in by_source[source] if a["id"] not in drawn]
+            for source in sorted(s for s in sources if half[s] == "test")}
+    test4 = [(article, "test4") for source, articles in left.items() if len(articles) >= PER_SOURCE
+             for article in test4_rng.sample(articles, PER_SOURCE)]
     for name, articles in (("allsides", first), ("allsides_dev2", dev2), ("allsides_test2", test2),
-                           ("allsides_test3", test3)):
+                           ("allsides_test3", test3), ("allsides_test4", test4)):
         _write(HERE / f"{name}_lines.jsonl", articles)
 
 

@@ -98,6 +98,20 @@ _READ_MORE = re.compile(r"^(?:read|see|watch) more\b|\bread more\s*$", re.IGNORE
 _READ_MORE_LABEL = re.compile(r"^(?:Read|See|Watch) (?:More|MORE) [A-Z]|^(?:READ|SEE|WATCH) MORE\b")  # a label, whatever follows
 # "REUTERS/Aaron P. Bernhard" closing a caption (not "HIV/Aids" inside a sentence)
 _AGENCY_CREDIT = re.compile(r"\b[A-Z]{3,}/[A-Z][\w.'’-]{0,30}(?: [A-Z][\w.'’-]{0,30}){0,3}\s*$")
+# A label of the page standing alone ("Story Continued Below", "Further reading", "More On This...",
+# "Click for more from The Washington Post."), a time stamp of the page ("Updated at 5 p.m. ET",
+# "Last updated: June 3, 2019"; not "[Updated at 10:06 a.m. ET] This is the case ..."), and the
+# disclaimer a site closes opinion pieces with.
+_PAGE_LABEL = re.compile(
+    r"^(?:story continue[sd] below|continue reading(?: (?:below|the main story))?|further reading|recommended(?: reading)?|"
+    r"related coverage|more on this(?: story)?|(?-i:More from(?: [A-Z][\w.'’-]*){1,5})|"
+    r"click (?:here )?for more(?-i:(?: from(?: [A-Z][\w.'’-]*| the){1,6})?))"
+    r"\s*(?:\.{3}|…|\.|:)?$"
+    r"|^\[?(?:(?:last )?updated|posted|published|first published)(?: (?:at|on))?:? [\w ,:./]{1,40}?"
+    r"(?:[ap]\.m\.|[ap]m|ET|EST|EDT|CT|PT|GMT|BST|UTC|\d{4})\.?\]?$"
+    r"|^the (?:opinions|views) expressed (?:in this (?:article|column|piece)|(?:here )?by (?:the )?(?:columnists?|authors?|writers?))"
+    r" are (?:their|the author['’]s|the writer['’]s|his|her|solely)",
+    re.IGNORECASE)
 _BYLINE = re.compile(r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$", re.IGNORECASE)
 # A label that introduces a link to another page: "RELATED: ...", "( Also on POLITICO: ...)",
 # "JUST WATCHED ...": words of the interface before a colon, or in capitals at the start.
@@ -115,7 +129,7 @@ _READER_CALL = re.compile(
     r"(?:^|[.!?:]\s+)(?:[-•*]\s*)?(?:Follow (?:us|me|him|her|them|[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) on "
     r"(?:Twitter|Facebook|Instagram|TikTok|YouTube|LinkedIn)|Like us on|Send (?:us )?(?:your )?(?:news )?tips|"
     r"(?:Write to|Reach|Contact) (?:the author|him|her|them|[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) at [\w.+-]{1,64}@|"
-    r"Sign up|Subscribe (?:to|for|now|today)|Click here|(?:Tell|Help) [Uu]s (?i:more|about|your|report)|"
+    r"Sign up|Subscribe (?:to|for|now|today)|Click here|Thank you for (?:signing up|subscribing)|(?:Tell|Help) [Uu]s (?i:more|about|your|report)|"
     r"Become a (?:member|supporter|subscriber)|Make a contribution|Support (?:our|independent) journalism)"
     r"|(?i:\b(?:contact|e-?mail|write to|follow|like) (?-i:us)\b|\bif you are willing to speak to\b"
     r"|\bto your inbox\b|\badd [\w' ]{1,40} to your (?:facebook|twitter|news feed|feed|inbox)\b"
@@ -364,6 +378,8 @@ class Cleaner:
             return junk("a photo caption or credit")
         if (not sentence_like and _READ_MORE.search(line)) or _READ_MORE_LABEL.match(line):
             return junk("a link to another page (read more)")
+        if n_words <= 40 and _PAGE_LABEL.search(line):
+            return junk("a label, time stamp or disclaimer of the page")
         if _BYLINE.match(line) and not sentence_like:
             return junk("a byline")
         unquoted = not any(mark in line for mark in _QUOTE_MARKS)  # a quoted "contact us" is someone's words
@@ -482,6 +498,8 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
     def touches_junk(index: int) -> bool:
         return any(0 <= j < len(lines) and decided[j] == JUNK for j in (index - 1, index + 1))
 
+    listed = _listed(lines, decided, body_before) if both_sides else set()
+
     result = []
     for i, line in enumerate(lines):
         if line.verdict not in verdicts:
@@ -495,8 +513,31 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
             keep = False  # unpunctuated lines after the page's header, before any sentence: highlights
         if line.verdict == HEADLINE:
             keep = before and after and not touches_junk(i)
+        keep = keep or i in listed
         result.append(_Line(line.number, line.text, GOOD if keep else JUNK, "" if keep else line.reason))
     return result
+
+
+# A list's item: two parts set apart by a spaced dash ("Drama - Featherboy", "Animation - Brush Head").
+_LIST_ITEM = re.compile(r"\w\)? [-–] \(?\w")
+LIST_ITEMS = 3
+
+
+def _listed(lines: list[_Line], decided: list[str | None], body_before: list[bool]) -> set[int]:
+    """Short lines and headlines that make a list the article prints after a paragraph: LIST_ITEMS
+    or more of one shape ("Category - Winner"), at most INSERTED_LINES lines of furniture between
+    two of them, the first right after the body. Teasers of other stories are headlines without
+    the dash; a list at the article's end has no body after it, so it is not kept by both sides."""
+    found: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate(lines):
+        if line.verdict in (SHORT, HEADLINE) and _LIST_ITEM.search(line.text):
+            if run and (i - run[-1] - 1 > INSERTED_LINES or any(decided[j] is None for j in range(run[-1] + 1, i))):
+                found.update(run if len(run) >= LIST_ITEMS and body_before[run[0]] else ())
+                run = []
+            run.append(i)
+    found.update(run if len(run) >= LIST_ITEMS and body_before[run[0]] else ())
+    return found
 
 
 def _closes_body(lines: list[_Line], i: int) -> bool:
@@ -522,7 +563,20 @@ def _body_within_reach(decided: list[str | None]) -> list[bool]:
 def _apply_context(lines: list[_Line]) -> list[_Line]:
     """Long lines and list items join the body they touch; then short lines and headlines need it
     on both sides."""
-    return _resolve(_resolve(lines, {UNCERTAIN, LIST}, both_sides=False), {SHORT, HEADLINE}, both_sides=True)
+    resolved = _resolve(_resolve(lines, {UNCERTAIN, LIST}, both_sides=False), {SHORT, HEADLINE}, both_sides=True)
+    return [_Line(line.number, line.text, JUNK, "a question headline among furniture: a teaser")
+            if _teased(resolved, i) else line for i, line in enumerate(resolved)]
+
+
+TEASER_WORDS = 10
+
+
+def _teased(lines: list[_Line], i: int) -> bool:
+    """Whether a short question stands between two lines of furniture: another story's headline
+    ("What now for British tennis?" under "More from Tech"), not a question of the body's."""
+    line = lines[i]
+    return (line.verdict == GOOD and line.text.endswith("?") and len(line.text.split()) <= TEASER_WORDS
+            and 0 < i < len(lines) - 1 and lines[i - 1].verdict == JUNK and lines[i + 1].verdict == JUNK)
 
 
 def clean_text(text: str, title: str = "") -> str:
