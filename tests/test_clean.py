@@ -420,3 +420,24 @@ def test_a_list_after_the_last_paragraph_is_body_and_a_question_among_furniture_
                         PARAGRAPH.replace("Tuesday", "Monday"), "What happens now?", PARAGRAPH.replace("Tuesday", "Friday")])
     assert clean_text(teased).splitlines() == [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Monday"), "What happens now?",
                                                PARAGRAPH.replace("Tuesday", "Friday")]
+
+
+def test_a_summary_of_shortened_paragraphs_above_the_article_is_furniture_and_one_lead_line_is_not():
+    paragraphs = [
+        "The 172 pages of opinions tell a more complicated story, one of debate between the court's conservative "
+        "justices over how best to interpret a law passed more than half a century ago.",
+        "Title VII of the 1964 Civil Rights Act prohibits employment discrimination based on race, color, religion, "
+        "sex and national origin, and the majority read sex to include sexual orientation.",
+        "Justice Neil Gorsuch wrote the 6-3 majority opinion, joined by the chief justice and the four liberal justices."]
+    summary = ["The 172 pages of opinions tell a more complicated story of debate between the court's conservative justices.",
+               "Title VII of the 1964 Civil Rights Act prohibits employment discrimination based on sex and national origin."]
+    page = "\n".join([*summary, PARAGRAPH, *paragraphs])
+    assert clean_text(page).splitlines() == [PARAGRAPH, *paragraphs]
+    # one line is a lead that the article goes on to repeat, and a list's items are alike: both stay
+    lead = "\n".join([summary[0], PARAGRAPH, *paragraphs])
+    assert clean_text(lead).splitlines() == [summary[0], PARAGRAPH, *paragraphs]
+    predictions = ["- Tim Dams, Screen International: Film - The Aviator; director - Clint Eastwood; actor Jamie Foxx",
+                   "- Angie Errigo, Empire: Film - The Aviator; director - Clint Eastwood; actor Jamie Foxx, Ray",
+                   "- Neil Smith, BBC: Film - The Aviator; director - Clint Eastwood; actor Jamie Foxx, for Ray"]
+    assert clean_text("\n".join([PARAGRAPH, *predictions, paragraphs[0]])).splitlines() == [
+        PARAGRAPH, *predictions, paragraphs[0]]

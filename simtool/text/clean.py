@@ -442,6 +442,9 @@ class Cleaner:
             lines.append(verdict)
             seen.append(key)
             seen_keys.add(key)
+        summary = _summary_above(lines)
+        lines = [_Line(line.number, line.text, JUNK, "a summary above the article (its lines repeat paragraphs below)")
+                 if i in summary else line for i, line in enumerate(lines)]
         return _apply_context(lines)
 
     def clean(self, text: str, title: str = "", source: str | None = None) -> CleanResult:
@@ -475,6 +478,32 @@ def _without_name_cards(line: str) -> str:
         pieces.append(line[done:start.end("last" if start["last"] else "name")])
         done = end.end()
     return "".join(pieces) + line[done:] if pieces else line
+
+
+SUMMARY_TOP_LINES, SUMMARY_LINES, SUMMARY_WORDS, SUMMARY_SHARE = 10, 2, 12, 0.8
+
+
+def _summary_above(lines: list[_Line]) -> set[int]:
+    """The lines of a summary set above an article: SUMMARY_LINES or more in a row among its first
+    SUMMARY_TOP_LINES, each with SUMMARY_SHARE of its words in one paragraph further down (shortened
+    repeats of the story's paragraphs). One such line is no summary: a lead paragraph can share most
+    of its words with a later one."""
+    later_words = [set(words(line.text)) for line in lines]
+    marked = []
+    for i, line in enumerate(lines[:SUMMARY_TOP_LINES]):
+        own = set(words(line.text))
+        marked.append(line.verdict != JUNK and len(own) >= SUMMARY_WORDS and not line.text.startswith(_BULLETS) and any(
+            len(own & other) >= SUMMARY_SHARE * len(own) and len(other) > len(own) for other in later_words[i + 2:]))
+    found: set[int] = set()
+    run: list[int] = []
+    for i, flag in enumerate(marked + [False]):
+        if flag:
+            run.append(i)
+            continue
+        if len(run) >= SUMMARY_LINES:
+            found.update(run)
+        run = []
+    return found
 
 
 def _pulled_quote(line: str, later: list[str]) -> bool:
