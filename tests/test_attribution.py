@@ -431,3 +431,8 @@ def test_what_someone_said_before_the_news_is_theirs_and_a_bodys_initials_are_it
         == ["Susan Collins"]
     assert names(["The protest began after the governor arrived at the Capitol on Monday."]) == [None]
     assert names(["The F.D.A. said the pill was safe for girls as young as 15."]) == ["F.D.A."]
+    # "since" and "because" give a reason, and the recogniser's "Since Trump" is no name; a person's
+    # initials and a post's are no body's
+    assert names(["Since Trump said he would run, donations have soared.",
+                  "Because Pelosi said she would not bring it to a vote, the bill died."]) == [None, None]
+    assert names(["C.J. said he was tired after the game.", "The CEO said profits fell."]) == [None, None]

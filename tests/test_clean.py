@@ -401,7 +401,9 @@ def test_labels_time_stamps_and_disclaimers_of_the_page_go_and_sentences_like_th
     text = "\n".join(x for n, line in enumerate(junk) for x in (body[n], line)) + "\n" + body[-1]
     assert clean_text(text).splitlines() == body
     sentences = ["More from the report is expected next week.", "Published in 2019, the study found that costs rose.",
-                 "[Updated at 10:06 a.m. ET] This is the case where Edie Windsor said she paid more in tax."]
+                 "[Updated at 10:06 a.m. ET] This is the case where Edie Windsor said she paid more in tax.",
+                 "Updated boosters became available in September 2023.", "Posted speed limits were raised in 2019.",
+                 "Posted at the door was a ticket."]
     text = "\n".join([PARAGRAPH, *sentences, body[1]])
     assert clean_text(text).splitlines() == [PARAGRAPH, *sentences, body[1]]
 
@@ -414,12 +416,24 @@ def test_a_list_after_the_last_paragraph_is_body_and_a_question_among_furniture_
     page = "\n".join([PARAGRAPH, winners[0], "Read more", *winners[1:], *footer])
     others = ["\n".join([PARAGRAPH.replace("Tuesday", day), *footer[:1]]) for day in ("Monday", "Friday")]
     assert Cleaner().fit([page, *others]).clean(page).text.splitlines() == [PARAGRAPH, *winners]
-    # two such lines are no list; teasers without the dash are not one
-    assert clean_text("\n".join([PARAGRAPH, *winners[:2]])).splitlines() == [PARAGRAPH]
+    dashed = [item.replace(" - ", " — ") for item in winners]
+    page = "\n".join([PARAGRAPH, *dashed, *footer])
+    assert Cleaner().fit([page, *others]).clean(page).text.splitlines() == [PARAGRAPH, *dashed]
+    # two such lines are no list, nor are links under a label after the body
+    page = "\n".join([PARAGRAPH, *winners[:2], *footer])
+    assert Cleaner().fit([page, *others]).clean(page).text.splitlines() == [PARAGRAPH]
+    links = ["Man charged over city centre stabbing - 2 hours ago", "Storm Ciara - live updates",
+             "Election 2024 - full results"]
+    page = "\n".join([PARAGRAPH, "Most Read", *links, *footer])
+    assert Cleaner().fit([page, *others]).clean(page).text.splitlines() == [PARAGRAPH]
     teased = "\n".join([PARAGRAPH, "More from Tech", "What now for British tennis?", "Comments (48)",
-                        PARAGRAPH.replace("Tuesday", "Monday"), "What happens now?", PARAGRAPH.replace("Tuesday", "Friday")])
+                        "Share this article", PARAGRAPH.replace("Tuesday", "Monday"), "What happens now?",
+                        PARAGRAPH.replace("Tuesday", "Friday")])
     assert clean_text(teased).splitlines() == [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Monday"), "What happens now?",
                                                PARAGRAPH.replace("Tuesday", "Friday")]
+    # a question of the body's between two advertisements stays
+    inserted = "\n".join([PARAGRAPH, "Advertisement", "What happens next?", "Advertisement", PARAGRAPH.replace("Tuesday", "Monday")])
+    assert "What happens next?" in clean_text(inserted).splitlines()
 
 
 def test_a_summary_of_shortened_paragraphs_above_the_article_is_furniture_and_one_lead_line_is_not():
@@ -436,8 +450,13 @@ def test_a_summary_of_shortened_paragraphs_above_the_article_is_furniture_and_on
     # one line is a lead that the article goes on to repeat, and a list's items are alike: both stay
     lead = "\n".join([summary[0], PARAGRAPH, *paragraphs])
     assert clean_text(lead).splitlines() == [summary[0], PARAGRAPH, *paragraphs]
-    predictions = ["- Tim Dams, Screen International: Film - The Aviator; director - Clint Eastwood; actor Jamie Foxx",
-                   "- Angie Errigo, Empire: Film - The Aviator; director - Clint Eastwood; actor Jamie Foxx, Ray",
-                   "- Neil Smith, BBC: Film - The Aviator; director - Clint Eastwood; actor Jamie Foxx, for Ray"]
-    assert clean_text("\n".join([PARAGRAPH, *predictions, paragraphs[0]])).splitlines() == [
-        PARAGRAPH, *predictions, paragraphs[0]]
+    listed = [f"- {line}" for line in summary]
+    assert clean_text("\n".join([*listed, PARAGRAPH, *paragraphs])).splitlines() == [*listed, PARAGRAPH, *paragraphs]
+    # paragraphs that say in other words what a quotation below says are the article's own
+    opening = ["The governor said on Monday that the state would not pay for the new program this year.",
+               "She told reporters that the cost of the program was too high for the state to bear.",
+               "Lawmakers in both parties have criticised the plan since it was first proposed in March.",
+               'In a statement released on Monday, the governor said: "I have said from the start that the state would '
+               "not be able to pay for the new program, and I told reporters this morning that the cost was simply too "
+               'high for the state to bear this year."']
+    assert clean_text("\n".join(opening)).splitlines() == opening

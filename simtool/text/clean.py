@@ -107,11 +107,19 @@ _PAGE_LABEL = re.compile(
     r"related coverage|more on this(?: story)?|(?-i:More from(?: [A-Z][\w.'’-]*){1,5})|"
     r"click (?:here )?for more(?-i:(?: from(?: [A-Z][\w.'’-]*| the){1,6})?))"
     r"\s*(?:\.{3}|…|\.|:)?$"
-    r"|^\[?(?:(?:last )?updated|posted|published|first published)(?: (?:at|on))?:? [\w ,:./]{1,40}?"
-    r"(?:[ap]\.m\.|[ap]m|ET|EST|EDT|CT|PT|GMT|BST|UTC|\d{4})\.?\]?$"
     r"|^the (?:opinions|views) expressed (?:in this (?:article|column|piece)|(?:here )?by (?:the )?(?:columnists?|authors?|writers?))"
     r" are (?:their|the author['’]s|the writer['’]s|his|her|solely)",
     re.IGNORECASE)
+_CLOCK = r"\d{1,2}(?::\d{2})?\s*(?:[ap]\.m\.|[AaPp][Mm])"
+_DAY = (r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}"
+        r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4}|\d{1,2}/\d{1,2}/\d{2,4})")
+# A time stamp of the page standing alone: "Updated at 5 p.m. ET", "Last updated: June 3, 2019",
+# "Updated 10/21/2013 at 3:54 p.m. ET" (a time or a date must follow: "Updated boosters became
+# available in September 2023." is a sentence)
+_TIME_STAMP = re.compile(
+    rf"^\[?(?:[Ll]ast [Uu]pdated|[Uu]pdated|UPDATED|[Pp]osted|POSTED|[Pp]ublished|PUBLISHED|[Ff]irst [Pp]ublished)"
+    rf"(?: (?:at|on))?:?\s+(?:{_DAY}(?:,? (?:at )?{_CLOCK})?|{_CLOCK}(?:,? (?:on )?{_DAY})?)"
+    r"(?:\s+(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC))?\.?\]?$")
 _BYLINE = re.compile(r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$", re.IGNORECASE)
 # A label that introduces a link to another page: "RELATED: ...", "( Also on POLITICO: ...)",
 # "JUST WATCHED ...": words of the interface before a colon, or in capitals at the start.
@@ -378,7 +386,7 @@ class Cleaner:
             return junk("a photo caption or credit")
         if (not sentence_like and _READ_MORE.search(line)) or _READ_MORE_LABEL.match(line):
             return junk("a link to another page (read more)")
-        if n_words <= 40 and _PAGE_LABEL.search(line):
+        if n_words <= 40 and (_PAGE_LABEL.search(line) or _TIME_STAMP.match(line)):
             return junk("a label, time stamp or disclaimer of the page")
         if _BYLINE.match(line) and not sentence_like:
             return junk("a byline")
@@ -480,20 +488,24 @@ def _without_name_cards(line: str) -> str:
     return "".join(pieces) + line[done:] if pieces else line
 
 
-SUMMARY_TOP_LINES, SUMMARY_LINES, SUMMARY_WORDS, SUMMARY_SHARE = 10, 2, 12, 0.8
+SUMMARY_TOP_LINES, SUMMARY_LINES, SUMMARY_WORDS, SUMMARY_SHARE, SUMMARY_RUN = 10, 2, 12, 0.8, 6
 
 
 def _summary_above(lines: list[_Line]) -> set[int]:
     """The lines of a summary set above an article: SUMMARY_LINES or more in a row among its first
-    SUMMARY_TOP_LINES, each with SUMMARY_SHARE of its words in one paragraph further down (shortened
-    repeats of the story's paragraphs). One such line is no summary: a lead paragraph can share most
-    of its words with a later one."""
-    later_words = [set(words(line.text)) for line in lines]
+    SUMMARY_TOP_LINES, each a shortened repeat of one longer paragraph further down (SUMMARY_SHARE of
+    its content words there, and SUMMARY_RUN words in a row as written there). One such line is no
+    summary: a lead paragraph can share most of its words with a later one; nor are paragraphs that
+    only say in other words what a quotation below says."""
+    tokens = [words(line.text) for line in lines]
+    content = [{w for w in t if w[:1].isalpha() and w not in ENGLISH_STOP_WORDS} for t in tokens]
+    runs = [{tuple(t[k:k + SUMMARY_RUN]) for k in range(len(t) - SUMMARY_RUN + 1)} for t in tokens]
     marked = []
     for i, line in enumerate(lines[:SUMMARY_TOP_LINES]):
-        own = set(words(line.text))
-        marked.append(line.verdict != JUNK and len(own) >= SUMMARY_WORDS and not line.text.startswith(_BULLETS) and any(
-            len(own & other) >= SUMMARY_SHARE * len(own) and len(other) > len(own) for other in later_words[i + 2:]))
+        own = content[i]
+        marked.append(line.verdict != JUNK and len(tokens[i]) >= SUMMARY_WORDS and not line.text.startswith(_BULLETS)
+                      and any(len(tokens[j]) > len(tokens[i]) and len(own & content[j]) >= SUMMARY_SHARE * len(own)
+                              and runs[i] & runs[j] for j in range(i + 2, len(lines))))
     found: set[int] = set()
     run: list[int] = []
     for i, flag in enumerate(marked + [False]):
@@ -527,7 +539,7 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
     def touches_junk(index: int) -> bool:
         return any(0 <= j < len(lines) and decided[j] == JUNK for j in (index - 1, index + 1))
 
-    listed = _listed(lines, decided, body_before) if both_sides else set()
+    listed = _listed(lines, decided) if both_sides else set()
 
     result = []
     for i, line in enumerate(lines):
@@ -548,25 +560,30 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
 
 
 # A list's item: two parts set apart by a spaced dash ("Drama - Featherboy", "Animation - Brush Head").
-_LIST_ITEM = re.compile(r"\w\)? [-–] \(?\w")
+_LIST_ITEM = re.compile(r"\w\)? [-–—] \(?\w")
 LIST_ITEMS = 3
 
 
-def _listed(lines: list[_Line], decided: list[str | None], body_before: list[bool]) -> set[int]:
+def _listed(lines: list[_Line], decided: list[str | None]) -> set[int]:
     """Short lines and headlines that make a list the article prints after a paragraph: LIST_ITEMS
     or more of one shape ("Category - Winner"), at most INSERTED_LINES lines of furniture between
-    two of them, the first right after the body. Teasers of other stories are headlines without
-    the dash; a list at the article's end has no body after it, so it is not kept by both sides."""
+    two of them, the first right after a paragraph. A list at the article's end has no body after
+    it, so it is not kept by both sides; teasers of other stories come under a label."""
     found: set[int] = set()
     run: list[int] = []
     for i, line in enumerate(lines):
         if line.verdict in (SHORT, HEADLINE) and _LIST_ITEM.search(line.text):
             if run and (i - run[-1] - 1 > INSERTED_LINES or any(decided[j] is None for j in range(run[-1] + 1, i))):
-                found.update(run if len(run) >= LIST_ITEMS and body_before[run[0]] else ())
+                found.update(run if _a_list(run, decided) else ())
                 run = []
             run.append(i)
-    found.update(run if len(run) >= LIST_ITEMS and body_before[run[0]] else ())
+    found.update(run if _a_list(run, decided) else ())
     return found
+
+
+def _a_list(run: list[int], decided: list[str | None]) -> bool:
+    """Enough items, the first right after a paragraph (a list under a "Most Read" label is links)."""
+    return len(run) >= LIST_ITEMS and run[0] > 0 and decided[run[0] - 1] == GOOD
 
 
 def _closes_body(lines: list[_Line], i: int) -> bool:
@@ -601,11 +618,20 @@ TEASER_WORDS = 10
 
 
 def _teased(lines: list[_Line], i: int) -> bool:
-    """Whether a short question stands between two lines of furniture: another story's headline
-    ("What now for British tennis?" under "More from Tech"), not a question of the body's."""
+    """Whether a short question stands inside a block of furniture (more than INSERTED_LINES lines
+    of it around): another story's headline ("What now for British tennis?" under "More from
+    Tech"), not a question of the body's between two advertisements."""
     line = lines[i]
-    return (line.verdict == GOOD and line.text.endswith("?") and len(line.text.split()) <= TEASER_WORDS
-            and 0 < i < len(lines) - 1 and lines[i - 1].verdict == JUNK and lines[i + 1].verdict == JUNK)
+    if not (line.verdict == GOOD and line.text.endswith("?") and len(line.text.split()) <= TEASER_WORDS
+            and 0 < i < len(lines) - 1 and lines[i - 1].verdict == JUNK and lines[i + 1].verdict == JUNK):
+        return False
+    # a block of furniture (related links, a footer), not an advertisement on each side of a question of the body's
+    around = 0
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and lines[j].verdict == JUNK:
+            around, j = around + 1, j + step
+    return around > INSERTED_LINES
 
 
 def clean_text(text: str, title: str = "") -> str:

@@ -90,7 +90,9 @@ _GOVERNMENT_BODIES = {
                                  r"[A-Z][a-z]{1,30}(?:[-–][A-Z][a-z]{1,30})? [Aa]dministration\b"),
 }
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
-_INITIALS = re.compile(r"(?:[A-Z]\.){2,6}|[A-Z]{2,6}")  # a body's: "CMS", "F.D.A."
+_OFFICERS = {"CEO", "CFO", "COO", "CTO", "CIO", "CMO"}  # initials of a person's post, not of a body
+# A body's initials: "CMS", "F.D.A." (three or more: "C.J." and "DA" are a person and a title)
+_INITIALS = re.compile(r"(?:[A-Z]\.){3,6}|[A-Z]{3,6}")
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr"}  # no office: they say nothing of which person is meant
 _HONORIFIC_TITLES = {"sen", "sens", "rep", "reps", "gov", "mr", "mrs", "ms", "dr", "president", "senator", "governor",
                      "representative", "secretary", "mayor", "judge", "justice", "vice"}
@@ -678,7 +680,7 @@ def _backgrounded(verb: Any) -> bool:
                 and any(c.dep_ == "ccomp" for c in verb.children))
 
 
-_REPORTED_AFTER = {"after", "since", "before", "once", "because"}
+_REPORTED_AFTER = {"after"}  # "since / because X said ..." gives a reason, the sentence's point is elsewhere
 _SAY = {"say", "tell", "announce", "write", "tweet", "declare", "state", "warn"}
 
 
@@ -820,7 +822,8 @@ def _from_subject(subject: Any, article: str) -> _Found:
             return _Found(None, "organisation", reference=True, description=" ".join(words))
     # A description ("the doctor says", "the group said") is left unnamed: resolved to the speaker
     # before, it was wrong in half the labelled cases (the doctor is rarely the judge quoted before).
-    if subject.pos_ == "PROPN" and _INITIALS.fullmatch(subject.text) and not not_a_speaker(subject.text):
+    if (subject.pos_ == "PROPN" and _INITIALS.fullmatch(subject.text) and not is_role(subject.text.replace(".", ""))
+            and subject.text.replace(".", "") not in _OFFICERS and not not_a_speaker(subject.text)):
         return _Found(Speaker(subject.text, None, None), "organisation")  # "the F.D.A. said": initials the recogniser missed
     name = _name(subject, article)
     if name:
@@ -935,12 +938,14 @@ def _name(token: Any, article: str) -> str | None:
     return None
 
 
+_OPENING_CONJUNCTION = re.compile(r"^(?:After|Since|Because|When|While|Although|Though|Before|Once|Until|Unless)\s+(?=[A-Z])")
 _POLL_NAME = re.compile(r"(?<=\w)\s+(?:Poll|Survey)$")
 
 
 def _named(entity: Any, span: Any | None = None) -> Speaker:
     """A speaker from a named entity, with the role and organisation written before it in `span`."""
     name = re.sub(r"^[Tt]he\s+", "", re.sub(r"['’]s$", "", entity.text).strip())
+    name = _OPENING_CONJUNCTION.sub("", name)  # the recogniser's "Since Trump" at a sentence's start
     name = _POLL_NAME.sub("", name)  # "a CNN/ORC International Poll showed": the pollster's
     # a title or a body the recogniser took into a person's name: "President-elect Trump",
     # "Planned Parenthood’s Laguens"
