@@ -460,3 +460,24 @@ def test_a_summary_of_shortened_paragraphs_above_the_article_is_furniture_and_on
                "not be able to pay for the new program, and I told reporters this morning that the cost was simply too "
                'high for the state to bear this year."']
     assert clean_text("\n".join(opening)).splitlines() == opening
+
+
+def test_fixtures_nominees_and_a_ranking_after_the_last_paragraph_are_lists_of_the_article():
+    footer = ["Related articles", "Henson stakes early Lions claim"]
+    others = ["\n".join([PARAGRAPH.replace("Tuesday", day), *footer[:1]]) for day in ("Monday", "Friday")]
+    for items in (["Seychelles v South Africa", "Mauritius v Madagascar", "Mozambique v Zimbabwe"],
+                  ["Nighty Night (Baby Cow Productions, BBC Three)", "Little Britain (BBC Three)",
+                   "Doc Martin (Buffalo Productions, ITV1)"],
+                  ["1 Roger Federer", "2 Lleyton Hewitt", "3 Andy Roddick"]):
+        page = "\n".join([PARAGRAPH, items[0], "Winners meet in final match", *items[1:], *footer])
+        assert Cleaner().fit([page, *others]).clean(page).text.splitlines() == [PARAGRAPH, *items]
+    # items of two shapes are no one list
+    mixed = ["Seychelles v South Africa", "Little Britain (BBC Three)", "Drama - Featherboy"]
+    page = "\n".join([PARAGRAPH, *mixed, *footer])
+    assert Cleaner().fit([page, *others]).clean(page).text.splitlines() == [PARAGRAPH]
+
+
+def test_a_sentence_reporting_what_someone_said_is_news_whatever_its_interface_words():
+    said = "The Home Office said it could not comment on individual cases."
+    assert clean_text("\n".join([PARAGRAPH, said, PARAGRAPH.replace("Tuesday", "Monday")])).splitlines() == [
+        PARAGRAPH, said, PARAGRAPH.replace("Tuesday", "Monday")]

@@ -120,6 +120,7 @@ _TIME_STAMP = re.compile(
     rf"^\[?(?:[Ll]ast [Uu]pdated|[Uu]pdated|UPDATED|[Pp]osted|POSTED|[Pp]ublished|PUBLISHED|[Ff]irst [Pp]ublished)"
     rf"(?: (?:at|on))?:?\s+(?:{_DAY}(?:,? (?:at )?{_CLOCK})?|{_CLOCK}(?:,? (?:on )?{_DAY})?)"
     r"(?:\s+(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC))?\.?\]?$")
+_REPORTED = re.compile(r"\b(?:said|says|told|added)\b")
 _BYLINE = re.compile(r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$", re.IGNORECASE)
 # A label that introduces a link to another page: "RELATED: ...", "( Also on POLITICO: ...)",
 # "JUST WATCHED ...": words of the interface before a colon, or in capitals at the start.
@@ -400,7 +401,11 @@ class Cleaner:
         strong = weight >= 2 and any(_INTERFACE_WORDS.get(t, 0) >= 2 for t in lowered) or emails > 0
         if n_words == 1 and weight >= 1 and not sentence_like:
             return junk("a button or a label of the page")  # "Share", "Print", "Menu" between paragraphs
-        if (not sentence_like and n_words <= 8 and weight >= 2) or (strong and weight >= max(3, n_words / 5)):
+        # a sentence that reports what someone said is news: "The Home Office said it could not comment
+        # on individual cases."
+        reported = sentence_like and _REPORTED.search(line) is not None
+        if (not sentence_like and n_words <= 8 and weight >= 2) or (
+                strong and weight >= max(3, n_words / 5) and not reported):
             return junk("page interface words")
         label = _LINK_LABEL.match(line)
         if label and _LINK_WORDS.intersection(words(label.group())) and (not sentence_like or line.endswith("?")):
@@ -559,24 +564,36 @@ def _resolve(lines: list[_Line], verdicts: set[str], both_sides: bool) -> list[_
     return result
 
 
-# A list's item: two parts set apart by a spaced dash ("Drama - Featherboy", "Animation - Brush Head").
-_LIST_ITEM = re.compile(r"\w\)? [-–—] \(?\w")
+# A list's items share a shape: two parts set apart by a spaced dash ("Drama - Featherboy"), a
+# fixture ("Newcastle v Tottenham"), a name and its detail in brackets ("Little Britain (BBC
+# Three)"), a rank ("1 Roger Federer").
+_LIST_SHAPES = (("dash", re.compile(r"\w\)? [-–—] \(?\w")), ("fixture", re.compile(r"\w v\.? [A-Z]")),
+                ("bracketed", re.compile(r"\w \([^()]{1,80}\)$")), ("rank", re.compile(r"^\d{1,3}[.)]? +[A-Z]")))
 LIST_ITEMS = 3
+
+
+def _list_shape(text: str) -> str | None:
+    return next((name for name, shape in _LIST_SHAPES if shape.search(text)), None)
 
 
 def _listed(lines: list[_Line], decided: list[str | None]) -> set[int]:
     """Short lines and headlines that make a list the article prints after a paragraph: LIST_ITEMS
-    or more of one shape ("Category - Winner"), at most INSERTED_LINES lines of furniture between
-    two of them, the first right after a paragraph. A list at the article's end has no body after
-    it, so it is not kept by both sides; teasers of other stories come under a label."""
+    or more of one shape, at most INSERTED_LINES other lines (not of the body) between two of
+    them, the first right after a paragraph. A list at the article's end has no body after it, so
+    it is not kept by both sides; teasers of other stories come under a label."""
     found: set[int] = set()
     run: list[int] = []
+    kind = None
     for i, line in enumerate(lines):
-        if line.verdict in (SHORT, HEADLINE) and _LIST_ITEM.search(line.text):
-            if run and (i - run[-1] - 1 > INSERTED_LINES or any(decided[j] is None for j in range(run[-1] + 1, i))):
-                found.update(run if _a_list(run, decided) else ())
-                run = []
-            run.append(i)
+        shape = _list_shape(line.text) if line.verdict in (SHORT, HEADLINE) else None
+        if shape is None:
+            continue
+        if run and (shape != kind or i - run[-1] - 1 > INSERTED_LINES
+                    or any(decided[j] == GOOD for j in range(run[-1] + 1, i))):
+            found.update(run if _a_list(run, decided) else ())
+            run = []
+        run.append(i)
+        kind = shape
     found.update(run if _a_list(run, decided) else ())
     return found
 
