@@ -388,3 +388,8 @@ def test_actor_keys_strip_titles_and_suffixes_and_keep_particles_in_the_surname(
     assert names["Van Hollen"] == "Chris Van Hollen"
     assert names["Robert F. Kennedy Jr."] != names["Robert Downey Jr."]
     assert names["."] == "." and names["..."] == "..."  # no word to key by: itself, no crash
+
+
+def test_tfidf_sparse_rows_are_reduced_to_lsa_for_drift_not_a_crash():
+    result = find_drift(prepare_corpus([SEEDS]), query="terrorism", encoder="tfidf")
+    assert result.settings.encoder == "tfidf-svd" and [p.period for p in result.periods] == ["2015", "2021"]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from simtool.encoders import Encoder, resolve_encoder
 from simtool.errors import InputError
@@ -249,8 +250,13 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
             places.append(place)
     encoder = resolve_encoder(encoder, cache=store.directory if store is not None else None)
     axis_probes = probes(*axis) if axis else []
-    vectors, _ = embed([query or "", *texts, *(p.text for p in axis_probes)], encoder, store, progress=progress,
-                       engine=engine)
+    to_embed = [query or "", *texts, *(p.text for p in axis_probes)]
+    vectors, _ = embed(to_embed, encoder, store, progress=progress, engine=engine)
+    if sp.issparse(vectors):
+        # statements, claims and positions are compared in a dense space: TF-IDF's sparse rows are
+        # reduced by SVD (LSA), the encoder the settings then name
+        encoder = resolve_encoder("tfidf-svd")
+        vectors, _ = embed(to_embed, encoder, store, progress=progress, engine=engine)
     vectors = np.asarray(vectors, dtype=np.float32)
     query_vector, statement_vectors = vectors[0], vectors[1:1 + len(texts)]
     if not (query or "").strip():  # a cluster's statements: closeness to their own centre
