@@ -85,6 +85,19 @@ def test_clean_prints_text_and_diff():
     assert "Subscribe" in diff.stdout and "why:" in diff.stdout
 
 
+def test_clean_of_a_folder_cleans_every_article_and_doc_picks_one():
+    result = invoke("clean", SEEDS)
+    assert result.exit_code == 0
+    assert result.stdout.count("==> ") == 2 and f"==> {SEED_2021} <==" in result.stdout
+    assert "Harf added that Russia" in result.stdout and "Calling the US ambassador" in result.stdout
+    one = invoke("clean", SEEDS, "--doc", SEED_2021, "--json")
+    assert json.loads(one.stdout)["id"] == SEED_2021
+    every = json.loads(invoke("clean", SEEDS, "--json").stdout)["results"]
+    assert [d["id"] for d in every] == [SEED_2015, SEED_2021]
+    missing = invoke("clean", SEEDS, "--doc", "nope")
+    assert missing.exit_code != 0 and "no article has the id 'nope'" in missing.stderr
+
+
 def test_models_lists_the_packaged_models():
     result = invoke("models", "--json")
     models = {m["name"]: m for m in json.loads(result.stdout)["results"]}
