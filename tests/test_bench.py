@@ -217,3 +217,15 @@ def test_a_class_that_is_not_one_value_is_one_line_not_a_traceback(tmp_path):
                                  for i in range(4)))
     result = runner.invoke(app, ["bench", "--models", "tfidf", "--tasks", "clustering", "--labels", str(labels)])
     assert result.exit_code == 1 and "'topic' holds a list" in result.stderr and "Traceback" not in result.output
+
+
+def test_your_own_pairs_alone_run_their_task_only(tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("text1,text2,score\nA man is playing a guitar.,A man plays the guitar.,4.8\n"
+                     "A dog runs in the park.,A cat sleeps on the sofa.,0.4\n"
+                     "The senate passed the bill.,The bill was passed by the senate.,4.9\n"
+                     "She is cooking dinner.,The stock market fell today.,0.0\n")
+    result = runner.invoke(app, ["bench", "--models", "tfidf", "--pairs", str(pairs), "--json", "-"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)["results"]
+    assert {s["task"] for s in scores} == {"sts"} and {s["dataset"] for s in scores} == {"pairs"}

@@ -24,7 +24,8 @@ def _names(value: str | None) -> list[str] | None:
 def bench_command(
     models: Annotated[str | None, typer.Option("--models", help="Comma-separated models \\[default: "
                                                 "tfidf,tfidf-svd,static,minilm and every model distilled here].")] = None,
-    tasks: Annotated[str, typer.Option("--tasks", help="Comma-separated tasks.")] = ",".join(TASKS),
+    tasks: Annotated[str | None, typer.Option("--tasks", help=f"Comma-separated tasks \\[default: {','.join(TASKS)}; "
+                                                "with --pairs or --labels only theirs].", show_default=False)] = None,
     corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Your corpus (files or folders; "
                                                       "repeat for more): retrieval and speed run on it.")] = None,
     pairs: Annotated[list[Path] | None, typer.Option(
@@ -45,7 +46,9 @@ def bench_command(
 ) -> None:
     """Benchmark embedding models: STS-B, MSRP pairs, BBC/HuffPost clustering, retrieval, speed; or your own
     pairs and labelled texts."""
-    task_list = _names(tasks) or list(TASKS)
+    # your own pairs or labels ask for their tasks: the standard datasets are not run unless named
+    own = ["sts", "pairs"] * bool(pairs) + ["clustering", "retrieval"] * bool(labels)
+    task_list = _names(tasks) or own or list(TASKS)
     claim_outputs([json if json is not None and str(json) != "-" else None, plot], force)
     with session.store(cache) as store, stderr().status("benchmarking") as status:
         result = run_benchmark(_names(models), task_list, corpus=corpus, store=store, data_root=data,
@@ -70,7 +73,8 @@ def bench_command(
             stderr().print("warning: no plot: it needs the speed task and a quality task for each model",
                            markup=False)
     header, rows = table_rows(result)
-    table = Table(title=f"Benchmark ({result.seconds:.0f} s; quality x100, mean ±sd over seeds)",
+    spread = any(score.spread for score in result.scores if score.task != "speed")
+    table = Table(title=f"Benchmark ({result.seconds:.0f} s; quality x100{', mean ±sd over seeds' if spread else ''})",
                   title_justify="left")
     for i, column in enumerate(header):
         table.add_column(column, justify="right" if i >= 3 else "left")
