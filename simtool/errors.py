@@ -6,6 +6,7 @@ as it is, without a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,11 @@ class UnknownModelError(SimtoolError, KeyError):
         return str(self.args[0])
 
 
+# What a problem's message says happens next when the run goes on: "...: skipped, reading resumes
+# on the next line", "...: record skipped", "...; row skipped (a quote inside a cell?)"
+_CONSEQUENCE = re.compile(r"[:;,]\s*(?:row |record )?skipped(?:, reading resumes on the next line)?(?=$|\s\()")
+
+
 @dataclass(frozen=True)
 class Problem:
     """A record or file that was skipped, or (`kept`) loaded with a repair: a field dropped, an id
@@ -51,8 +57,10 @@ class Problem:
         return f"{where}: {self.message}"
 
     def error(self) -> InputError:
-        """This problem as an exception, for strict mode."""
-        return InputError(str(self))
+        """This problem as an exception, for strict mode: the run stops here, so the message says
+        nothing of skipping and reading on."""
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return InputError(f"{where}: {_CONSEQUENCE.sub('', self.message)} (--strict stops at the first problem)")
 
     @classmethod
     def at(cls, path: Path | str, message: str, line: int | None = None, kept: bool = False) -> Problem:

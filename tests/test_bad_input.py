@@ -92,7 +92,8 @@ def test_strict_turns_a_warning_into_an_error(tmp_path: Path, cache_dir):
     path.write_text('{"id": "a", "text": "Alpha."}\nnot json\n')
     result = run("related", path, "--doc", "a", "--model", "fake", "--strict")
     assert result.exit_code == 1
-    assert error_lines(result) == [f"simtool: error: {path}:2: not valid JSON (Expecting value)"]
+    assert error_lines(result) == [f"simtool: error: {path}:2: not valid JSON (Expecting value at column 1) "
+                                   f"(--strict stops at the first problem)"]
 
 
 def test_usage_errors_exit_2(cache_dir):

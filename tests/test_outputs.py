@@ -107,10 +107,12 @@ def test_a_corpus_folder_reads_no_link_out_of_it_no_pipe_and_says_what_it_skippe
     os.mkfifo(folder / "pipe.jsonl")
     (folder / "paper.pdf").write_bytes(b"%PDF-1.4")
     (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "elsewhere").symlink_to(tmp_path)
     corpus = load_corpus([folder])
     assert sorted(doc.id for doc in corpus) == ["a", "inside"]
     said = {Path(p.path).name: p.message for p in corpus.problems}
     assert "link out of the corpus folder" in said["passwd.txt"] and "regular file" in said["pipe.jsonl"]
+    assert "a link to a folder: not followed" in said["elsewhere"]
     assert "not read" in said["paper.pdf"] and "loop" in said["loop.txt"]
     monkeypatch.setenv("SIMTOOL_FOLLOW_LINKS", "1")
     assert "passwd" in {doc.id for doc in load_corpus([folder])}
@@ -254,3 +256,19 @@ def test_a_forged_manifest_or_a_file_copied_in_mid_run_is_never_deleted(tmp_path
     with replacing(mine):
         _shards(mine)
     assert len(list(mine.glob("part-*.parquet"))) == 1
+
+
+def test_strict_mode_says_the_run_stops_not_that_reading_goes_on_and_a_json_error_names_its_column(tmp_path):
+    from simtool.io.corpus import load_corpus
+
+    bad = tmp_path / "a.csv"
+    bad.write_text('title,text\nOne,"a fine row"\nTwo,"a "broken" row"\n')
+    with pytest.raises(InputError) as raised:
+        load_corpus([bad], strict=True)
+    message = str(raised.value)
+    assert message.startswith(f"{bad}:3: ") and "skipped" not in message and "resumes" not in message
+    assert "--strict stops at the first problem" in message
+    broken = tmp_path / "b.jsonl"
+    broken.write_text('{"text": "fine"}\n{"text": "a tab\there"}\n')
+    problems = load_corpus([broken]).problems
+    assert "Invalid control character at column" in str(problems[0])

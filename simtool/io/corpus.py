@@ -210,14 +210,14 @@ def follow_links_out() -> bool:
     return os.environ.get("SIMTOOL_FOLLOW_LINKS", "").strip().lower() in ("1", "true", "yes")
 
 
-def _walk(root: Path, on_problem, follow_links: bool = False) -> Iterator[Path]:
+def _walk(root: Path, on_problem, follow_links: bool = False, on_note=None) -> Iterator[Path]:
     """Regular files under `root` in sorted order; sidecars of a folder come first. Hidden files
     and a folder's own README or LICENSE are skipped.
 
     Symbolic links to folders are not followed (a link loop cannot trap the walk); a link to a
     file outside `root` is skipped and reported unless `follow_links` (a link to /etc/passwd is
     not an article); pipes, devices and sockets are skipped and reported (opening a pipe waits
-    forever).
+    forever). A link to a folder is said (`on_note`), never silently passed over.
     """
     def onerror(exc: OSError) -> None:
         on_problem(Problem.at(exc.filename or root, _reason(exc)))
@@ -225,6 +225,9 @@ def _walk(root: Path, on_problem, follow_links: bool = False) -> Iterator[Path]:
     inside = root.resolve()
     for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:
+            if on_note is not None and (Path(folder) / name).is_symlink():
+                on_note(Problem.at(Path(folder) / name, "a link to a folder: not followed, its files are not read"))
         names = sorted((f for f in files
                         if not f.startswith(".") and Path(f).stem.lower() not in NOT_ARTICLES),
                        key=lambda f: (f not in SIDECAR_NAMES, f))
@@ -254,7 +257,7 @@ def _files(paths: Iterable[str | os.PathLike[str]],
         path = Path(raw)
         if path.is_dir():
             sidecars: dict[Path, dict[str, Any]] = {}
-            for found in _walk(path, loader.problem, follow_links_out()):
+            for found in _walk(path, loader.problem, follow_links_out(), loader.note):
                 if found.name in SIDECAR_NAMES:
                     sidecars.update(loader.sidecar(found))
                     continue

@@ -173,7 +173,7 @@ def _json_line(path: Path, line: str, number: int) -> Iterator[Item]:
     try:
         item = json.loads(line, parse_int=_int_or_digits)
     except json.JSONDecodeError as exc:
-        yield Problem.at(path, f"not valid JSON ({exc.msg})", number)
+        yield Problem.at(path, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", number)
         return
     except RecursionError:
         yield Problem.at(path, "JSON nested too deeply to read", number)
