@@ -393,3 +393,14 @@ def test_actor_keys_strip_titles_and_suffixes_and_keep_particles_in_the_surname(
 def test_tfidf_sparse_rows_are_reduced_to_lsa_for_drift_not_a_crash():
     result = find_drift(prepare_corpus([SEEDS]), query="terrorism", encoder="tfidf")
     assert result.settings.encoder == "tfidf-svd" and [p.period for p in result.periods] == ["2015", "2021"]
+
+
+def test_a_word_the_background_holds_often_is_not_distinctive_of_a_small_period_at_the_same_rate():
+    """A small period and a large one say "marriage" equally often; the background corpus says it a
+    lot. Before the prior was shared out by size, it came out the small period's top word."""
+    small = ["Lawmakers debated the abortion bill in the capitol."] * 9 + ["The marriage ruling came up in the debate."]
+    large = ["Governors signed new abortion rules into law."] * 90 + ["The marriage ruling came up in the debate."] * 10
+    background = small + large + ["Same-sex marriage was legalised by the court."] * 500
+    terms = distinctive_terms({"small": small, "large": large}, background)
+    assert "marriage" not in [term for term, _ in terms["small"][:3]]
+    assert terms["small"][0][0] in ("lawmakers", "debated", "capitol")
