@@ -323,7 +323,10 @@ def test_roles_and_organisations_are_kept_apart_from_names():
     said = attribution("The two countries might cooperate, Deputy Spokesperson of US State Department Marie Harf said.")
     assert (said.name, said.role, said.organisation) == ("Marie Harf", "deputy spokesperson", "US State Department")
     schumer = describe_speaker("New York Democratic Sen Chuck Schumer")
-    assert (schumer.name, schumer.role, schumer.organisation) == ("Chuck Schumer", "democratic sen", "New York")
+    assert (schumer.name, schumer.role, schumer.organisation) == ("Chuck Schumer", "democratic senator", "New York")
+    # an honorific is no role; an abbreviated title is said in full
+    assert describe_speaker("Mr. Mitt Romney").role is None and describe_speaker("Dr. Leana Wen").role is None
+    assert describe_speaker("Gov. Greg Abbott").role == "governor"
 
 
 def test_the_seeds_name_each_periods_speakers_most_quoted_first_with_their_roles(minilm_store):
@@ -404,3 +407,10 @@ def test_a_word_the_background_holds_often_is_not_distinctive_of_a_small_period_
     terms = distinctive_terms({"small": small, "large": large}, background)
     assert "marriage" not in [term for term, _ in terms["small"][:3]]
     assert terms["small"][0][0] in ("lawmakers", "debated", "capitol")
+
+
+def test_a_bodys_initials_join_the_one_body_the_corpus_spells_out_and_a_persons_do_not():
+    names = actor_names(["GAO", "Government Accountability Office", "ACLU", "American Civil Liberties Union",
+                         "AP", "Alan Peters", "NRA"])
+    assert names["GAO"] == "Government Accountability Office" and names["ACLU"] == "American Civil Liberties Union"
+    assert names["AP"] == "AP" and names["NRA"] == "NRA"

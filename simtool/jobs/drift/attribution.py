@@ -31,6 +31,7 @@ from typing import Any
 from simtool.errors import InputError
 from simtool.io.document import Document
 from simtool.jobs.drift.speakers import (
+    ABBREVIATED_ROLES,
     BILL_NUMBER,
     BODY_WORDS,
     LAW_WORDS,
@@ -352,8 +353,10 @@ class _Article:
             return speaker
         full = next(iter(fuller))
         title = (speaker.role or "").split()[-1:] or [""]
+        # the title as written: "senator" is also "Sen."
+        forms = "|".join(re.escape(t) for t in {title[0]} | {a for a, f in ABBREVIATED_ROLES.items() if f == title[0]})
         if title[0] and title[0] not in _HONORIFICS and not re.search(
-                rf"\b{re.escape(title[0])}\.?\s+{re.escape(full)}\b", self.text, re.IGNORECASE):
+                rf"\b(?:{forms})\.?\s+{re.escape(full)}\b", self.text, re.IGNORECASE):
             return speaker  # "President Obama" is not the Michelle Obama the article also names
         return replace(speaker, name=full)
 

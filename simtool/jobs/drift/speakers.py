@@ -66,6 +66,9 @@ _ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "ministe
           "acting", "senior", "assistant", "associate", "press", "majority", "minority", "whip", "head",
           "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist", "rev",
           "reverend"}
+_HONORIFIC_ROLES = {"mr", "mrs", "ms", "miss", "dr", "sir"}
+ABBREVIATED_ROLES = {"sen": "senator", "sens": "senators", "rep": "representative", "reps": "representatives",
+                      "gov": "governor", "gen": "general", "lt": "lieutenant", "prof": "professor", "rev": "reverend"}
 BODY_WORDS = {"department", "ministry", "embassy", "council", "office", "house", "kremlin", "government",
                "agency", "commission", "committee", "court", "parliament", "congress", "senate", "party",
                "police", "army", "military", "administration", "bank", "union", "organization",
@@ -88,7 +91,7 @@ class Speaker:
 def describe_speaker(raw: str) -> Speaker:
     """"Deputy Spokesperson of US State Department Marie Harf" -> Marie Harf, deputy
     spokesperson, US State Department; "New York Democratic Sen Chuck Schumer" -> Chuck Schumer,
-    democratic sen, New York."""
+    democratic senator, New York; "Mr. Romney" -> Romney, no role."""
     owned = _POSSESSED.match(raw.strip())
     if owned and not any(w.lower().strip(".,") in _COMPANY_WORDS for w in owned["name"].split()):
         # "Planned Parenthood’s Laguens": the person, and the body that is theirs (not "McDonald's Corp.")
@@ -105,7 +108,9 @@ def describe_speaker(raw: str) -> Speaker:
     first = last
     while first > 0 and (is_role(words[first - 1]) or words[first - 1].lower() == "of"):
         first -= 1
-    role_words = [w for w in words[first:last + 1] if w.lower() != "of"]
+    # a role as a reader says it: "Sen" is senator; "Mr", "Ms" and "Dr" are no role (nor a gender worth a column)
+    role_words = [ABBREVIATED_ROLES.get(w.lower(), w.lower()) for w in words[first:last + 1]
+                  if w.lower() != "of" and w.lower() not in _HONORIFIC_ROLES]
     tail = words[last + 1:]
     organisation = words[:first]
     body_at = [i for i, w in enumerate(tail) if w.lower() in BODY_WORDS]
@@ -115,7 +120,7 @@ def describe_speaker(raw: str) -> Speaker:
     # presidential") nor a headline the span picked up
     named_body = " ".join(organisation) if organisation and len(organisation) <= 6 and all(
         w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "&") for w in organisation) else ""
-    return Speaker(" ".join(tail), " ".join(role_words).lower() or None, named_body or None)
+    return Speaker(" ".join(tail), " ".join(role_words) or None, named_body or None)
 
 
 # "Planned Parenthood’s Laguens": a body's name, then a person's (a capitalised word after "'s")
@@ -200,13 +205,17 @@ NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # "Robert F. Kennedy Jr.": no s
 _PARTICLES = {"van", "von", "de", "del", "della", "da", "di", "du", "le", "la", "bin", "der", "den"}  # not "al": Al Sharpton
 
 
+_INITIALS = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")
+_INITIAL_SKIPS = {"of", "the", "for", "and", "on", "in", "to"}
+
+
 def actor_names(names: Iterable[str]) -> dict[str, str]:
     """Each name's actor, under one display name (the longest form it appeared under): "Harf" and
     "Ms. Harf" are "Marie Harf". A person is their first name and surname ("Donald J. Trump" is
     "Donald Trump"); a surname alone joins the one person of the corpus with that surname, and
     stays apart when there are two ("Obama" where both Barack and Michelle Obama speak: keying
     people by surname made them one, and lent Mrs. Trump's title to Donald Trump). A body is its
-    full name."""
+    full name, and its initials join it where the corpus names one body so ("GAO")."""
     names = list(dict.fromkeys(name for name in names if name))
     firsts: dict[str, set[str]] = defaultdict(set)  # surname -> the first names it is written with
     parts: dict[str, tuple[str, str | None, str]] = {}
@@ -233,6 +242,18 @@ def actor_names(names: Iterable[str]) -> dict[str, str]:
         if kind == "person" and first is None and len(firsts[last]) == 1:
             first = next(iter(firsts[last]))
         keys[name] = (kind, first, last)
+    # a body's initials are the body: "GAO" is the one "Government Accountability Office" the corpus names
+    spelled: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        capitals = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in _INITIAL_SKIPS]
+        # three words or more, or a body's word: "Alan Peters" is not "AP"
+        if (len(capitals) >= 3 or (len(capitals) == 2 and parts[name][0] == "body")) and all(
+                w[:1].isupper() for w in capitals) and not _INITIALS.fullmatch(name):
+            spelled["".join(w[0] for w in capitals).upper()].add(name)
+    for name in names:
+        full = spelled.get(name.replace(".", "")) if _INITIALS.fullmatch(name) else None
+        if full and len(full) == 1:
+            keys[name] = keys[next(iter(full))]
     display: dict[tuple[str, str | None, str], str] = {}
     for name, key in keys.items():
         if len(name) > len(display.get(key, "")):
