@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import numpy as np
@@ -347,10 +348,14 @@ def test_the_findings_say_who_said_what_and_when_from_the_evidence(minilm_store)
     assert said[1].startswith("In 2021, Anatoly Antonov (ambassador, Russian) said: “") and "cooperation" in said[1]
     assert said[-1].startswith("No change between periods is significant")
     assert result.to_json()["findings"] == said
+    def folded(text: str) -> str:  # quotation marks inside a quote are written as single ones
+        return re.sub(r"[\"“”‘’']", "'", " ".join(text.split()))
+
     for sentence, period in zip(said[:2], result.periods):  # each quote is a statement of its period
-        quote = sentence.split("“", 1)[1].removesuffix("”").removesuffix("…")
-        assert any(" ".join(s.text.split()).startswith(quote) for s in period.statements + [
-            x for said_by in period.actors.values() for x in said_by])
+        quote = folded(sentence.split("“", 1)[1].removesuffix("”").removesuffix("’").removesuffix("…"))
+        assert any(folded(s.text).startswith(quote) or folded(s.text).strip("'").startswith(quote)
+                   for s in period.statements + [x for said_by in period.actors.values() for x in said_by])
+    assert "Harf said during a press briefing" in said[0]  # her own words, where a central statement quotes them
 
 
 @needs_bbc
@@ -414,3 +419,19 @@ def test_a_bodys_initials_join_the_one_body_the_corpus_spells_out_and_a_persons_
                          "AP", "Alan Peters", "NRA"])
     assert names["GAO"] == "Government Accountability Office" and names["ACLU"] == "American Civil Liberties Union"
     assert names["AP"] == "AP" and names["NRA"] == "NRA"
+
+
+def test_a_quote_inside_a_quoted_statement_is_nested_not_doubled():
+    from simtool.jobs.drift.findings import _quoted
+
+    assert _quoted("Antonov noted that “Russia is ready to resume the dialogue”") == \
+        "“Antonov noted that ‘Russia is ready to resume the dialogue’”"
+    assert _quoted("“Illegal aliens must go,” he said") == "“‘Illegal aliens must go,’ he said”"
+    assert _quoted("“The whole statement is a quotation.”") == "“The whole statement is a quotation.”"
+
+
+def test_a_step_counts_every_new_and_dropped_statement_and_lists_each_once():
+    result = find_drift(prepare_corpus([SEEDS]), query="counter-terrorism cooperation", encoder="static")
+    step = result.drift[0]
+    assert step.new_total >= len(step.new) and step.dropped_total >= len(step.dropped)
+    assert len(set(step.new)) == len(step.new) and len(set(step.dropped)) == len(step.dropped)

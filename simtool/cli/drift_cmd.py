@@ -84,13 +84,16 @@ def _print(result) -> None:
         console.print(sentence, markup=False)
     console.print("", markup=False)
     table = Table(title=f"{result.query or 'the cluster'!r} by {result.by}", title_justify="left")
-    for column in ("period", "docs", "statements", "distinctive terms (z)", "actors", "stance (95% CI)"):
+    stances = any(p.stance for p in result.periods)  # poles (--axis) give one; reference groups place each group
+    for column in ("period", "docs", "statements", "distinctive terms (z)", "actors") + (
+            ("stance (95% CI)",) if stances else ()):
         table.add_column(column, overflow="fold")
     for p in result.periods:
         stance = f"{p.stance.mean:+.3f} ({p.stance.low:+.3f} .. {p.stance.high:+.3f})" if p.stance else ""
         table.add_row(p.period, str(p.documents), str(p.n_statements),
                       ", ".join(f"{t} {z:.1f}" for t, z in p.terms[:8]),
-                      ", ".join(f"{name} ({len(said)})" for name, said in list(p.actors.items())[:5]), stance)
+                      ", ".join(f"{name} ({len(said)})" for name, said in list(p.actors.items())[:5]),
+                      *((stance,) if stances else ()))
     console.print(table, markup=False)
     _print_axis(result)
     _print_who_said_what(result)
@@ -103,8 +106,8 @@ def _print(result) -> None:
         verdict = "significant" if step.significant else "not significant"
         console.print(f"\n{step.before} -> {step.after}: effect {step.effect:.2f}, p {step.p:.3f} after "
                       f"Holm correction ({verdict}; units: {step.unit}s); share of sentences on the topic "
-                      f"{step.share_before:.1%} -> {step.share_after:.1%}; {len(step.new)} new, "
-                      f"{len(step.dropped)} dropped statements", markup=False)
+                      f"{step.share_before:.1%} -> {step.share_after:.1%}; {step.new_total} new, "
+                      f"{step.dropped_total} dropped statements", markup=False)
         for text in step.new[:2]:
             console.print(f"  + {text}", markup=False)
         for text in step.dropped[:2]:
@@ -127,7 +130,8 @@ def _print_axis(result) -> None:
             verdict = ("reliable" if axis.reliable else
                        f"NOT reliable (below {axis.validity['min_auc']}): the positions below are not findings")
             console.print(f"\naxis: {axis.group_field} {axis.negative} (0) to {axis.positive} (1), learned from those "
-                          f"groups; out-of-fold AUC {auc:.3f} ({axis.validity['folds']} folds by "
+                          f"groups; out-of-fold AUC {auc:.3f} (95% CI {axis.validity['auc_low']:.3f} .. "
+                          f"{axis.validity['auc_high']:.3f}; {axis.validity['folds']} folds by "
                           f"{axis.validity['folds_by']}): {verdict}", markup=False)
         else:
             v = axis.validity

@@ -8,6 +8,7 @@ significant, and the largest one with the shares it rests on.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -46,14 +47,33 @@ def _period_sentence(period: Any) -> str:
         return f"In {period.period}, no statement of the articles is about the topic."
     if not speakers:
         statement = period.statements[0].text if period.statements else ""
-        return f"In {period.period}, {period.documents} article(s) said, most centrally: \u201c{_short(statement)}\u201d"
+        return f"In {period.period}, {period.documents} article(s) said, most centrally: {_quoted(statement)}"
     top = speakers[0]
     described = ", ".join(x for x in (top.role, top.organisation) if x)
     who = f"{top.name} ({described})" if described else top.name
     central = {s.text for s in period.statements}
     said = period.actors[top.name]
-    quote = next((s.text for s in said if s.text in central), said[0].text)
-    return f"In {period.period}, {who} said: \u201c{_short(quote)}\u201d"
+    # their own words where a central statement quotes them, else the central statement that reports them
+    quote = next((s.text for s in said if s.text in central and _QUOTATION.search(s.text)),
+                 next((s.text for s in said if s.text in central), said[0].text))
+    return f"In {period.period}, {who} said: {_quoted(quote)}"
+
+
+# Words in quotation marks, four or more: what the speaker said in their own words
+_QUOTATION = re.compile(r"[\"“][^\"“”]*(?:\s+[^\"“”\s]+){3,}[^\"“”]*[\"”]")
+
+
+def _quoted(text: str) -> str:
+    """The statement in quotation marks; quotation marks inside it become single ones, as nested
+    quotations are written (a statement that is itself a quotation is not quoted twice)."""
+    text = _short(text)
+    if text[:1] in "\"“" and text[-1:] in "\"”" and not re.search(r"[\"“”]", text[1:-1]):
+        text = text[1:-1]
+    text = text.replace("\u201c", "\u2018").replace("\u201d", "\u2019")
+    text = re.sub(r'"(?=\w)', "\u2018", text).replace('"', "\u2019")
+    if text.count("\u2018") > text.count("\u2019"):  # a nested quotation cut short closes all the same
+        text += "\u2019"
+    return f"\u201c{text}\u201d"
 
 
 def _short(text: str, limit: int = 220) -> str:

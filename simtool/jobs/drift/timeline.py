@@ -141,12 +141,14 @@ class DriftStep:
     p: float               # the smaller of the two p-values, Holm-adjusted over every test of the timeline
     significant: bool      # p <= 0.05
     unit: str              # "document"; "block" where too few articles to shuffle; "mixed" when the tests differ
-    new: list[str]         # statements of the later period with no counterpart in the earlier (first MAX_LISTED)
+    new: list[str]         # statements of the later period with no counterpart in the earlier (first MAX_LISTED, each once)
     dropped: list[str]     # and the reverse
     rising: list[int] = field(default_factory=list)   # ids of the claims whose share grew most
     falling: list[int] = field(default_factory=list)  # and fell most
     content_significant: bool = False  # which test found the change (after the correction)
     share_significant: bool = False
+    new_total: int = 0      # how many statements are new, of which `new` lists the first
+    dropped_total: int = 0
 
 
 @dataclass(frozen=True)
@@ -389,8 +391,8 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
                                content.effect, content.p, round(len(by_period[before]) / sentences[before], 4),
                                round(len(by_period[after]) / sentences[after], 4), share.effect, share.p,
                                effect, p_step, p_step <= ALPHA, content.unit if content.unit == share.unit else "mixed",
-                               new[:MAX_LISTED], dropped[:MAX_LISTED], rising, falling,
-                               rejected[2 * k], rejected[2 * k + 1]))
+                               list(dict.fromkeys(new))[:MAX_LISTED], list(dict.fromkeys(dropped))[:MAX_LISTED],
+                               rising, falling, rejected[2 * k], rejected[2 * k + 1], len(new), len(dropped)))
     # The largest change is the largest effect among the steps that are more than chance.
     largest = max((s for s in steps if s.significant), key=lambda s: s.effect, default=None)
     settings = DriftSettings(encoder.name, relevance, by, list(axis) if axis else None, seed, len(corpus), len(dated),
