@@ -436,3 +436,11 @@ def test_what_someone_said_before_the_news_is_theirs_and_a_bodys_initials_are_it
     assert names(["Since Trump said he would run, donations have soared.",
                   "Because Pelosi said she would not bring it to a vote, the bill died."]) == [None, None]
     assert names(["C.J. said he was tired after the game.", "The CEO said profits fell."]) == [None, None]
+
+
+@needs_parser
+def test_a_body_named_with_for_or_of_is_whole_and_a_persons_home_state_is_not_their_name():
+    assert names(["The Centers for Medicare and Medicaid Services said the rule would take effect in May."]) == [
+        "Centers for Medicare and Medicaid Services"]
+    assert names(["Republican Rep Charlie Dent of Pennsylvania said the bill was a mistake.",
+                  "Sens Cory Gardner said the bill would pass."]) == ["Charlie Dent", "Cory Gardner"]

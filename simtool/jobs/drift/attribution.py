@@ -830,7 +830,9 @@ def _from_subject(subject: Any, article: str) -> _Found:
         return _Found(Speaker(subject.text, None, None), "organisation")  # "the F.D.A. said": initials the recogniser missed
     name = _name(subject, article)
     if name:
-        return _Found(Speaker(name, None, None), "person")
+        # "Centers for Medicare and Medicaid Services" is a body, "Perkins" a person
+        body = " for " in name or " of " in name or name.split()[-1].lower() in BODY_WORDS | ORG_NOUNS | {"services"}
+        return _Found(Speaker(name, None, None), "organisation" if body else "person")
     # a speaker left unnamed: "officials said", "a spokesman said"
     return _Found(None, None, someone=subject.tag_ == "NN" and subject.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS)
 
@@ -929,7 +931,7 @@ def _name(token: Any, article: str) -> str | None:
     if token.pos_ not in ("PROPN", "NOUN") or not token.text[:1].isupper() or (
             token.ent_type_ in _NOT_NAMES and not (token.ent_type_ == "NORP" and _surname_like(token.text))):
         return None
-    run = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
+    run = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token] + _name_goes_on(token)
     name = " ".join(t.text for t in run).strip("*")
     if not_a_speaker(name):
         return None
@@ -942,6 +944,23 @@ def _name(token: Any, article: str) -> str | None:
 
 
 _OPENING_CONJUNCTION = re.compile(r"^(?:After|Since|Because|When|While|Although|Though|Before|Once|Until|Unless)\s+(?=[A-Z])")
+_BODY_HEADS = {"centers", "services", "institutes", "alliance", "federation", "league", "society", "conference"}
+
+
+def _name_goes_on(token: Any) -> list[Any]:
+    """The words of a body's name after its head: "Centers" + "for Medicare and Medicaid Services"
+    (the small recogniser splits such names, or misses them)."""
+    doc, end = token.doc, token.i + 1
+    if (token.lemma_.lower() not in BODY_WORDS | ORG_NOUNS | _BODY_HEADS or end + 1 >= len(doc)
+            or doc[end].lower_ not in ("for", "of", "on") or doc[end + 1].pos_ != "PROPN"):
+        return []  # "Rep Charlie Dent of Pennsylvania": a person's home state is no part of the name
+    end += 1
+    while end < len(doc) and (doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() or (
+            doc[end].lower_ == "and" and end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN")):
+        end += 1
+    return list(doc[token.i + 1:end])
+
+
 _POLL_NAME = re.compile(r"(?<=\w)\s+(?:Poll|Survey)$")
 
 

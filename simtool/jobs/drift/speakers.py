@@ -59,7 +59,8 @@ _US_STATES = {"alabama", "alaska", "arizona", "arkansas", "california", "colorad
               "washington", "wisconsin", "wyoming"}
 # Words of a role ("Deputy Spokesperson", "Democratic Sen."), kept apart from the name after them.
 _ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "minister", "ambassador", "secretary",
-          "spokesperson", "spokesman", "spokeswoman", "deputy", "senator", "sen", "rep", "representative", "gov",
+          "spokesperson", "spokesman", "spokeswoman", "deputy", "senator", "sen", "sens", "senators", "rep", "reps",
+          "representative", "gov",
           "governor", "general", "gen", "chancellor", "chairman", "chairwoman", "chair", "chief", "mayor", "judge",
           "justice", "king", "queen", "prince", "pope", "leader", "speaker", "director", "executive", "ceo",
           "founder", "professor", "prof", "attorney", "lt", "lieutenant", "commissioner", "candidate", "former",
