@@ -47,9 +47,10 @@ def test_seeds_show_who_said_what_in_2015_and_2021(minilm_store):
         assert p.stance is not None and p.stance.low <= p.stance.mean <= p.stance.high
         assert p.statements and all(s.stance is not None for s in p.statements)
     # Two articles, one a period, cannot show a trend: the step is tested on blocks of statements
-    # within them and is not significant, so no "largest change" is announced.
+    # within them where there are enough (else it says it cannot be tested) and is not significant,
+    # so no "largest change" is announced.
     step = result.drift[0]
-    assert (step.before, step.after, step.unit) == ("2015", "2021", "block")
+    assert (step.before, step.after) == ("2015", "2021") and step.unit in ("block", "mixed", "too few to test")
     assert not step.significant and step.p > 0.05 and result.largest_change is None
 
 
@@ -346,7 +347,8 @@ def test_the_findings_say_who_said_what_and_when_from_the_evidence(minilm_store)
     said = result.findings()
     assert said[0].startswith("In 2015, Marie Harf (deputy spokesperson, US State Department) said: “")
     assert said[1].startswith("In 2021, Anatoly Antonov (ambassador, Russian) said: “") and "cooperation" in said[1]
-    assert said[-1].startswith("No change between periods is significant")
+    assert said[-1].startswith(("No change between periods is significant",
+                                "Whether anything changed between periods cannot be tested"))
     assert result.to_json()["findings"] == said
     def folded(text: str) -> str:  # quotation marks inside a quote are written as single ones
         return re.sub(r"[\"“”‘’']", "'", " ".join(text.split()))
@@ -435,3 +437,12 @@ def test_a_step_counts_every_new_and_dropped_statement_and_lists_each_once():
     step = result.drift[0]
     assert step.new_total >= len(step.new) and step.dropped_total >= len(step.dropped)
     assert len(set(step.new)) == len(step.new) and len(set(step.dropped)) == len(step.dropped)
+
+
+def test_a_step_with_too_few_units_says_it_cannot_be_tested_and_keeps_the_shares_difference():
+    from simtool.jobs.drift.change import TOO_FEW, share_test
+
+    one = [("a", np.array([True, True, False, False]))]
+    other = [("b", np.array([True, False, False, False, False, False, False, False]))]
+    shift = share_test(one, other, np.random.default_rng(0))
+    assert shift.unit == TOO_FEW and shift.p == 1.0 and shift.effect > 0.3  # 50% against 12.5% is a difference

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from simtool.cli import options, session
 from simtool.cli.output import print_json, progress_bar, stderr, stdout
+from simtool.jobs.drift.change import TOO_FEW
 from simtool.jobs.drift.positions import THIN
 from simtool.jobs.drift.timeline import BY, RELEVANCE, cluster_documents, find_drift
 from simtool.report.drift_plot import plot_drift
@@ -104,8 +105,9 @@ def _print(result) -> None:
             console.print(f"  - {s.text}{who}", markup=False)
     for step in result.drift:
         verdict = "significant" if step.significant else "not significant"
+        units = "too few articles or sentences to test" if step.unit == TOO_FEW else f"units: {step.unit}s"
         console.print(f"\n{step.before} -> {step.after}: effect {step.effect:.2f}, p {step.p:.3f} after "
-                      f"Holm correction ({verdict}; units: {step.unit}s); share of sentences on the topic "
+                      f"Holm correction ({verdict}; {units}); share of sentences on the topic "
                       f"{step.share_before:.1%} -> {step.share_after:.1%}; {step.new_total} new, "
                       f"{step.dropped_total} dropped statements", markup=False)
         for text in step.new[:2]:

@@ -48,8 +48,11 @@ class Shift:
 
     effect: float
     p: float
-    unit: str      # "document", or "block" where a period has too few documents
+    unit: str      # "document", "block" where a period has too few documents, or TOO_FEW to test at all
     units: tuple[int, int]
+
+
+TOO_FEW = "too few to test"  # fewer than two units on a side: no p-value below 1 can be had
 
 
 def units(vectors: np.ndarray, documents: Sequence[str], by_document: bool) -> np.ndarray:
@@ -82,8 +85,8 @@ def shift_test(a_vectors: np.ndarray, a_documents: Sequence[str], b_vectors: np.
     a = units(a_vectors, a_documents, by_document)
     b = units(b_vectors, b_documents, by_document)
     unit = "document" if by_document else "block"
-    if len(a) < 2 or len(b) < 2:
-        return Shift(0.0, 1.0, unit, (len(a), len(b)))
+    if len(a) < 2 or len(b) < 2:  # no spread to correct the effect for: none is claimed
+        return Shift(0.0, 1.0, TOO_FEW, (len(a), len(b)))
     observed = _distance(a.mean(axis=0), b.mean(axis=0))
     pooled, n_a = np.vstack([a, b]), len(a)
     total = pooled.sum(axis=0)
@@ -112,9 +115,12 @@ def share_test(a: Sequence[tuple[str, np.ndarray]], b: Sequence[tuple[str, np.nd
 
     units_a, units_b = counts(a), counts(b)
     unit = "document" if by_document else "block"
-    if len(units_a) < 2 or len(units_b) < 2:
-        return Shift(0.0, 1.0, unit, (len(units_a), len(units_b)))
+    if not len(units_a) or not len(units_b):
+        return Shift(0.0, 1.0, TOO_FEW, (len(units_a), len(units_b)))
     share_a, share_b = units_a[:, 0].sum() / units_a[:, 1].sum(), units_b[:, 0].sum() / units_b[:, 1].sum()
+    effect = abs(2 * np.arcsin(np.sqrt(share_b)) - 2 * np.arcsin(np.sqrt(share_a)))
+    if len(units_a) < 2 or len(units_b) < 2:  # the shares' difference is what it is; whether it is chance cannot be said
+        return Shift(round(float(effect), 4), 1.0, TOO_FEW, (len(units_a), len(units_b)))
     observed = abs(share_a - share_b)
     pooled, n_a = np.vstack([units_a, units_b]), len(units_a)
     total = pooled.sum(axis=0)
@@ -123,7 +129,6 @@ def share_test(a: Sequence[tuple[str, np.ndarray]], b: Sequence[tuple[str, np.nd
         side = pooled[rng.permutation(len(pooled))[:n_a]].sum(axis=0)
         rest = total - side
         exceed += abs(side[0] / side[1] - rest[0] / rest[1]) >= observed - 1e-12
-    effect = abs(2 * np.arcsin(np.sqrt(share_b)) - 2 * np.arcsin(np.sqrt(share_a)))
     return Shift(round(float(effect), 4), round((exceed + 1) / (permutations + 1), 4), unit,
                  (len(units_a), len(units_b)))
 

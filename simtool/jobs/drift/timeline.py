@@ -140,7 +140,7 @@ class DriftStep:
     effect: float          # the size of the change: the larger of the two effects
     p: float               # the smaller of the two p-values, Holm-adjusted over every test of the timeline
     significant: bool      # p <= 0.05
-    unit: str              # "document"; "block" where too few articles to shuffle; "mixed" when the tests differ
+    unit: str              # "document"; "block" where too few articles to shuffle; "too few to test"; "mixed"
     new: list[str]         # statements of the later period with no counterpart in the earlier (first MAX_LISTED, each once)
     dropped: list[str]     # and the reverse
     rising: list[int] = field(default_factory=list)   # ids of the claims whose share grew most
