@@ -346,7 +346,7 @@ def test_the_findings_say_who_said_what_and_when_from_the_evidence(minilm_store)
     result = find_drift(prepare_corpus([SEEDS]), query="counter-terrorism cooperation", encoder=encoder, store=store)
     said = result.findings()
     assert said[0].startswith("In 2015, Marie Harf (deputy spokesperson, US State Department) said: “")
-    assert said[1].startswith("In 2021, Anatoly Antonov (ambassador, Russian) said: “") and "cooperation" in said[1]
+    assert said[1].startswith("In 2021, Anatoly Antonov (Russian ambassador) said: “") and "cooperation" in said[1]
     assert said[-1].startswith(("No change between periods is significant",
                                 "Whether anything changed between periods cannot be tested"))
     assert result.to_json()["findings"] == said

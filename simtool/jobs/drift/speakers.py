@@ -67,6 +67,7 @@ _ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "ministe
           "acting", "senior", "assistant", "associate", "press", "majority", "minority", "whip", "head",
           "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist", "rev",
           "reverend"}
+_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|i|ic)$")  # Russian, Chinese, British, Israeli, Democratic
 _HONORIFIC_ROLES = {"mr", "mrs", "ms", "miss", "dr", "sir"}
 ABBREVIATED_ROLES = {"sen": "senator", "sens": "senators", "rep": "representative", "reps": "representatives",
                       "gov": "governor", "gen": "general", "lt": "lieutenant", "prof": "professor", "rev": "reverend"}
@@ -121,7 +122,13 @@ def describe_speaker(raw: str) -> Speaker:
     # presidential") nor a headline the span picked up
     named_body = " ".join(organisation) if organisation and len(organisation) <= 6 and all(
         w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "&") for w in organisation) else ""
-    return Speaker(" ".join(tail), " ".join(role_words) or None, named_body or None)
+    role = " ".join(role_words) or None
+    if named_body.lower().startswith("the "):
+        named_body = named_body[4:]
+    if role and named_body and " " not in named_body and _NATIONALITY.search(named_body):
+        # "The Russian ambassador": a nationality or a party describes the role, it is no organisation
+        return Speaker(" ".join(tail), f"{named_body} {role}", None)
+    return Speaker(" ".join(tail), role, named_body or None)
 
 
 # "Planned Parenthood’s Laguens": a body's name, then a person's (a capitalised word after "'s")
