@@ -146,12 +146,15 @@ def _print(result, scores) -> None:
                       markup=False)
     table = Table(title=f"{len(result.clusters)} clusters ({result.settings.model}, {result.settings.algorithm}); "
                         f"{len(result.noise)} documents as noise", title_justify="left")
-    for column in ("cluster", "size", "label", "representative headlines", "dates", "sources"):
+    # a corpus without dates or sources (BBC's folders) gets no empty columns for them
+    dated, sourced = any(c.first_date for c in result.clusters), any(c.sources for c in result.clusters)
+    for column in ("cluster", "size", "label", "representative headlines") + ("dates",) * dated + ("sources",) * sourced:
         table.add_column(column, overflow="fold")
     for c in result.clusters:
         span = f"{c.first_date} .. {c.last_date}" if c.first_date else ""
-        table.add_row(str(c.id), str(c.size), c.label, "\n".join(r.title for r in c.representatives), span,
-                      ", ".join(c.sources[:3]) + (" ..." if len(c.sources) > 3 else ""))
+        sources = ", ".join(c.sources[:3]) + (" ..." if len(c.sources) > 3 else "")
+        table.add_row(str(c.id), str(c.size), c.label, "\n".join(r.title for r in c.representatives),
+                      *((span,) if dated else ()), *((sources,) if sourced else ()))
     console.print(table, markup=False)
     if result.finer is not None:
         finer = Table(title=f"a finer level: {result.finer.k} topics within those clusters (the most stable split "
