@@ -229,3 +229,6 @@ def test_your_own_pairs_alone_run_their_task_only(tmp_path):
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)["results"]
     assert {s["task"] for s in scores} == {"sts"} and {s["dataset"] for s in scores} == {"pairs"}
+    with_corpus = runner.invoke(app, ["bench", "--models", "tfidf", "--pairs", str(pairs), "--corpus", str(SEEDS),
+                                      "--json", "-"])
+    assert {s["task"] for s in json.loads(with_corpus.stdout)["results"]} == {"sts", "retrieval", "speed"}

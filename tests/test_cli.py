@@ -268,3 +268,12 @@ def test_a_run_ends_with_the_time_of_each_stage(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     line = next(x for x in result.stderr.splitlines() if x.startswith("time: "))
     assert "loading and cleaning" in line and "embedding" in line and line.endswith(" s)") and "(total " in line
+
+
+def test_clean_of_a_data_file_says_a_bad_record_and_cleans_the_rest_and_json_is_a_list_whatever_its_length(tmp_path):
+    data = tmp_path / "a.jsonl"
+    data.write_text('{"id": "a", "text": "The council met on Monday to debate the budget plan.", "date": "2099-01-01"}\n'
+                    "not json\n")
+    result = invoke("clean", data, "--json")
+    assert result.exit_code == 0 and "not valid JSON" in result.stderr
+    assert [d["id"] for d in json.loads(result.stdout)["results"]] == ["a"]

@@ -25,7 +25,7 @@ def bench_command(
     models: Annotated[str | None, typer.Option("--models", help="Comma-separated models \\[default: "
                                                 "tfidf,tfidf-svd,static,minilm and every model distilled here].")] = None,
     tasks: Annotated[str | None, typer.Option("--tasks", help=f"Comma-separated tasks \\[default: {','.join(TASKS)}; "
-                                                "with --pairs or --labels only theirs].", show_default=False)] = None,
+                                                "with --pairs, --labels or --corpus only theirs].", show_default=False)] = None,
     corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Your corpus (files or folders; "
                                                       "repeat for more): retrieval and speed run on it.")] = None,
     pairs: Annotated[list[Path] | None, typer.Option(
@@ -47,7 +47,8 @@ def bench_command(
     """Benchmark embedding models: STS-B, MSRP pairs, BBC/HuffPost clustering, retrieval, speed; or your own
     pairs and labelled texts."""
     # your own pairs or labels ask for their tasks: the standard datasets are not run unless named
-    own = ["sts", "pairs"] * bool(pairs) + ["clustering", "retrieval"] * bool(labels)
+    own = list(dict.fromkeys(["sts", "pairs"] * bool(pairs) + ["clustering", "retrieval"] * bool(labels)
+                             + ["retrieval", "speed"] * bool(corpus)))
     task_list = _names(tasks) or own or list(TASKS)
     claim_outputs([json if json is not None and str(json) != "-" else None, plot], force)
     with session.store(cache) as store, stderr().status("benchmarking") as status:

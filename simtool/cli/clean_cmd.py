@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from simtool.cli import options
-from simtool.cli.output import CONTROLS, print_json, stdout
+from simtool.cli.output import CONTROLS, print_json, report_problems, stdout
 from simtool.errors import InputError
 from simtool.io.corpus import load_corpus
 from simtool.io.document import Document
@@ -25,7 +25,12 @@ def clean_command(
     json: options.Json = False,
 ) -> None:
     """Print the cleaned text of each article in PATH (or, with --diff, what the cleaner removed)."""
-    documents = list(load_corpus([path], strict=True).documents)
+    corpus = load_corpus([path])
+    report_problems(corpus.problems)  # a bad record elsewhere in the file is said, not fatal
+    documents = list(corpus.documents)
+    if not documents:
+        raise InputError(f"{path}: no article to clean")
+    one = doc is not None or (path.is_file() and path.suffix.lower() in (".txt", ".md", ".html", ".htm"))
     # As the other commands clean a corpus: the furniture its documents and each source's repeat (one
     # article alone is judged on its own, as `clean_text` judges it)
     cleaner = Cleaner().fit([d.text for d in documents], [d.source for d in documents]) if len(documents) > 1 \
@@ -37,7 +42,7 @@ def clean_command(
     results = [(d, cleaner.clean(d.text, d.title, d.source)) for d in documents]
     if json:
         cleaned = [{"id": d.id, "title": d.title, "text": r.text, "removed": r.removed} for d, r in results]
-        print_json(cleaned[0] if len(cleaned) == 1 else cleaned)
+        print_json(cleaned[0] if one else cleaned)  # a folder or data file: a list, whatever its length
         return
     several = len(results) > 1
     for number, (document, result) in enumerate(results):

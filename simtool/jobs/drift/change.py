@@ -52,7 +52,14 @@ class Shift:
     units: tuple[int, int]
 
 
-TOO_FEW = "too few to test"  # fewer than two units on a side: no p-value below 1 can be had
+TOO_FEW = "too few to test"  # so few ways to split the units that no p-value at the level can be had
+FEWEST_SPLITS = 20  # with fewer distinct splits the smallest permutation p-value is above 0.05
+
+
+def _too_few(n_a: int, n_b: int) -> bool:
+    from math import comb
+
+    return min(n_a, n_b) < 1 or comb(n_a + n_b, n_a) < FEWEST_SPLITS
 
 
 def units(vectors: np.ndarray, documents: Sequence[str], by_document: bool) -> np.ndarray:
@@ -85,7 +92,7 @@ def shift_test(a_vectors: np.ndarray, a_documents: Sequence[str], b_vectors: np.
     a = units(a_vectors, a_documents, by_document)
     b = units(b_vectors, b_documents, by_document)
     unit = "document" if by_document else "block"
-    if len(a) < 2 or len(b) < 2:  # no spread to correct the effect for: none is claimed
+    if _too_few(len(a), len(b)):  # one article against one: no effect is claimed, no p-value can be had
         return Shift(0.0, 1.0, TOO_FEW, (len(a), len(b)))
     observed = _distance(a.mean(axis=0), b.mean(axis=0))
     pooled, n_a = np.vstack([a, b]), len(a)
@@ -119,7 +126,7 @@ def share_test(a: Sequence[tuple[str, np.ndarray]], b: Sequence[tuple[str, np.nd
         return Shift(0.0, 1.0, TOO_FEW, (len(units_a), len(units_b)))
     share_a, share_b = units_a[:, 0].sum() / units_a[:, 1].sum(), units_b[:, 0].sum() / units_b[:, 1].sum()
     effect = abs(2 * np.arcsin(np.sqrt(share_b)) - 2 * np.arcsin(np.sqrt(share_a)))
-    if len(units_a) < 2 or len(units_b) < 2:  # the shares' difference is what it is; whether it is chance cannot be said
+    if _too_few(len(units_a), len(units_b)):  # the shares' difference is what it is; whether it is chance cannot be said
         return Shift(round(float(effect), 4), 1.0, TOO_FEW, (len(units_a), len(units_b)))
     observed = abs(share_a - share_b)
     pooled, n_a = np.vstack([units_a, units_b]), len(units_a)

@@ -59,13 +59,19 @@ def _period_sentence(period: Any) -> str:
     central = {s.text for s in period.statements}
     said = period.actors[top.name]
     # their own words where a central statement quotes them, else the central statement that reports them
-    quote = next((s.text for s in said if s.text in central and _QUOTATION.search(s.text)),
+    quote = next((s.text for s in said if s.text in central and _holds_a_quotation(s.text)),
                  next((s.text for s in said if s.text in central), said[0].text))
     return f"In {period.period}, {who} said: {_quoted(quote)}"
 
 
-# Words in quotation marks, four or more: what the speaker said in their own words
-_QUOTATION = re.compile(r"[\"“][^\"“”]*(?:\s+[^\"“”\s]+){3,}[^\"“”]*[\"”]")
+QUOTED_WORDS = 4  # fewer are a phrase held at a distance ("a “compromise”"), not the speaker's own words
+
+
+def _holds_a_quotation(text: str) -> bool:
+    """Whether a statement quotes QUOTED_WORDS words or more: between curly marks, or between a
+    straight mark that opens (after a space or at the start) and the next one."""
+    spans = re.findall(r"“([^“”]*)”", text) + re.findall(r'(?:^|(?<=[\s(\[—-]))"([^"]*)"', text)
+    return any(len(span.split()) >= QUOTED_WORDS for span in spans)
 
 
 def _quoted(text: str) -> str:
@@ -75,8 +81,10 @@ def _quoted(text: str) -> str:
     if text[:1] in "\"“" and text[-1:] in "\"”" and not re.search(r"[\"“”]", text[1:-1]):
         text = text[1:-1]
     text = text.replace("\u201c", "\u2018").replace("\u201d", "\u2019")
-    text = re.sub(r'"(?=\w)', "\u2018", text).replace('"', "\u2019")
-    if text.count("\u2018") > text.count("\u2019"):  # a nested quotation cut short closes all the same
+    # a straight mark opens after a space, a bracket or a dash, or at the start ('"$5 billion'), else it closes
+    text = re.sub(r'(?:^|(?<=[\s(\[—-]))"', "\u2018", text).replace('"', "\u2019")
+    closing = len(re.findall(r"\u2019(?!\w)", text))  # "Russia’s" has an apostrophe, not a closing mark
+    if text.count("\u2018") > closing:  # a nested quotation cut short closes all the same
         text += "\u2019"
     return f"\u201c{text}\u201d"
 

@@ -67,9 +67,18 @@ _ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "ministe
           "acting", "senior", "assistant", "associate", "press", "majority", "minority", "whip", "head",
           "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist", "rev",
           "reverend"}
-_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|i|ic)$")  # Russian, Chinese, British, Israeli, Democratic
+# Nationalities that stand before a role ("the Russian ambassador"): a list, as the endings alone
+# (-an, -i, -ese) also make "Hyundai", "Michigan" and "Vatican", which are bodies and places
+NATIONALITIES = frozenset("""American Russian Chinese British English French German Israeli Iranian Iraqi Syrian Saudi
+Turkish Ukrainian Indian Pakistani Afghan Japanese Korean Mexican Canadian Italian Spanish Egyptian Palestinian Qatari
+Emirati Polish Dutch Swedish Norwegian Danish Finnish Irish Scottish Welsh Australian Brazilian Venezuelan Cuban
+Colombian Argentine Chilean Peruvian Nigerian Kenyan Ethiopian Somali Sudanese Libyan Tunisian Moroccan Algerian
+Lebanese Jordanian Yemeni Kuwaiti Greek Belgian Swiss Austrian Hungarian Czech Slovak Romanian Bulgarian Serbian
+Croatian Bosnian Albanian Georgian Armenian Azerbaijani Kazakh Belarusian Lithuanian Latvian Estonian Vietnamese
+Thai Filipino Indonesian Malaysian Singaporean Taiwanese Mongolian Burmese Bangladeshi Nepali European Arab Kurdish
+African Asian Portuguese""".split())
 _HONORIFIC_ROLES = {"mr", "mrs", "ms", "miss", "dr", "sir"}
-ABBREVIATED_ROLES = {"sen": "senator", "sens": "senators", "rep": "representative", "reps": "representatives",
+ABBREVIATED_ROLES = {"sen": "senator", "sens": "senator", "rep": "representative", "reps": "representative",
                       "gov": "governor", "gen": "general", "lt": "lieutenant", "prof": "professor", "rev": "reverend"}
 BODY_WORDS = {"department", "ministry", "embassy", "council", "office", "house", "kremlin", "government",
                "agency", "commission", "committee", "court", "parliament", "congress", "senate", "party",
@@ -125,7 +134,7 @@ def describe_speaker(raw: str) -> Speaker:
     role = " ".join(role_words) or None
     if named_body.lower().startswith("the "):
         named_body = named_body[4:]
-    if role and named_body and " " not in named_body and _NATIONALITY.search(named_body):
+    if role and named_body in NATIONALITIES:
         # "The Russian ambassador": a nationality or a party describes the role, it is no organisation
         return Speaker(" ".join(tail), f"{named_body} {role}", None)
     return Speaker(" ".join(tail), role, named_body or None)
@@ -256,7 +265,8 @@ def actor_names(names: Iterable[str]) -> dict[str, str]:
         capitals = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in _INITIAL_SKIPS]
         # three words or more, or a body's word: "Alan Peters" is not "AP"
         if (len(capitals) >= 3 or (len(capitals) == 2 and parts[name][0] == "body")) and all(
-                w[:1].isupper() for w in capitals) and not _INITIALS.fullmatch(name):
+                w[:1].isupper() for w in capitals) and not _INITIALS.fullmatch(name) and (
+                parts[name][0] == "body" or all(len(w) > 1 for w in capitals)):  # "David H. Smith" is no "DHS"
             spelled["".join(w[0] for w in capitals).upper()].add(name)
     for name in names:
         full = spelled.get(name.replace(".", "")) if _INITIALS.fullmatch(name) else None

@@ -7,7 +7,8 @@ b_w = alpha_w n_b / (n_a + n_b) (totals a_0, b_0):
     delta_w = log((y_a + a_w) / (n_a + a_0 - y_a - a_w))
             - log((y_b + b_w) / (n_b + b_0 - y_b - b_w))
     z_w = delta_w / sqrt(1 / (y_a + a_w) + 1 / (y_b + b_w))
-The prior shrinks rare words toward no difference, so a word said twice does not top the list.
+The prior shrinks rare words toward no difference; and a word said once is not listed for a group
+of a hundred words or more (MIN_COUNT), so a word said once does not top the list.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from simtool.text.basics import NOT_TOPICS, words
+
+MIN_COUNT, MIN_COUNT_FROM = 2, 100
 
 
 def content_words(text: str) -> list[str]:
@@ -40,7 +43,10 @@ def log_odds_z(group: Mapping[str, int], others: Mapping[str, int], prior: Mappi
     # the rest of the corpus alike, it made every word the background holds often ("marriage" in a
     # corpus on abortion and gay rights) look over-represented in the smaller side, at z 5 to 8 on
     # counts of 0 or 1. Shared out, a word the data say nothing of has delta 0.
-    alpha_a, alpha_b = alpha * n_a / max(n_a + n_b, 1.0), alpha * n_b / max(n_a + n_b, 1.0)
+    if n_a and n_b:
+        alpha_a, alpha_b = alpha * n_a / (n_a + n_b), alpha * n_b / (n_a + n_b)
+    else:  # one side says nothing: each is compared with the prior whole
+        alpha_a = alpha_b = alpha
     delta = (np.log((y_a + alpha_a) / (n_a + alpha_a.sum() - y_a - alpha_a))
              - np.log((y_b + alpha_b) / (n_b + alpha_b.sum() - y_b - alpha_b)))
     z = delta / np.sqrt(1.0 / (y_a + alpha_a) + 1.0 / (y_b + alpha_b))
@@ -63,7 +69,9 @@ def distinctive_terms(groups: Mapping[str, Iterable[str]], background: Iterable[
             if other != name:
                 others.update(c)
         z = log_odds_z(own, others, prior)
-        ranked = sorted(((w, s) for w, s in z.items() if own.get(w, 0) > 0 and s >= min_z),
+        # a word said once is no term of a group that says a hundred words or more
+        least = MIN_COUNT if sum(own.values()) >= MIN_COUNT_FROM else 1
+        ranked = sorted(((w, s) for w, s in z.items() if own.get(w, 0) >= least and s >= min_z),
                         key=lambda ws: (-ws[1], ws[0]))
         result[name] = [(w, round(s, 2)) for w, s in ranked[:top]]
     return result
