@@ -245,9 +245,10 @@ def test_analyze_agrees_with_the_single_commands_on_the_seeds(tmp_path, shared_c
     assert data["reuse"]["edges"] == [] == json.loads(invoke("reuse", SEEDS, "--json").stdout)["edges"]
     for c in s["clusters"]:
         assert f"cluster {c['id']} ({c['size']}): {c['label']}" in printed
-    # two articles a year apart: a timeline, but no step significant, so no "biggest shift" claimed
+    # two articles a year apart: a timeline, but no step can be tested, so no "biggest shift" claimed,
+    # nor "no significant shift" (which would claim the test said no)
     assert s["biggest_shift"] is None and data["timelines"] and "biggest shift" not in printed
-    assert "no significant shift between periods" in printed
+    assert s["untestable"] and "no shift between periods can be tested" in printed
 
 
 @needs_bbc

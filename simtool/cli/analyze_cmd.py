@@ -99,6 +99,9 @@ def _print_summary(result) -> None:
         b = s["biggest_shift"]
         console.print(f"biggest shift: {b['topic']!r}, {b['before']} -> {b['after']} "
                       f"(effect {b['effect']:.2f}, p {b['p']:.3f} after correction)", markup=False, soft_wrap=True)
+    elif s["untestable"]:
+        console.print("no shift between periods can be tested: too few articles or sentences in each",
+                      markup=False, soft_wrap=True)
     elif result.timelines:
         console.print("no significant shift between periods (every step's p > 0.05 after correction)",
                       markup=False, soft_wrap=True)
