@@ -13,6 +13,7 @@ from simtool.cli.output import CONTROLS, print_json, report_problems, stdout
 from simtool.errors import InputError
 from simtool.io.corpus import load_corpus
 from simtool.io.document import Document
+from simtool.io.readers import TEXT_SUFFIXES
 from simtool.text.clean import Cleaner, CleanResult
 
 
@@ -30,7 +31,7 @@ def clean_command(
     documents = list(corpus.documents)
     if not documents:
         raise InputError(f"{path}: no article to clean")
-    one = doc is not None or (path.is_file() and path.suffix.lower() in (".txt", ".md", ".html", ".htm"))
+    one = doc is not None or (path.is_file() and path.suffix.lower() in TEXT_SUFFIXES)
     # As the other commands clean a corpus: the furniture its documents and each source's repeat (one
     # article alone is judged on its own, as `clean_text` judges it)
     cleaner = Cleaner().fit([d.text for d in documents], [d.source for d in documents]) if len(documents) > 1 \

@@ -27,7 +27,6 @@ from simtool.jobs.cluster.updates import cluster_with_state
 from simtool.jobs.compare import Comparison, compare, compared_encoders
 from simtool.jobs.dedup import DedupResult, DedupSettings, find_duplicates
 from simtool.jobs.dedup.updates import find_duplicates_with_state
-from simtool.jobs.drift.change import TOO_FEW
 from simtool.jobs.drift.timeline import DriftResult, DriftStep, find_drift
 from simtool.jobs.related import Evidence, Neighbour, RelatedDocument, explain, nearest_documents, related
 from simtool.jobs.reuse import ReuseResult, find_reuse
@@ -148,8 +147,7 @@ class Analysis:
                                "after": shift[1].after, "effect": shift[1].effect, "p": shift[1].p}
                               if shift else None),
             # every step of every timeline has too few units to test: "no change" would claim too much
-            "untestable": bool(self.timelines) and all(step.unit == TOO_FEW for t in self.timelines
-                                                        for step in t.drift.drift),
+            "untestable": bool(self.timelines) and all(t.drift.untestable or not t.drift.drift for t in self.timelines),
         }
 
 

@@ -34,6 +34,7 @@ from simtool.jobs.drift.speakers import (
     ABBREVIATED_ROLES,
     BILL_NUMBER,
     BODY_WORDS,
+    INITIALS,
     LAW_WORDS,
     NAME_SUFFIXES,
     Speaker,
@@ -92,9 +93,6 @@ _GOVERNMENT_BODIES = {
 }
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _OFFICERS = {"CEO", "CFO", "COO", "CTO", "CIO", "CMO"}  # initials of a person's post, not of a body
-# A body's initials: "CMS", "F.D.A." (three or more: "C.J." and "DA" are a person and a title)
-_INITIALS = re.compile(r"(?:[A-Z]\.){3,6}|[A-Z]{3,6}")
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr"}  # no office: they say nothing of which person is meant
 _HONORIFIC_TITLES = {"sen", "sens", "rep", "reps", "gov", "mr", "mrs", "ms", "dr", "president", "senator", "governor",
                      "representative", "secretary", "mayor", "judge", "justice", "vice"}
 _BULLET_MARKS = ("•", "- ", "* ", "– ", "— ", "·")
@@ -355,7 +353,7 @@ class _Article:
         title = (speaker.role or "").split()[-1:] or [""]
         # the title as written: "senator" is also "Sen."
         forms = "|".join(re.escape(t) for t in {title[0]} | {a for a, f in ABBREVIATED_ROLES.items() if f == title[0]})
-        if title[0] and title[0] not in _HONORIFICS and not re.search(
+        if title[0] and not re.search(  # (a role never holds an honorific: describe_speaker drops them)
                 rf"\b(?:{forms})\.?\s+{re.escape(full)}\b", self.text, re.IGNORECASE):
             return speaker  # "President Obama" is not the Michelle Obama the article also names
         return replace(speaker, name=full)
@@ -825,8 +823,10 @@ def _from_subject(subject: Any, article: str) -> _Found:
             return _Found(None, "organisation", reference=True, description=" ".join(words))
     # A description ("the doctor says", "the group said") is left unnamed: resolved to the speaker
     # before, it was wrong in half the labelled cases (the doctor is rarely the judge quoted before).
-    if (subject.pos_ == "PROPN" and _INITIALS.fullmatch(subject.text) and not is_role(subject.text.replace(".", ""))
-            and subject.text.replace(".", "") not in _OFFICERS and not not_a_speaker(subject.text)):
+    letters = subject.text.replace(".", "")
+    # a body's initials, three or more ("C.J." and "DA" are a person and a title)
+    if (subject.pos_ == "PROPN" and INITIALS.fullmatch(subject.text) and len(letters) >= 3 and not is_role(letters)
+            and letters not in _OFFICERS and not not_a_speaker(subject.text)):
         return _Found(Speaker(subject.text, None, None), "organisation")  # "the F.D.A. said": initials the recogniser missed
     name = _name(subject, article)
     if name:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simtool.jobs.drift.change import TOO_FEW
-
 
 def findings(result: Any) -> list[str]:
     """Sentences for the summary of `result` (a `DriftResult`)."""
@@ -37,7 +35,7 @@ def findings(result: Any) -> list[str]:
             what.append(f"what is said about it moved (effect {step.content_effect:.2f})")
         sentences.append(f"The largest significant change is from {step.before} to {step.after} (effect {step.effect:.2f}, "
                          f"p {step.p:.3f} after correction): " + " and ".join(what) + ".")
-    elif result.drift and all(step.unit == TOO_FEW for step in result.drift):
+    elif result.untestable:
         sentences.append("Whether anything changed between periods cannot be tested: they have too few articles "
                          "or sentences on the topic.")
     elif result.drift:

@@ -222,7 +222,7 @@ NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # "Robert F. Kennedy Jr.": no s
 _PARTICLES = {"van", "von", "de", "del", "della", "da", "di", "du", "le", "la", "bin", "der", "den"}  # not "al": Al Sharpton
 
 
-_INITIALS = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")
+INITIALS = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")  # a body's initials, as a whole name: "GAO", "F.D.A."
 _INITIAL_SKIPS = {"of", "the", "for", "and", "on", "in", "to"}
 
 
@@ -265,11 +265,11 @@ def actor_names(names: Iterable[str]) -> dict[str, str]:
         capitals = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in _INITIAL_SKIPS]
         # three words or more, or a body's word: "Alan Peters" is not "AP"
         if (len(capitals) >= 3 or (len(capitals) == 2 and parts[name][0] == "body")) and all(
-                w[:1].isupper() for w in capitals) and not _INITIALS.fullmatch(name) and (
+                w[:1].isupper() for w in capitals) and not INITIALS.fullmatch(name) and (
                 parts[name][0] == "body" or all(len(w) > 1 for w in capitals)):  # "David H. Smith" is no "DHS"
             spelled["".join(w[0] for w in capitals).upper()].add(name)
     for name in names:
-        full = spelled.get(name.replace(".", "")) if _INITIALS.fullmatch(name) else None
+        full = spelled.get(name.replace(".", "")) if INITIALS.fullmatch(name) else None
         if full and len(full) == 1:
             keys[name] = keys[next(iter(full))]
     display: dict[tuple[str, str | None, str], str] = {}

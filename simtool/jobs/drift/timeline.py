@@ -36,7 +36,7 @@ from simtool.jobs.cluster.local import classes_of
 from simtool.jobs.compare import THRESHOLDS, align
 from simtool.jobs.drift.attribution import SpeakerCache, attribute_sentences, document_speakers
 from simtool.jobs.drift.attribution import method as attribution_method
-from simtool.jobs.drift.change import ALPHA, holm, permutations_for, share_test, shift_test
+from simtool.jobs.drift.change import ALPHA, TOO_FEW, holm, permutations_for, share_test, shift_test
 from simtool.jobs.drift.claims import Claim, find_claims, rising_and_falling
 from simtool.jobs.drift.poles import PoleAxis, pole_axis, probes
 from simtool.jobs.drift.positions import (
@@ -182,6 +182,11 @@ class DriftResult:
     settings: DriftSettings
     axis: Axis | None = None
     claims: list[Claim] = field(default_factory=list)  # statements that say the same across articles
+
+    @property
+    def untestable(self) -> bool:
+        """Whether there are steps and none of them has enough units to be tested (one article a year)."""
+        return bool(self.drift) and all(step.unit == TOO_FEW for step in self.drift)
 
     def findings(self) -> list[str]:
         """Two or three sentences from the evidence: who said what, when, and what changed."""
