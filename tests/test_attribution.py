@@ -7,6 +7,7 @@ import pytest
 from simtool.io.document import Document
 from simtool.io.prepare import prepare_corpus
 from simtool.jobs.drift.attribution import attribute_sentences, document_speakers, pipeline
+from simtool.jobs.drift.speakers import describe_speaker
 
 needs_parser = pytest.mark.skipif(pipeline() is None, reason="spaCy's English pipeline (the nlp extra) is absent")
 
@@ -444,3 +445,57 @@ def test_a_body_named_with_for_or_of_is_whole_and_a_persons_home_state_is_not_th
         "Centers for Medicare and Medicaid Services"]
     assert names(["Republican Rep Charlie Dent of Pennsylvania said the bill was a mistake.",
                   "Sens Cory Gardner said the bill would pass."]) == ["Charlie Dent", "Cory Gardner"]
+
+
+@needs_parser
+def test_a_pronoun_set_off_by_commas_and_a_quotation_closed_after_a_quotation_inside_it():
+    # ", she said," inside the sentence reports it; the parser hangs the verb low
+    assert names(["Abortion is the top voting issue for Sue Thayer, who runs a pregnancy center in Iowa.",
+                  "She is an independent, and for her, she said, the issue transcends party."]) == [
+        None, "Sue Thayer"]
+    # '..., 'Oh, ...,'" she said': the inner quotation closes with the outer one
+    assert names(["Jane Roe spoke at the rally on Friday.",
+                  "\"And I was like, 'Oh, we know there's two of you,'\" she said."])[1] == "Jane Roe"
+
+
+@needs_parser
+def test_double_marks_typed_as_two_single_ones_quote_as_any_other():
+    said = names(["\"I wouldn't expect his colleagues to vote against his wishes right before the election.",
+                  "That might be a little too much,'' Lesniak said."])
+    assert said == ["Lesniak", "Lesniak"]
+
+
+@needs_parser
+def test_a_description_is_the_person_introduced_so_and_no_one_when_the_nearest_is_unnamed():
+    assert names(["Warren's plan would cost $70 billion a year, according to Moody's Analytics economists Mark "
+                  "Zandi and Sophia Koropeckyj.",
+                  "It would cut care costs for families by about 17 percent, the economists said."])[1] == "Mark Zandi"
+    # the nearest spokesman is unnamed: so is "the spokesman", whoever was a spokesman before
+    assert names(["\u201cMore sabotage,\u201d Matt House, a spokesman for Senator Chuck Schumer, wrote on Twitter.",
+                  "A spokesman for the agency said the downtime happens every year.",
+                  "\u201cThis year is no different,\u201d the spokesman said."])[2] is None
+    # "the president and CEO of ..." describes someone by their own post, not as the president before
+    assert names(["Boy Scouts of America President Robert Gates called for an end to the ban.",
+                  "\u201cThis move is bending to activists,\u201d wrote the president and CEO of the Billy Graham "
+                  "Evangelistic Association."])[1] is None
+
+
+@needs_parser
+def test_a_quotation_with_no_speaker_is_the_person_the_sentence_before_it_is_about():
+    assert names(["Sen. Lisa Murkowski of Alaska is frustrated.",
+                  "\u201cI want greater access and lower costs.",
+                  "So far, I'm not seeing that happen.\u201d"])[1:] == ["Lisa Murkowski", "Lisa Murkowski"]
+    # a term in quotation marks is no quotation, and a quotation after another speaker's is not the
+    # person two sentences back
+    assert names(["Jeff Zients, a former budget director, is filling this role.",
+                  "\"Obamacare czar\" would lack the prestige of a Cabinet appointment."])[1] is None
+    assert names(["Justice Neil Gorsuch sided with the liberals on the court.",
+                  "\"We know that Neil Gorsuch is no friend of ours,\" the congresswoman said.",
+                  "\"So, I'm still on the lookout for that from the author of this opinion.\""])[2] is None
+
+
+def test_religious_titles_are_roles_and_the_is_no_organisation():
+    for written, expected in (("Archbishop William Lori", ("William Lori", "archbishop", None)),
+                              ("the Rev. James Martin", ("James Martin", "reverend", None))):
+        speaker = describe_speaker(written)
+        assert (speaker.name, speaker.role, speaker.organisation) == expected

@@ -107,6 +107,8 @@ _TITLES = {"president", "senator", "governor", "congressman", "congresswoman", "
 _GROUP_PRONOUNS = {"it"}  # "they" is as often a crowd ("they contended") as a body: left unnamed
 _QUOTES = re.compile(r"[\"“”]")
 _DOUBLED = re.compile(r'""|“"|"“')  # one mark typed twice: '""I'll be on the courthouse steps," she said'
+# A double mark typed as two single ones, as wire copy and typewriters do: ``...'' and "...''
+_TYPED_DOUBLE = re.compile(r"''|``")
 
 _IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought", "find": "found",
               "speak": "spoke spoken"}
@@ -243,6 +245,7 @@ def attribute_sentences(sentences: Sequence[str], wanted: Sequence[int] | None =
         a paragraph that does not open with a quotation mark ends a quotation left open.
     """
     wanted = sorted(set(range(len(sentences)) if wanted is None else wanted))
+    sentences = [_TYPED_DOUBLE.sub('"', sentence) for sentence in sentences]
     # The author is applied after the cache: what is cached is the text's own attribution.
     starts = sorted(paragraphs or ())
     key = hashlib.sha256("\x1f".join([method() if parser else "patterns", _rules_fingerprint(),
@@ -419,6 +422,21 @@ class _Article:
                     return name
         return None
 
+    def _quotation_led_in(self, k: int) -> bool:
+        """Whether sentence k opens a quotation that says nothing of who speaks: no reporting verb,
+        and words quoted, not a term ('"Obamacare czar" would lack ...')."""
+        if self.found(k).reported or self.sentences[k].lstrip()[:1] not in "\"“":
+            return False
+        runs_on = k + 1 < len(self.sentences) and self.open_before[k + 1]
+        return runs_on or quotes_words(self.sentences[k])
+
+    def _person_subject(self, j: int) -> Speaker | None:
+        """The person named as the subject of sentence j's main verb, if any."""
+        root = next((t for t in self.parsed(j) if t.dep_ == "ROOT"), None)
+        subjects = {c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")} if root is not None else set()
+        person = next((e for e in self.parsed(j).ents if e.label_ == "PERSON" and e.root in subjects), None)
+        return _named(person) if person is not None and not not_a_speaker(_named(person).name) else None
+
     def _subject_of(self, j: int) -> Any | None:
         """The subject of a sentence's main verb."""
         root = next((t for t in self.parsed(j) if t.dep_ == "ROOT"), None)
@@ -450,7 +468,10 @@ class _Article:
                 return replace(earlier[0], how=how), earlier[1]
             if own.continues_quote and not (self.found(j).continues_quote or _QUOTES.search(self.sentences[j])
                                             or self.sentences[j].rstrip().endswith(":")):
-                return None  # the quotation began in a sentence with no speaker (a lead-in "...:" may come between)
+                # the quotation began in a sentence with no speaker (a lead-in "...:" may come between): the
+                # person that sentence is about gives it ("Sen. Lisa Murkowski is frustrated. “I want ...”")
+                introduced = self._person_subject(j) if self._quotation_led_in(j + 1) else None
+                return (replace(introduced, how="quotation"), "person") if introduced is not None else None
             if own.pronoun and own.kind == "person":
                 if self.found(j).someone:
                     return None  # "The Houston doctor says ... He says": he is the doctor, unnamed
@@ -480,10 +501,15 @@ class _Article:
             # a body is introduced once, often well before it is called by its description again
             for j in range(i - 1, max(-1, i - 1 - DESCRIBED_BEFORE), -1):
                 parsed = self.parsed(j)
-                bodies = [e for e in parsed.ents if (e.label_ == "ORG" and _fits(own.description, e.text))
-                          or (e.label_ in ("ORG", "PERSON") and _introduced_as(e, own.description))]
+                bodies = [e for e in parsed.ents if (e.label_ == "ORG" and own.kind == "organisation"
+                                                     and _fits(own.description, e.text))
+                          or (e.label_ in ("ORG", "PERSON") and _introduced_as(e, own.description, own.kind))]
                 if bodies:
-                    return replace(_named(bodies[-1]), how="description"), "organisation"
+                    # the first of several introduced together ("economists Mark Zandi and Sophia Koropeckyj")
+                    chosen = bodies[0] if own.kind == "person" else bodies[-1]
+                    return replace(_named(chosen), how="description"), _ENTITY_KINDS[chosen.label_]
+                if own.kind == "person" and any(t.lemma_.lower() == own.description for t in parsed):
+                    return None  # the nearest "a spokesman for CMS said" names no one: nor does "the spokesman"
             body = self._body_described(i, own.description)
             if body is not None:
                 return Speaker(body, None, None, "description"), "organisation"
@@ -541,7 +567,8 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
         if subject is not None and subject.i in quoted:
             subject = _after_quote_subject(verb, quoted)  # the parser took a word of the quotation for it
         if subject is not None:
-            if subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS and _depth(verb) > 1 and not _after_quote(verb):
+            if (subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS and _depth(verb) > 1 and not _after_quote(verb)
+                    and not _said_aside(verb, subject)):
                 return _Found(None, None)  # "Obama will spend whatever he thinks": no one is quoted
             found = _from_subject(subject, article)
             if found.pronoun and found.kind == "person":
@@ -702,7 +729,12 @@ def _after_quote(verb: Any) -> bool:
         if doc[start - 1].dep_ == "cc":
             return False  # '"...," and McConnell voted against it': another clause, not the quotation's
         start -= 1
-    return start >= 2 and doc[start - 1].text in ("”", '"') and doc[start - 2].text in (",", "?", "!", "—")
+    if start < 2 or doc[start - 1].text not in ("”", '"'):
+        return False
+    end = start - 2
+    while end > 0 and doc[end].text in ("'", "’"):  # a quotation inside it closes too: '..., \'Oh, ...,\'" she said'
+        end -= 1
+    return doc[end].text in (",", "?", "!", "—")
 
 
 def _parenthetical(verb: Any) -> bool:
@@ -714,6 +746,14 @@ def _parenthetical(verb: Any) -> bool:
         return False
     speaker = next((e for e in doc.ents if e.start == verb.i + 1), None)  # the name closes the phrase
     return speaker is not None and (speaker.end == len(doc) or doc[speaker.end].text in (",", ".", ";"))
+
+
+def _said_aside(verb: Any, subject: Any) -> bool:
+    """Whether a pronoun and its reporting verb stand between commas inside the sentence they
+    report: "for her, she said, the issue transcends party" (the parser hangs them low)."""
+    doc = verb.doc
+    return (subject.i == verb.i - 1 and subject.i > 0 and doc[subject.i - 1].text == ","
+            and verb.i + 1 < len(doc) and doc[verb.i + 1].text == "," and verb.lemma_.lower() in _SAY)
 
 
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -833,8 +873,14 @@ def _from_subject(subject: Any, article: str) -> _Found:
         # "Centers for Medicare and Medicaid Services" is a body, "Perkins" a person
         body = " for " in name or " of " in name or name.split()[-1].lower() in BODY_WORDS | ORG_NOUNS | {"services"}
         return _Found(Speaker(name, None, None), "organisation" if body else "person")
+    someone = subject.tag_ == "NN" and subject.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS
+    if (the and subject.pos_ == "NOUN" and subject.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS | _TITLES
+            and not any(c.dep_ in ("prep", "appos", "acl", "relcl", "cc") for c in subject.children)):
+        # "the economists said": the people the article introduced so ("Moody's economists Mark Zandi and
+        # Sophia Koropeckyj"), else left unnamed
+        return _Found(None, "person", reference=True, description=subject.lemma_.lower(), someone=someone)
     # a speaker left unnamed: "officials said", "a spokesman said"
-    return _Found(None, None, someone=subject.tag_ == "NN" and subject.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS)
+    return _Found(None, None, someone=someone)
 
 
 # What the recogniser rightly calls a group (NORP): "Republicans", "Catholic", "Americans", "Chinese".
@@ -1024,12 +1070,17 @@ def _fits(description: str | None, name: str) -> bool:
     return all(w.rstrip("s") in words for w in description.split())
 
 
-def _introduced_as(entity: Any, description: str) -> bool:
-    """Whether the sentence introduces the body as the description's noun: "The company, CareFirst,"."""
+def _introduced_as(entity: Any, description: str, kind: str | None) -> bool:
+    """Whether the sentence introduces the body or person (of `kind`) as the description's noun:
+    "The company, CareFirst,", "Mohamed Bakir, a lawyer"."""
     noun = description.split()[-1]
     root = entity.root
     return (root.dep_ == "appos" and root.head.lemma_.lower() == noun) or any(
-        c.dep_ == "appos" and c.lemma_.lower() == noun for c in root.children)
+        c.dep_ == "appos" and c.lemma_.lower() == noun for c in root.children) or (
+        # "economists Mark Zandi and Sophia Koropeckyj", "news agency Ria Novosti" (not "Supreme Court
+        # Justice Antonin Scalia": a name's own capitalised words, and a person is no court)
+        _ENTITY_KINDS.get(entity.label_) == kind
+        and any(c.dep_ == "compound" and c.lemma_.lower() == noun and c.text.islower() for c in root.children))
 
 
 def _depth(token: Any) -> int:
@@ -1037,6 +1088,16 @@ def _depth(token: Any) -> int:
     while token.head != token:
         token, depth = token.head, depth + 1
     return depth
+
+
+QUOTED_WORDS = 4  # fewer are a phrase held at a distance ("a “compromise”"), not the speaker's own words
+
+
+def quotes_words(text: str) -> bool:
+    """Whether a sentence quotes QUOTED_WORDS words or more: between curly marks, or between a
+    straight mark that opens (after a space or at the start) and the next one."""
+    spans = re.findall(r"“([^“”]*)”", text) + re.findall(r'(?:^|(?<=[\s(\[—-]))"([^"]*)"', text)
+    return any(len(span.split()) >= QUOTED_WORDS for span in spans)
 
 
 def _inside_quotation(sentences: Sequence[str], paragraphs: set[int] | None = None) -> list[bool]:

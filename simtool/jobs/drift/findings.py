@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from simtool.jobs.drift.attribution import quotes_words
+
 
 def findings(result: Any) -> list[str]:
     """Sentences for the summary of `result` (a `DriftResult`)."""
@@ -57,19 +59,9 @@ def _period_sentence(period: Any) -> str:
     central = {s.text for s in period.statements}
     said = period.actors[top.name]
     # their own words where a central statement quotes them, else the central statement that reports them
-    quote = next((s.text for s in said if s.text in central and _holds_a_quotation(s.text)),
+    quote = next((s.text for s in said if s.text in central and quotes_words(s.text)),
                  next((s.text for s in said if s.text in central), said[0].text))
     return f"In {period.period}, {who} said: {_quoted(quote)}"
-
-
-QUOTED_WORDS = 4  # fewer are a phrase held at a distance ("a “compromise”"), not the speaker's own words
-
-
-def _holds_a_quotation(text: str) -> bool:
-    """Whether a statement quotes QUOTED_WORDS words or more: between curly marks, or between a
-    straight mark that opens (after a space or at the start) and the next one."""
-    spans = re.findall(r"“([^“”]*)”", text) + re.findall(r'(?:^|(?<=[\s(\[—-]))"([^"]*)"', text)
-    return any(len(span.split()) >= QUOTED_WORDS for span in spans)
 
 
 def _quoted(text: str) -> str:

@@ -66,7 +66,7 @@ _ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "ministe
           "founder", "professor", "prof", "attorney", "lt", "lieutenant", "commissioner", "candidate", "former",
           "acting", "senior", "assistant", "associate", "press", "majority", "minority", "whip", "head",
           "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist", "rev",
-          "reverend"}
+          "reverend", "archbishop", "bishop", "cardinal", "rabbi", "imam", "pastor", "father"}
 # Nationalities that stand before a role ("the Russian ambassador"): a list, as the endings alone
 # (-an, -i, -ese) also make "Hyundai", "Michigan" and "Vatican", which are bodies and places
 NATIONALITIES = frozenset("""American Russian Chinese British English French German Israeli Iranian Iraqi Syrian Saudi
@@ -124,6 +124,8 @@ def describe_speaker(raw: str) -> Speaker:
                   if w.lower() != "of" and w.lower() not in _HONORIFIC_ROLES]
     tail = words[last + 1:]
     organisation = words[:first]
+    if organisation[:1] and organisation[0].lower() == "the":  # "the Rev. James Martin": no body
+        organisation = organisation[1:]
     body_at = [i for i, w in enumerate(tail) if w.lower() in BODY_WORDS]
     if body_at and body_at[-1] < len(tail) - 1:  # "... of US State Department Marie Harf"
         organisation, tail = tail[:body_at[-1] + 1], tail[body_at[-1] + 1:]
@@ -132,8 +134,6 @@ def describe_speaker(raw: str) -> Speaker:
     named_body = " ".join(organisation) if organisation and len(organisation) <= 6 and all(
         w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "&") for w in organisation) else ""
     role = " ".join(role_words) or None
-    if named_body.lower().startswith("the "):
-        named_body = named_body[4:]
     if role and named_body in NATIONALITIES:
         # "The Russian ambassador": a nationality or a party describes the role, it is no organisation
         return Speaker(" ".join(tail), f"{named_body} {role}", None)
