@@ -499,3 +499,17 @@ def test_religious_titles_are_roles_and_the_is_no_organisation():
                               ("the Rev. James Martin", ("James Martin", "reverend", None))):
         speaker = describe_speaker(written)
         assert (speaker.name, speaker.role, speaker.organisation) == expected
+
+
+@needs_parser
+def test_one_description_is_one_speaker_through_an_article():
+    sentences = ["Abortions fell 13 percent, according to the Guttmacher Institute, which runs the survey.",
+                 "An estimated 23 percent were nonsurgical, the study found."]
+    sentences += [f"Clinic number {n} in the county closed its doors in the spring." for n in range(10)]
+    sentences += ["The study suggests that the estimate of the number of abortions is low."]
+    said = names(sentences)
+    assert said[1] == said[-1] == "Guttmacher Institute"
+    # after a quotation the subject is the one next to the verb, not a word the parser hung there
+    assert names(sentences[:2] + [
+        "And some states that are supportive of abortion rights, \"experienced declines comparable to the national "
+        "decline,\" the study said."])[2] == "Guttmacher Institute"

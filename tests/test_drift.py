@@ -464,7 +464,9 @@ def test_terms_of_a_period_against_an_empty_one_are_numbers_and_a_word_said_once
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # numpy's "invalid value" on a group without words
         z = log_odds_z({"russia": 1, "measures": 1}, {}, {"russia": 1.0, "other": 1.0})
+        one_word = log_odds_z({"russia": 3}, {"russia": 1}, {"russia": 1.0})  # no other word to weigh it by
     assert z and all(value == value for value in z.values())  # no NaN
+    assert one_word == {"russia": 0.0}
     long = [f"The council debated the budget plan on day {i}." for i in range(30)] + ["Zanzibar was mentioned."]
     terms = distinctive_terms({"long": long, "other": ["Ministers met in the capital."] * 30}, long)
     assert "zanzibar" not in [t for t, _ in terms["long"]]

@@ -71,6 +71,8 @@ DOCUMENT_NOUNS = {"opinion", "statement", "letter", "memo", "ruling", "decision"
                   "article", "book", "email", "message", "brief", "filing", "release", "editorial", "column", "order",
                   "estimate", "projection", "analysis", "study", "survey", "poll", "data", "figure", "headline",
                   "lawsuit", "suit", "complaint", "petition"}
+_NUMBERS_NOUNS = {"data", "figure"}  # "the data shows" is the writer's reading of them, not a body's words
+_FILINGS = {"lawsuit", "suit", "complaint", "petition", "brief", "filing"}
 _BODY_WORD = r"[A-Z][\w&'’.-]{0,40}"  # bounded, and each name starts at a word's start: linear on any text
 
 
@@ -517,12 +519,21 @@ class _Article:
                 pollster = self._pollster_before(i)  # "The poll also found", "57 percent of voters say"
                 if pollster is not None or own.description == "respondents":
                     return (Speaker(pollster, None, None, "description"), "organisation") if pollster else None
-            if own.description.split()[-1] in DOCUMENT_NOUNS:
-                # "The CBO said ... The report said": the body that spoke just before wrote it
+            if own.description.split()[-1] in DOCUMENT_NOUNS - _FILINGS:
+                # "The CBO said ... The report said": the body that spoke just before wrote it (a lawsuit is
+                # the plaintiffs', whoever spoke last)
                 for j in context:
                     earlier = self.resolved(j)
                     if earlier is not None and earlier[1] == "organisation":
                         return replace(earlier[0], how="description"), "organisation"
+            # "the study found ... The study suggests": one description is one speaker through an article,
+            # however far back it was named (only sentences with its words are parsed)
+            written = re.compile(rf"\b{re.escape(own.description)}", re.IGNORECASE)
+            for j in range(i - 1, -1, -1):
+                if written.search(self.sentences[j]) and self.has_cue(j) and self.found(j).description == own.description:
+                    earlier = self.resolved(j)
+                    if earlier is not None:
+                        return replace(earlier[0], how="description"), earlier[1]
         if own.pronoun and own.kind == "organisation":  # "it said": the body named nearest before, named first there
             # (a person's "he" was matched to the people of each sentence in the loop above)
             for j in context:
@@ -579,7 +590,8 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
                          and t.ent_type_ in ("", "PERSON")]
                 if named and named[-1] and not not_a_speaker(named[-1]):
                     return _Found(Speaker(named[-1], None, None), "person", reported=True)
-            if found.speaker is None and not found.reference:
+            if found.speaker is None and (not found.reference or (found.description and found.kind == "organisation")):
+                # a description is resolved from the sentences before only when this one names no one
                 polled = _pollster(sentence, subject)
                 if polled is not None:
                     return replace(polled, reported=True)
@@ -669,8 +681,9 @@ def _is_law(name: str) -> bool:
 
 def _prescribed(verb: Any) -> bool:
     """Whether the verb says what someone ought to or might say, not what they said: "He should say
-    that millions more have new benefits"."""
-    return any(c.dep_ == "aux" and c.lower_ in ("should", "must", "ought", "might") for c in verb.children)
+    that millions more have new benefits", "the court could dismiss the case"."""
+    return any(c.dep_ == "aux" and c.lower_ in ("should", "must", "ought", "might", "could", "may")
+               for c in verb.children)
 
 
 def _before_quote(verb: Any) -> bool:
@@ -874,6 +887,10 @@ def _from_subject(subject: Any, article: str) -> _Found:
         body = " for " in name or " of " in name or name.split()[-1].lower() in BODY_WORDS | ORG_NOUNS | {"services"}
         return _Found(Speaker(name, None, None), "organisation" if body else "person")
     someone = subject.tag_ == "NN" and subject.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS
+    if (the and subject.lemma_.lower() in DOCUMENT_NOUNS - _NUMBERS_NOUNS
+            and not any(c.dep_ == "poss" for c in subject.children)):
+        # "the statement said", "the lawsuit argues": whose it is, the article said before
+        return _Found(None, "organisation", reference=True, description=subject.lemma_.lower())
     if (the and subject.pos_ == "NOUN" and subject.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS | _TITLES
             and not any(c.dep_ in ("prep", "appos", "acl", "relcl", "cc") for c in subject.children)):
         # "the economists said": the people the article introduced so ("Moody's economists Mark Zandi and
@@ -1036,7 +1053,10 @@ def _subject(verb: Any) -> Any | None:
     while True:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
-            subject = subjects[0]
+            # of two, the one between a quotation's close and the verb: '... some states, "experienced
+            # declines ...," the study said'
+            closing = [c for c in subjects if c.i < verb.i and not any(t.text in ('"', "”") for t in c.doc[c.i:verb.i])]
+            subject = closing[-1] if len(subjects) > 1 and closing and _after_quote(verb) else subjects[0]
             if subject.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
                 return verb.head
             return subject if subject.dep_ == "nsubj" else None

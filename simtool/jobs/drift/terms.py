@@ -33,8 +33,8 @@ def content_words(text: str) -> list[str]:
 def log_odds_z(group: Mapping[str, int], others: Mapping[str, int], prior: Mapping[str, float]) -> dict[str, float]:
     """z-score of each word of `group` against `others`, with `prior` as the Dirichlet prior counts."""
     vocabulary = sorted(set(group) | set(others))
-    if not vocabulary:
-        return {}
+    if len(vocabulary) < 2:  # a word's odds are against the other words: with none, it sets no side apart
+        return dict.fromkeys(vocabulary, 0.0)
     y_a = np.array([group.get(w, 0) for w in vocabulary], float)
     y_b = np.array([others.get(w, 0) for w in vocabulary], float)
     alpha = np.array([prior.get(w, 0) for w in vocabulary], float) + 0.01  # every word some prior
