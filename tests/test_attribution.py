@@ -513,3 +513,26 @@ def test_one_description_is_one_speaker_through_an_article():
     assert names(sentences[:2] + [
         "And some states that are supportive of abortion rights, \"experienced declines comparable to the national "
         "decline,\" the study said."])[2] == "Guttmacher Institute"
+
+
+@needs_parser
+def test_an_embedded_posts_signature_and_a_pull_quotes_name_credit_the_lines_before_them():
+    said = names(["Thought you wanted to stop unwanted pregnancies.",
+                  "— Patricia Arquette (@PattyArquette) February 16, 2020"], paragraphs={0})
+    assert said == ["Patricia Arquette", "Patricia Arquette"]
+    assert names(["\u201c'Every parent I know has to fight for treatment for their child.'\u201d",
+                  "Laura Pogliano"], paragraphs={0})[0] == "Laura Pogliano"
+    # a dash and a name alone is as often the article's byline: it credits nothing
+    assert names(["The order requires the department to respond by Friday.", "— Jennifer Haberkorn"],
+                 paragraphs={0})[0] is None
+
+
+@needs_parser
+def test_a_quotation_opened_inside_a_sentence_is_its_speakers_unless_the_sentence_names_another():
+    said = names(["Gary Bauer, the president of American Values, said the poll was the work of media elites.",
+                  "The survey \u201cshould remind political and cultural leaders that this debate is far from over.",
+                  "If anything, it is taking on a new sense of urgency for millions of men and women of faith.\u201d"])
+    assert said == ["Gary Bauer", "Gary Bauer", "Gary Bauer"]
+    # a person named as an owner is not who "he" is: "him ... Moore's order", then "he said"
+    assert names(["After consulting with attorneys who helped him analyze Moore's order, the judge stayed home.",
+                  "\"I don't think the order is grounded in legal theory,\" he said."])[1] is None

@@ -285,6 +285,7 @@ class _Article:
     def __init__(self, sentences: Sequence[str], nlp: Any, paragraphs: set[int] | None = None):
         self.sentences, self.nlp = sentences, nlp
         self.open_before = _inside_quotation(sentences, paragraphs)
+        self.paragraphs = paragraphs or set()
         self.text = " ".join(sentences)
         self.genders = _genders(self.text)
         self._parsed: dict[int, Any] = {}
@@ -314,6 +315,13 @@ class _Article:
         if i not in self._found:
             if self.has_cue(i):
                 self._found[i] = _own(self.parsed(i), self.open_before[i], self.text)
+                if (self._found[i] == _Found(None, None) and i + 1 < len(self.sentences) and self.open_before[i + 1]
+                        and not self.open_before[i]
+                        and not any(e.label_ in _ENTITY_KINDS for e in self.parsed(i).ents
+                                    if e.start not in _quoted_tokens(self.parsed(i), False))):
+                    # 'The survey “should remind leaders that ...' opens a quotation that runs on: its speaker's
+                    # (not where the sentence names whose words they are: "Justice Kennedy's words: “...")
+                    self._found[i] = _Found(None, None, continues_quote=True)
             else:
                 self._found[i] = _Found(None, None, continues_quote=self.open_before[i])
         return self._found[i]
@@ -329,6 +337,8 @@ class _Article:
                 found = found if found is not None else self._resolve(i)
             else:
                 found = self._resolve(i) or self._quotation_ends(i)
+            if found is None and not own.reported:
+                found = self._credited(i)
             speaker, kind = found if found is not None else (None, None)
             # (None, None): the quotation closes on a speaker left unnamed
             self._resolved[i] = (speaker, self._kind((speaker, kind))) if speaker is not None and kind is not None else None
@@ -424,6 +434,29 @@ class _Article:
                     return name
         return None
 
+    def _credited(self, i: int) -> tuple[Speaker, str] | None:
+        """The speaker a credit line after a sentence names, within its paragraph: an embedded post's
+        signature ("— Patricia Arquette (@PattyArquette) February 16, 2020", "Posted by Franklin Graham
+        on Friday"), or a pull quote's name alone on the line after it ("“'Every parent ...'” / Laura
+        Pogliano")."""
+        for k in range(i + 1, min(len(self.sentences), i + 1 + CONTEXT)):
+            text = self.sentences[k].strip()
+            # an embed's signature has a handle and a date; a dash and a name alone is as often a byline
+            signed = len(text.split()) <= 12 and (bool(_HANDLE_SIGNATURE.fullmatch(_SIGNATURE.sub("", text, count=1)))
+                                                  or text.startswith("Posted by "))
+            alone = (k == i + 1 and len(text.split()) <= 4 and self.sentences[i].strip()[:1] in "\"“"
+                     and self.sentences[i].strip()[-1:] in "\"”")
+            if signed or alone:
+                people = [e for e in self.parsed(k).ents if e.label_ in ("PERSON", "ORG")]
+                if people and (signed or (people[0].start_char == 0 and people[0].end_char == len(text))):
+                    name = _named(people[0])
+                    if not not_a_speaker(name.name):
+                        return replace(name, how="quotation"), _ENTITY_KINDS[people[0].label_]
+                return None
+            if k in self.paragraphs or self.found(k).reported or self.found(k).speaker is not None:
+                return None  # a new paragraph, or someone else speaks first
+        return None
+
     def _quotation_led_in(self, k: int) -> bool:
         """Whether sentence k opens a quotation that says nothing of who speaks: no reporting verb,
         and words quoted, not a term ('"Obamacare czar" would lack ...')."""
@@ -487,7 +520,9 @@ class _Article:
                 if subject is None or subject.lower_ not in _PERSON_PRONOUNS:
                     # "Davis did not seek the spotlight. ... she said": the person the sentences before are about,
                     # its subject first ("There is one wild card: Justice Ruth Bader Ginsburg. ... she said")
-                    people = [e for e in self.parsed(j).ents if e.label_ == "PERSON" and e.start not in quoted]
+                    # (not a person named as an owner: "attorneys who helped him analyze Moore's order")
+                    people = [e for e in self.parsed(j).ents if e.label_ == "PERSON" and e.start not in quoted
+                              and (e.root.dep_ != "poss" or e.root.head == subject)]
                     owner = next((c for c in subject.children if c.dep_ == "poss"), None) if subject else None
                     # the subject first, named by the recogniser or not ("Young, who is now Protestant
                     # Christian, credits ...": Young, not the words the recogniser took for a name)
@@ -1030,6 +1065,7 @@ _POLL_NAME = re.compile(r"(?<=\w)\s+(?:Poll|Survey)$")
 def _named(entity: Any, span: Any | None = None) -> Speaker:
     """A speaker from a named entity, with the role and organisation written before it in `span`."""
     name = re.sub(r"^[Tt]he\s+", "", re.sub(r"['’]s$", "", entity.text).strip())
+    name = re.sub(r"^[—–-]+\s*", "", name)  # a signature's dash the recogniser took in: "— Donald J. Trump"
     name = _OPENING_CONJUNCTION.sub("", name)  # the recogniser's "Since Trump" at a sentence's start
     name = _POLL_NAME.sub("", name)  # "a CNN/ORC International Poll showed": the pollster's
     # a title or a body the recogniser took into a person's name: "President-elect Trump",
