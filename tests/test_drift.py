@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections import Counter
@@ -12,6 +13,8 @@ from typer.testing import CliRunner
 
 from simtool.cli import app
 from simtool.encoders import get_encoder
+from simtool.errors import SimtoolError
+from simtool.io.corpus import Corpus
 from simtool.io.dates import resolve_date
 from simtool.io.document import Document
 from simtool.io.prepare import prepare_corpus
@@ -470,3 +473,10 @@ def test_terms_of_a_period_against_an_empty_one_are_numbers_and_a_word_said_once
     long = [f"The council debated the budget plan on day {i}." for i in range(30)] + ["Zanzibar was mentioned."]
     terms = distinctive_terms({"long": long, "other": ["Ministers met in the capital."] * 30}, long)
     assert "zanzibar" not in [t for t, _ in terms["long"]]
+
+
+def test_a_corpus_whose_dated_documents_say_nothing_is_refused_in_one_line():
+    # found by the fuzzer: no sentence at all left an empty array of mentions that was no boolean one
+    corpus = Corpus([Document(id="a", text="x"), Document(id="b", text=" ", date=datetime.date(2015, 6, 1))], [])
+    with pytest.raises(SimtoolError):
+        find_drift(corpus, query="economy", encoder=get_encoder("fake"))

@@ -271,7 +271,7 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         query_vector /= np.linalg.norm(query_vector) or 1.0
     scores = statement_vectors @ query_vector
     query_words = set(content_words(query or ""))
-    mentions = np.array([bool(query_words) and query_words <= set(content_words(t)) for t in texts])
+    mentions = np.array([bool(query_words) and query_words <= set(content_words(t)) for t in texts], dtype=bool)
     keep = np.flatnonzero((scores >= relevance) | mentions)
     if not len(keep):
         raise InputError(f"no statement matches the query {query!r} (cosine >= {relevance} or a mention "
