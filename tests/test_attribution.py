@@ -536,3 +536,21 @@ def test_a_quotation_opened_inside_a_sentence_is_its_speakers_unless_the_sentenc
     # a person named as an owner is not who "he" is: "him ... Moore's order", then "he said"
     assert names(["After consulting with attorneys who helped him analyze Moore's order, the judge stayed home.",
                   "\"I don't think the order is grounded in legal theory,\" he said."])[1] is None
+
+
+def test_posts_of_counsel_and_advice_are_roles_and_a_bodys_possessive_is_dropped():
+    for written, expected in (
+            ("White House senior counselor Kellyanne Conway", ("Kellyanne Conway", "senior counselor", "White House")),
+            ("Solicitor General Noel Francisco", ("Noel Francisco", "solicitor general", None)),
+            ("Planned Parenthood’s president Leana Wen", ("Leana Wen", "president", "Planned Parenthood"))):
+        speaker = describe_speaker(written)
+        assert (speaker.name, speaker.role, speaker.organisation) == expected
+
+
+@needs_parser
+def test_stances_expressed_and_pledges_are_statements_raised_taxes_are_not():
+    assert names(["Judge Jeffrey Sutton plainly expressed his view that the matter belongs at the ballot box.",
+                  "Sen. Rand Paul has voiced strong opposition to the provisions.",
+                  "Obama pledged not to raise taxes on families making less than $250,000.",
+                  "The governor raised taxes on cigarettes last year."]) == [
+        "Jeffrey Sutton", "Rand Paul", "Obama", None]

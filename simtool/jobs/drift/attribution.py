@@ -56,8 +56,12 @@ SPEECH_VERBS = {
     "propose", "confirm", "deny", "promise", "vow", "object", "complain", "accuse", "blast", "reiterate", "concede",
     "estimate", "report", "point", "charge", "allege", "conclude", "decry", "condemn", "applaud", "welcome",
     "question", "dismiss", "defend", "assert", "recommend", "speak", "release", "issue", "remind", "clarify",
-    "cite", "blame", "muse",
+    "cite", "blame", "muse", "thank", "pledge", "express", "voice", "raise",
 }
+# What "express", "voice" and "raise" report: "expressed concerns", "raised doubt" (not "raised taxes")
+_STANCE_NOUNS = {"concern", "doubt", "support", "opposition", "objection", "question", "alarm", "worry", "frustration",
+                 "hope", "skepticism", "scepticism", "outrage", "dismay", "disappointment", "confidence", "regret",
+                 "sympathy", "condolence", "gratitude", "anger", "reservation", "view", "opinion", "fear"}
 # What a poll, a study or a report does with its findings: "an ABC News/Washington Post survey indicated"
 _FINDING_VERBS = {"show", "indicate", "reveal", "demonstrate", "project"}
 ORG_NOUNS = {"company", "group", "organization", "organisation", "department", "agency", "court", "committee",
@@ -825,6 +829,8 @@ def _carries_words(verb: Any) -> bool:
         return any(c.dep_ == "ccomp" for c in children) or bool(_QUOTES.search(verb.doc.text)) or _before_quote(verb)
     if lemma in ("issue", "release"):
         return any(c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_NOUNS for c in children)
+    if lemma in ("express", "voice", "raise"):
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in _STANCE_NOUNS for c in children)
     return True
 
 

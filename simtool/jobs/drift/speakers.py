@@ -66,7 +66,9 @@ _ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "ministe
           "founder", "professor", "prof", "attorney", "lt", "lieutenant", "commissioner", "candidate", "former",
           "acting", "senior", "assistant", "associate", "press", "majority", "minority", "whip", "head",
           "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist", "rev",
-          "reverend", "archbishop", "bishop", "cardinal", "rabbi", "imam", "pastor", "father"}
+          "reverend", "archbishop", "bishop", "cardinal", "rabbi", "imam", "pastor", "father", "counselor",
+          "counsellor", "counsel", "adviser", "advisor", "fellow", "strategist", "solicitor", "surgeon",
+          "consultant", "aide", "correspondent", "editor", "columnist", "pollster", "organizer", "organiser"}
 # Nationalities that stand before a role ("the Russian ambassador"): a list, as the endings alone
 # (-an, -i, -ese) also make "Hyundai", "Michigan" and "Vatican", which are bodies and places
 NATIONALITIES = frozenset("""American Russian Chinese British English French German Israeli Iranian Iraqi Syrian Saudi
@@ -134,6 +136,7 @@ def describe_speaker(raw: str) -> Speaker:
     named_body = " ".join(organisation) if organisation and len(organisation) <= 6 and all(
         w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "&") for w in organisation) else ""
     role = " ".join(role_words) or None
+    named_body = re.sub(r"['’]s$", "", named_body)  # "Planned Parenthood’s president": the body is Planned Parenthood
     if role and named_body in NATIONALITIES:
         # "The Russian ambassador": a nationality or a party describes the role, it is no organisation
         return Speaker(" ".join(tail), f"{named_body} {role}", None)
