@@ -542,7 +542,9 @@ def test_posts_of_counsel_and_advice_are_roles_and_a_bodys_possessive_is_dropped
     for written, expected in (
             ("White House senior counselor Kellyanne Conway", ("Kellyanne Conway", "senior counselor", "White House")),
             ("Solicitor General Noel Francisco", ("Noel Francisco", "solicitor general", None)),
-            ("Planned Parenthood’s president Leana Wen", ("Leana Wen", "president", "Planned Parenthood"))):
+            ("Planned Parenthood’s president Leana Wen", ("Leana Wen", "president", "Planned Parenthood")),
+            # a party is the role's, before a state or after it
+            ("Republican Tennessee Rep. Diane Black", ("Diane Black", "republican representative", "Tennessee"))):
         speaker = describe_speaker(written)
         assert (speaker.name, speaker.role, speaker.organisation) == expected
 

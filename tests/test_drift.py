@@ -137,6 +137,12 @@ def test_people_who_share_a_surname_are_not_one_actor():
     assert names["Barack Obama"] != names["Michelle Obama"] and names["Obama"] == "Obama"  # two Obamas: left alone
     assert names["Donald Trump"] == names["Trump"] == names["Donald J. Trump"] == "Donald J. Trump"
     assert names["Cheney"] == "Liz Cheney"
+    # a shared surname joins the one of them written with the same role
+    roles = {"Trump": {"president"}, "Donald J. Trump": {"president"}, "Ivanka Trump": {"adviser"}}
+    names = actor_names(["Donald J. Trump", "Ivanka Trump", "Melania Trump", "Trump", "Mrs. Trump", "Obama",
+                         "Barack Obama", "Michelle Obama"], {**roles, "Obama": {"president"}})
+    assert names["Trump"] == "Donald J. Trump" and names["Mrs. Trump"] == "Mrs. Trump"
+    assert names["Obama"] == "Obama"  # no Obama of the corpus was written as president with a first name
 
 
 def test_fightin_words_rank_what_one_period_says_more():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 REPORTING_VERBS = ("said", "says", "stated", "states", "noted", "notes", "added", "adds", "told", "tells",
@@ -79,6 +79,7 @@ Lebanese Jordanian Yemeni Kuwaiti Greek Belgian Swiss Austrian Hungarian Czech S
 Croatian Bosnian Albanian Georgian Armenian Azerbaijani Kazakh Belarusian Lithuanian Latvian Estonian Vietnamese
 Thai Filipino Indonesian Malaysian Singaporean Taiwanese Mongolian Burmese Bangladeshi Nepali European Arab Kurdish
 African Asian Portuguese""".split())
+_PARTIES = {"republican", "democratic", "democrat"}
 _HONORIFIC_ROLES = {"mr", "mrs", "ms", "miss", "dr", "sir"}
 ABBREVIATED_ROLES = {"sen": "senator", "sens": "senator", "rep": "representative", "reps": "representative",
                       "gov": "governor", "gen": "general", "lt": "lieutenant", "prof": "professor", "rev": "reverend"}
@@ -128,6 +129,10 @@ def describe_speaker(raw: str) -> Speaker:
     organisation = words[:first]
     if organisation[:1] and organisation[0].lower() == "the":  # "the Rev. James Martin": no body
         organisation = organisation[1:]
+    # a party is part of the role wherever it stands: "Republican Tennessee Rep. Diane Black"
+    party = [w.lower() for w in organisation if w.lower() in _PARTIES]
+    organisation = [w for w in organisation if w.lower() not in _PARTIES]
+    role_words = party + [w for w in role_words if w not in party]
     body_at = [i for i, w in enumerate(tail) if w.lower() in BODY_WORDS]
     if body_at and body_at[-1] < len(tail) - 1:  # "... of US State Department Marie Harf"
         organisation, tail = tail[:body_at[-1] + 1], tail[body_at[-1] + 1:]
@@ -229,13 +234,18 @@ INITIALS = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")  # a body's initials, as a
 _INITIAL_SKIPS = {"of", "the", "for", "and", "on", "in", "to"}
 
 
-def actor_names(names: Iterable[str]) -> dict[str, str]:
+def actor_names(names: Iterable[str], roles: Mapping[str, Iterable[str]] | None = None) -> dict[str, str]:
     """Each name's actor, under one display name (the longest form it appeared under): "Harf" and
     "Ms. Harf" are "Marie Harf". A person is their first name and surname ("Donald J. Trump" is
     "Donald Trump"); a surname alone joins the one person of the corpus with that surname, and
     stays apart when there are two ("Obama" where both Barack and Michelle Obama speak: keying
     people by surname made them one, and lent Mrs. Trump's title to Donald Trump). A body is its
-    full name, and its initials join it where the corpus names one body so ("GAO")."""
+    full name, and its initials join it where the corpus names one body so ("GAO").
+
+    roles: the roles each name was written with ("Trump": {"president"}): a surname two people of the
+    corpus share joins the one of them written with the same role ("President Trump" is Donald
+    Trump where Melania and Ivanka Trump also speak)."""
+    roles = roles or {}
     names = list(dict.fromkeys(name for name in names if name))
     firsts: dict[str, set[str]] = defaultdict(set)  # surname -> the first names it is written with
     parts: dict[str, tuple[str, str | None, str]] = {}
@@ -257,10 +267,17 @@ def actor_names(names: Iterable[str]) -> dict[str, str]:
         parts[name] = ("person", given[0] if given else None, surname)  # "Chris Van Hollen": chris, van hollen
         if given:
             firsts[surname].add(given[0])
+    titled: dict[tuple[str, str], set[str]] = defaultdict(set)  # (first name, surname) -> roles written with
+    for name, (kind, first, last) in parts.items():
+        if kind == "person" and first is not None:
+            titled[(first, last)] |= set(roles.get(name, ()))
     keys = {}
     for name, (kind, first, last) in parts.items():
         if kind == "person" and first is None and len(firsts[last]) == 1:
             first = next(iter(firsts[last]))
+        elif kind == "person" and first is None and roles.get(name):
+            same_role = [f for f in firsts[last] if set(roles[name]) & titled[(f, last)]]
+            first = same_role[0] if len(same_role) == 1 else None
         keys[name] = (kind, first, last)
     # a body's initials are the body: "GAO" is the one "Government Accountability Office" the corpus names
     spelled: dict[str, set[str]] = defaultdict(set)

@@ -314,7 +314,11 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     # silence is part of the story, and the step across it is not skipped.
     order = sorted(set(by_period) | set(sentences))
     terms = distinctive_terms({p: [s.text for s in by_period[p]] for p in order}, texts)
-    names = actor_names(s.actor for s in statements if s.actor)
+    written_as: dict[str, set[str]] = defaultdict(set)  # the roles each name was written with
+    for name, role, _ in described:
+        if role:
+            written_as[name].add(role)
+    names = actor_names((s.actor for s in statements if s.actor), written_as)
     roles: dict[str, tuple[str | None, str | None]] = {}  # an actor's first role and organisation seen
     # under the actor's own full name first: a lone "Mrs. Trump" joined to Donald Trump lends him no "mrs"
     for name, role, organisation in sorted(described, key=lambda found: found[0] != names[found[0]]):
