@@ -7,10 +7,10 @@ For each labelled sentence the rules give no speaker, the candidate is the neare
 found in the three sentences before. Its ceiling is the number of such sentences whose label is
 that candidate; a classifier on the sentence's shape (distance, paragraph break, quotation marks,
 first-person words, an opening "And"/"But", names of its own, length, digits, how the candidate
-was found) then says which to carry. Run on 1 December 2026: of 205 such sentences, 13 would carry
-the right speaker, and neither classifier carries one of them right (logistic regression carries
-none; boosting carries 5 at p >= 0.5, all wrong). The misses are not continuations of the speaker
-before: a learned layer of this kind cannot close the recall gap, so none was built.
+was found) then says which to carry. Run on 1 December 2026, after the day's rules: of 206 such
+sentences, 14 would carry the right speaker; logistic regression carries at most one, wrong, and
+boosting 8 at p >= 0.5, 2 of them right. The misses are not continuations of the speaker before:
+a learned layer of this kind cannot close the recall gap, so none was built.
 """
 
 from __future__ import annotations
