@@ -499,11 +499,14 @@ def test_a_quotation_with_no_speaker_is_the_person_the_sentence_before_it_is_abo
                   "\"So, I'm still on the lookout for that from the author of this opinion.\""])[2] is None
 
 
+def name_role_organisation(written: str) -> tuple[str, str | None, str | None]:
+    speaker = describe_speaker(written)
+    return speaker.name, speaker.role, speaker.organisation
+
+
 def test_religious_titles_are_roles_and_the_is_no_organisation():
-    for written, expected in (("Archbishop William Lori", ("William Lori", "archbishop", None)),
-                              ("the Rev. James Martin", ("James Martin", "reverend", None))):
-        speaker = describe_speaker(written)
-        assert (speaker.name, speaker.role, speaker.organisation) == expected
+    assert name_role_organisation("Archbishop William Lori") == ("William Lori", "archbishop", None)
+    assert name_role_organisation("the Rev. James Martin") == ("James Martin", "reverend", None)
 
 
 @needs_parser
@@ -541,6 +544,17 @@ def test_a_person_named_as_an_owner_is_not_who_he_is():
     # "him ... Moore's order", then "he said": not Moore
     assert names(["After consulting with attorneys who helped him analyze Moore's order, the judge stayed home.",
                   "\"I don't think the order is grounded in legal theory,\" he said."])[1] is None
+
+
+def test_posts_of_counsel_and_advice_are_roles_and_a_bodys_possessive_is_dropped():
+    assert name_role_organisation("White House senior counselor Kellyanne Conway") == (
+        "Kellyanne Conway", "senior counselor", "White House")
+    assert name_role_organisation("Solicitor General Noel Francisco") == ("Noel Francisco", "solicitor general", None)
+    assert name_role_organisation("Planned Parenthood’s president Leana Wen") == (
+        "Leana Wen", "president", "Planned Parenthood")
+    # a party is the role's, before a state or after it
+    assert name_role_organisation("Republican Tennessee Rep. Diane Black") == (
+        "Diane Black", "republican representative", "Tennessee")
 
 
 @needs_parser
