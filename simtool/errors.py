@@ -52,15 +52,18 @@ class Problem:
     line: int | None = None
     kept: bool = False
 
+    @property
+    def where(self) -> str:
+        """The file, and the line where there is one: "corpus.jsonl:12"."""
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        return f"{self.where}: {self.message}"
 
     def error(self) -> InputError:
         """This problem as an exception, for strict mode: the run stops here, so the message says
         nothing of skipping and reading on."""
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return InputError(f"{where}: {_CONSEQUENCE.sub('', self.message)} (--strict stops at the first problem)")
+        return InputError(f"{self.where}: {_CONSEQUENCE.sub('', self.message)} (--strict stops at the first problem)")
 
     @classmethod
     def at(cls, path: Path | str, message: str, line: int | None = None, kept: bool = False) -> Problem:

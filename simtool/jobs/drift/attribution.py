@@ -78,7 +78,6 @@ DOCUMENT_NOUNS = {"opinion", "statement", "letter", "memo", "ruling", "decision"
                   "estimate", "projection", "analysis", "study", "survey", "poll", "data", "figure", "headline",
                   "lawsuit", "suit", "complaint", "petition"}
 _NUMBERS_NOUNS = {"data", "figure"}  # "the data shows" is the writer's reading of them, not a body's words
-_FILINGS = {"lawsuit", "suit", "complaint", "petition", "brief", "filing"}
 _BODY_WORD = r"[A-Z][\w&'’.-]{0,40}"  # bounded, and each name starts at a word's start: linear on any text
 
 
@@ -466,16 +465,20 @@ class _Article:
         # a quotation that is the whole sentence, not a title in marks ('“Make America Great Again” banners ...')
         return runs_on or (quotes_words(text) and text.rstrip(".!?")[-1:] in "\"”")
 
+    def _root(self, j: int) -> Any | None:
+        """Sentence j's main verb."""
+        return next((t for t in self.parsed(j) if t.dep_ == "ROOT"), None)
+
     def _person_subject(self, j: int) -> Speaker | None:
         """The person named as the subject of sentence j's main verb, if any."""
-        root = next((t for t in self.parsed(j) if t.dep_ == "ROOT"), None)
+        root = self._root(j)
         subjects = {c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")} if root is not None else set()
         person = next((e for e in self.parsed(j).ents if e.label_ == "PERSON" and e.root in subjects), None)
         return _named(person) if person is not None and not not_a_speaker(_named(person).name) else None
 
     def _subject_of(self, j: int) -> Any | None:
         """The subject of a sentence's main verb."""
-        root = next((t for t in self.parsed(j) if t.dep_ == "ROOT"), None)
+        root = self._root(j)
         return _subject(root) if root is not None else None
 
     def _resolve(self, i: int) -> tuple[Speaker, str] | None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import comb
 
 import numpy as np
 
@@ -57,9 +58,7 @@ FEWEST_SPLITS = 20  # with fewer distinct splits the smallest permutation p-valu
 
 
 def _too_few(n_a: int, n_b: int) -> bool:
-    from math import comb
-
-    return min(n_a, n_b) < 1 or comb(n_a + n_b, n_a) < FEWEST_SPLITS
+    return not _enough_splits(n_a, n_b, FEWEST_SPLITS)
 
 
 def units(vectors: np.ndarray, documents: Sequence[str], by_document: bool) -> np.ndarray:
@@ -140,10 +139,9 @@ def share_test(a: Sequence[tuple[str, np.ndarray]], b: Sequence[tuple[str, np.nd
                  (len(units_a), len(units_b)))
 
 
-def _enough_splits(n_a: int, n_b: int) -> bool:
-    from math import comb
-
-    return min(n_a, n_b) >= 1 and comb(n_a + n_b, n_a) >= MIN_SPLITS
+def _enough_splits(n_a: int, n_b: int, needed: int = MIN_SPLITS) -> bool:
+    """Whether two groups of units can be split in `needed` distinct ways or more."""
+    return min(n_a, n_b) >= 1 and comb(n_a + n_b, n_a) >= needed
 
 
 def permutations_for(tests: int, alpha: float = ALPHA) -> int:

@@ -121,8 +121,7 @@ def describe_speaker(raw: str) -> Speaker:
     words = [w for w in words if w]
     if any(w.lower() in BODY_WORDS for w in words) and not any(is_role(w) for w in words):
         return Speaker(" ".join(words), None, None)  # a body speaks: "Russian Foreign Ministry"
-    roles = [i for i, w in enumerate(words) if is_role(w) or w.lower() == "of"
-             or (w.lower() in _ROLES_BEFORE_NAMES and len(words) - i > 2)]
+    roles = [i for i, w in enumerate(words) if is_role(w) or w.lower() == "of" or _role_before_name(words, i)]
     if not roles or roles[-1] == len(words) - 1:
         return Speaker(" ".join(words), None, None)
     last = roles[-1]
@@ -166,8 +165,12 @@ _POSSESSED = re.compile(r"(?P<owner>[A-Z][\w.&-]{0,40}(?: [A-Z][\w.&-]{0,40}){0,
 def titles_a_name(name: str) -> bool:
     """Whether a name opens with a role that is also a surname, before a name of two words or more:
     "Cardinal Timothy Dolan", "Father Frank Pavone" (not "Cardinal Health", "Dan Bishop")."""
-    words = name.replace(".", "").split()
-    return len(words) > 2 and words[0].lower() in _ROLES_BEFORE_NAMES
+    return _role_before_name(name.replace(".", "").split(), 0)
+
+
+def _role_before_name(words: list[str], i: int) -> bool:
+    """Whether words[i] is a role that is also a surname, with a name of two words or more after it."""
+    return len(words) - i > 2 and words[i].lower() in _ROLES_BEFORE_NAMES
 
 
 def is_role(word: str) -> bool:

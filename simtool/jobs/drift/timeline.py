@@ -289,6 +289,7 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         cache.close()
     statements = []
     described: list[tuple[str, str | None, str | None]] = []  # each speaker's role and organisation, as found
+    written_as: dict[str, set[str]] = defaultdict(set)  # the roles each name was written with
     for i in keep.tolist():
         doc = owners[i]
         date = dates[doc.id].date
@@ -296,6 +297,8 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
         said = attributed[i]
         if said is not None and (said.role or said.organisation):
             described.append((said.name, said.role, said.organisation))
+        if said is not None and said.role:
+            written_as[said.name].add(said.role)
         statements.append(Statement(texts[i], doc.id, date.isoformat(), period_of(date, by), round(float(scores[i]), 4),
                                     said.name if said else None,
                                     round(float(stance[i]), 4) if stance is not None else None,
@@ -314,10 +317,6 @@ def find_drift(corpus: Corpus, *, query: str | None, encoder: Encoder | str, by:
     # silence is part of the story, and the step across it is not skipped.
     order = sorted(set(by_period) | set(sentences))
     terms = distinctive_terms({p: [s.text for s in by_period[p]] for p in order}, texts)
-    written_as: dict[str, set[str]] = defaultdict(set)  # the roles each name was written with
-    for name, role, _ in described:
-        if role:
-            written_as[name].add(role)
     names = actor_names((s.actor for s in statements if s.actor), written_as)
     roles: dict[str, tuple[str | None, str | None]] = {}  # an actor's first role and organisation seen
     # under the actor's own full name first: a lone "Mrs. Trump" joined to Donald Trump lends him no "mrs"
