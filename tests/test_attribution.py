@@ -592,3 +592,30 @@ def test_what_a_review_found_the_days_rules_got_wrong():
                   "The ruling said the law placed an undue burden on women."])[1] is None
     assert names(["A Gallup poll found support rising.", "The respondents said the economy mattered most."])[1] \
         == "Gallup"
+
+
+@needs_parser
+def test_verbs_of_praise_blame_and_dispute_report_a_stance_and_agreeing_to_act_does_not():
+    # the classes of communication and judgement verbs (Levin 37.7-37.9, 33), not only "say"
+    assert names(["Penny Nance, chief executive officer and president of Concerned Women for America, slammed the rule.",
+                  "Hillary Clinton immediately hailed the decision as a “victory for women across America”.",
+                  "Justice Stephen Breyer disagreed with the requirements.",
+                  "Earlier today, RNC Chairman Reince Priebus joked in his remarks to the group that Lady Gaga won't "
+                  "be chairing our platform committee."]) == ["Penny Nance", "Hillary Clinton", "Stephen Breyer",
+                                                              "Reince Priebus"]
+    # agreeing to do a thing is no statement; what someone would say is not what they said
+    assert names(["The U.S. Supreme Court on Monday agreed to decide whether a California law is constitutional.",
+                  "If we're doing that -- as I'm sure Wendy Davis would agree -- then who cares about the numbers?",
+                  "At that point, nobody knew what Senate Majority Leader Mitch McConnell would propose."]) == [
+        None, None, None]
+
+
+@needs_parser
+def test_according_to_a_description_is_the_body_it_describes_and_a_person_is_no_group():
+    assert names(["The Trump administration filed a brief in the case on Friday.",
+                  "But, at least according to the administration, the law “imposes no direct costs on patients.”"]) == [
+        None, "Trump administration"]
+    # the parser hangs "the group" on the person before it: the group is not her
+    assert names(["The judge declined to strike down the ban, according to Julie Rikelman, Litigation Director at the "
+                  "Center for Reproductive Rights, the group that challenged the state law.",
+                  "Women are required to undergo a 72-hour waiting period, according to the group."])[1] is None

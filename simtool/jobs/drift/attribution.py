@@ -59,6 +59,10 @@ SPEECH_VERBS = {
     "estimate", "report", "point", "charge", "allege", "conclude", "decry", "condemn", "applaud", "welcome",
     "question", "dismiss", "defend", "assert", "recommend", "speak", "release", "issue", "remind", "clarify",
     "cite", "blame", "muse", "thank", "pledge", "express", "voice", "raise",
+    "disclose", "hint", "proclaim", "recount", "repeat", "boast", "brag", "gripe", "grumble", "lament",
+    "assure", "admonish", "commend", "denounce", "excoriate", "fault", "hail", "laud", "rebuke", "ridicule", "scold",
+    "slam", "chide", "lambast", "tout", "agree", "disagree", "concur", "dispute", "rebut", "refute", "retort", "quip",
+    "joke", "plead", "implore", "exclaim", "affirm", "opine", "posit", "speculate", "theorize", "surmise",
 }
 # What "express", "voice" and "raise" report: "expressed concerns", "raised doubt" (not "raised taxes")
 _STANCE_NOUNS = {"concern", "doubt", "support", "opposition", "objection", "question", "alarm", "worry", "frustration",
@@ -670,6 +674,11 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
                      and t.ent_type_ not in ("DATE", "TIME") and t.lower_ not in _MONTHS] if document is not None else []
             if len(owner) >= 2:  # "according to a March Government Accountability Office report"
                 return _Found(Speaker(" ".join(t.text for t in owner), None, None), "organisation")
+            if head is not None and head.pos_ in ("NOUN", "PRON"):
+                # "according to the administration", "according to him": read as a subject is
+                described = _from_subject(head, article)
+                if described.reference:
+                    return replace(described, reported=True)
     if len(sentence) > 2 and sentence[0].ent_iob_ == "B" and sentence[0].ent_type_ in ("PERSON", "ORG"):
         # a heading that gives a body's or a person's words: "CBO: “Because Of Relatively High Turnover” ..."
         entity = next(e for e in sentence.ents if e.start == 0)
@@ -727,7 +736,7 @@ def _is_law(name: str) -> bool:
 def _prescribed(verb: Any) -> bool:
     """Whether the verb says what someone ought to or might say, not what they said: "He should say
     that millions more have new benefits", "the court could dismiss the case"."""
-    return any(c.dep_ == "aux" and c.lower_ in ("should", "must", "ought", "might", "could", "may")
+    return any(c.dep_ == "aux" and c.lower_ in ("should", "must", "ought", "might", "could", "may", "would")
                for c in verb.children)
 
 
@@ -835,6 +844,10 @@ def _carries_words(verb: Any) -> bool:
         return any(c.dep_ == "ccomp" for c in children) or bool(_QUOTES.search(verb.doc.text)) or _before_quote(verb)
     if lemma in ("issue", "release"):
         return any(c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_NOUNS for c in children)
+    if lemma == "assure":  # "assured Republicans that ..." (not "help to assure that Europe is a stronghold")
+        return any(c.dep_ == "dobj" for c in children)
+    if lemma in ("agree", "disagree", "concur"):  # "agreed to hear the case" is a thing done, not said
+        return not any(c.dep_ == "xcomp" for c in children)
     if lemma in ("express", "voice", "raise"):
         return any(c.dep_ == "dobj" and c.lemma_.lower() in _STANCE_NOUNS for c in children)
     return True
@@ -1148,6 +1161,12 @@ def _introduced_as(entity: Any, description: str, kind: str | None) -> bool:
     "The company, CareFirst,", "Mohamed Bakir, a lawyer"."""
     noun = description.split()[-1]
     root = entity.root
+    if kind == "organisation" and entity.label_ == "PERSON":
+        # a name the recogniser took for a person's is a body's when the description follows it at once
+        # ("Mormons Building Bridges, a group of lay Mormons"), not after the person's own post ("Julie
+        # Rikelman, Litigation Director at the Center for Reproductive Rights, the group that ...")
+        return any(c.dep_ == "appos" and c.lemma_.lower() == noun and c.left_edge.i == entity.end + 1
+                   for c in root.children)
     return (root.dep_ == "appos" and root.head.lemma_.lower() == noun) or any(
         c.dep_ == "appos" and c.lemma_.lower() == noun for c in root.children) or (
         # "economists Mark Zandi and Sophia Koropeckyj", "news agency Ria Novosti" (not "Supreme Court
