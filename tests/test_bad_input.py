@@ -51,6 +51,25 @@ def test_a_bad_file_beside_good_ones_is_a_warning(tmp_path: Path, cache_dir):
     assert "skipped 1 file(s) or record(s); the rest were loaded" in result.stderr
 
 
+def test_a_csv_cell_over_the_record_limit_is_skipped_and_the_rows_after_it_load(tmp_path: Path, cache_dir,
+                                                                                monkeypatch):
+    monkeypatch.setenv("SIMTOOL_MAX_FILE_MB", "1")
+    (tmp_path / "big.csv").write_text('id,text\nbig,"' + "word " * 300_000 + '"\n'
+                                      "a,A good article about the budget vote.\nb,A school board closes two schools.\n")
+    result = run("related", tmp_path / "big.csv", "--doc", "a", "--model", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {tmp_path / 'big.csv'}:2: a cell larger than 1 MB" in result.stderr
+    assert "skipped 1 file(s) or record(s)" in result.stderr
+
+
+def test_front_matter_nested_too_deeply_is_one_line_and_the_rest_loads(tmp_path: Path, cache_dir):
+    (tmp_path / "good.md").write_text("# Good\n\nA good article about the budget vote.")
+    (tmp_path / "deep.md").write_text("---\nx: " + "[" * 3000 + "]" * 3000 + "\n---\n# Deep\n\ntext\n")
+    result = run("related", tmp_path, "--doc", "good", "--model", "fake", "--json")
+    assert result.exit_code == 0 and "Traceback" not in result.stderr
+    assert f"warning: {tmp_path / 'deep.md'}: front matter nested too deeply to read" in result.stderr
+
+
 @pytest.mark.parametrize("first, third, count", [
     ('"id": "a"', '"id": "c"', "skipped 1 file(s) or record(s); the rest were loaded"),
     # a bad date and a repeated id are repairs, counted apart from the skipped line

@@ -268,6 +268,7 @@ def test_a_run_ends_with_the_time_of_each_stage(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     line = next(x for x in result.stderr.splitlines() if x.startswith("time: "))
     assert "loading and cleaning" in line and "embedding" in line and line.endswith(" s)") and "(total " in line
+    assert "clustering" in line  # choosing k and fitting are a stage of their own, not time left unaccounted
 
 
 def test_clean_of_a_data_file_says_a_bad_record_and_cleans_the_rest_and_json_is_a_list_whatever_its_length(tmp_path):

@@ -160,6 +160,10 @@ def test_invisible_characters_accents_and_look_alike_letters_do_not_hide_a_copy(
     from simtool.text.basics import comparable
 
     assert comparable(russian) == russian
+    # an accent on every "e" (one letter in eight of English) hides nothing either
+    accented = original.replace("e", "e\u0301")
+    assert [sorted(g.members) for g in find_duplicates(Corpus([Document("a", original), Document("e", accented)])).groups] \
+        == [["a", "e"]]
 
 
 def test_a_story_one_source_carried_three_times_is_found_not_cleaned_away(tmp_path):

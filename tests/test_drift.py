@@ -317,6 +317,22 @@ def test_paraphrases_across_articles_are_one_claim_that_rises(minilm_store, tmp_
     assert all(c.documents >= 2 for c in result.claims)
 
 
+def test_period_terms_leave_out_credit_lines_contractions_and_possessives():
+    from simtool.jobs.drift.terms import content_words
+
+    assert content_words("The Associated Press contributed to this report.") == []
+    assert content_words("You’re right that Ireland’s vote didn't settle it.") == ["right", "ireland", "vote", "settle"]
+
+
+def test_a_statement_with_a_zero_vector_is_no_claim_and_the_others_still_match():
+    # TF-IDF gives a zero vector to a statement none of whose words it kept; cosine is undefined there
+    from simtool.jobs.drift.claims import claim_labels
+
+    vectors = np.array([[1.0, 0.0], [0.99, 0.1], [0.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    labels = claim_labels(vectors, ["a", "b", "c", "d"])
+    assert labels[2] == -1 and labels[3] == -1 and labels[0] == labels[1] >= 0
+
+
 @pytest.mark.parametrize("statement, name", [
     ("November President Obama said the deal holds.", "Obama"),
     ("New York Democratic Sen Chuck Schumer said the bill fails.", "Chuck Schumer"),

@@ -11,9 +11,9 @@ import typer
 from rich.table import Table
 
 from simtool.cli import options, session
-from simtool.cli.output import print_json, progress_bar, report_problems, safe_cell, stderr, stdout
+from simtool.cli.output import print_json, report_problems, safe_cell, stage_progress, stderr, stdout
 from simtool.errors import InputError
-from simtool.jobs.cluster import ALGORITHMS, HYBRID, classes_of, cluster_corpus, evaluate
+from simtool.jobs.cluster import ALGORITHMS, HYBRID, classes_of, cluster_corpus, evaluate, represent
 from simtool.state import claim_outputs, write_output
 
 
@@ -70,17 +70,22 @@ def cluster_command(
     if rebuild and state is None:
         raise typer.BadParameter("--rebuild re-fits the clusters kept in a --state DIR: give --state")
     changes = None
-    with session.store(cache) as store, progress_bar("embedding") as progress:
+    with session.store(cache) as store, stage_progress() as step:
         engine = session.engine(engine_name, ray_address, workers)
+        # Embedding, then clustering as a stage of its own: its bar and its time in the run's last
+        # line (choosing k on a large corpus takes as long as embedding it)
+        views = represent(corpus, model, store, seed, lambda done, total: step("embedding", done, total), engine)
+        step("clustering", 0, 1)
         if state is not None:
             from simtool.jobs.cluster.updates import cluster_with_state
 
             result, changes = cluster_with_state(corpus, state.expanduser(), model=model, algorithm=algorithm,
                                                  k=k_value, store=store, seed=seed, rebuild=rebuild,
-                                                 progress=progress, engine=engine)
+                                                 engine=engine, views=views)
         else:
             result = cluster_corpus(corpus, model=model, algorithm=algorithm, k=k_value, store=store, seed=seed,
-                                    progress=progress, engine=engine)
+                                    engine=engine, views=views)
+        step("clustering", 1, 1)
     scores = evaluate(truth, [result.assignments[doc.id] for doc in corpus]) if truth is not None else None
     if result.settings.k_note:
         stderr().print(f"note: {result.settings.k_note}", markup=False)

@@ -90,6 +90,8 @@ def read_markdown(path: Path) -> Record:
             front = yaml.load(match.group(1), Loader=_NoAliasLoader)
         except yaml.YAMLError as exc:
             raise ValueError(f"front matter is not YAML: {str(exc).splitlines()[0]}") from exc
+        except RecursionError as exc:  # PyYAML composes nested nodes recursively, as json parses them
+            raise ValueError("front matter nested too deeply to read") from exc
         if isinstance(front, dict):
             record.update({str(k): v for k, v in front.items()})
         text = text[match.end():]
@@ -244,7 +246,9 @@ def read_csv(path: Path) -> Iterator[Item]:
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
     delimiter = "\t" if path.suffix == ".tsv" else max(counts, key=lambda d: (counts[d], d == ","))
-    csv.field_size_limit(1 << 30)
+    # A cell as large as a whole document may be (JSON Lines has the same limit a record); a larger
+    # one is a row that cannot be read, reported and skipped.
+    csv.field_size_limit(max_document_bytes())
     lines = [line for line in re.split(r"(?<=\n)", text) if line]  # only \n ends a line: not \u2028 inside a cell
     try:
         fieldnames = next(csv.reader(lines[:1], delimiter=delimiter, strict=True), None)
@@ -271,8 +275,9 @@ def read_csv(path: Path) -> Iterator[Item]:
                 yield line, dict(zip(fieldnames, cells))
             return
         except csv.Error as exc:
-            yield Problem.at(path, f"a row that cannot be read ({exc}): skipped, reading resumes on the next line",
-                             first_line + 1)
+            why = (f"a cell larger than {max_document_bytes() >> 20} MB (SIMTOOL_MAX_FILE_MB)"
+                   if "field larger than field limit" in str(exc) else f"a row that cannot be read ({exc})")
+            yield Problem.at(path, f"{why}: skipped, reading resumes on the next line", first_line + 1)
             start = first_line + 1
 
 

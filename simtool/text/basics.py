@@ -153,7 +153,8 @@ NOT_TOPICS = frozenset({
 # line ("Reporting by ...; Editing by ..."): found by their shape, not by a list of agencies.
 DATELINE_CREDIT = re.compile(r"^\s*[A-Z][A-Z .,'’-]{1,40}(?:,[^()\n]{0,30})?\s*\([A-Za-z][\w .&-]{0,30}\)\s*[-—–:]\s*",
                              re.MULTILINE)
-CREDIT_LINE = re.compile(r"^\s*\(?\s*(?:Reporting|Additional reporting|Writing|Editing|Compiled) by\b.*$",
+CREDIT_LINE = re.compile(r"^\s*\(?\s*(?:(?:Reporting|Additional reporting|Writing|Editing|Compiled) by\b"
+                         r"|[^\n.]{0,80}\bcontributed to this (?:report|story|article)\b).*$",
                          re.MULTILINE | re.IGNORECASE)
 
 
@@ -180,20 +181,19 @@ _LOOKALIKE = re.compile("[" + "".join(k for k in map(chr, _HOMOGLYPHS)) + "]")
 
 def comparable(text: str) -> str:
     """`text` as copy detection compares it: invisible characters (zero-width, soft hyphen) gone,
-    compatibility forms folded (NFKC), and in a text mostly in Latin letters, accents dropped and
-    Cyrillic and Greek look-alikes read as the Latin letters they imitate. An edit that changes
-    only these does not hide a copy; a Russian or Greek text keeps its own letters."""
+    compatibility forms folded (NFKC), and in a text mostly in Latin letters, every accent dropped
+    and Cyrillic and Greek look-alikes read as the Latin letters they imitate. An edit that
+    changes only these does not hide a copy; a Russian or Greek text keeps its own letters."""
     if text.isascii():
         return text
     text = _INVISIBLE.sub("", text)
     latin, lookalike = len(_LATIN.findall(text)), len(_LOOKALIKE.findall(text))
     native = len(_CYRILLIC_GREEK.findall(text)) - lookalike  # letters no Latin text could be disguised with
     if native * 10 < latin + lookalike:  # a Latin text, however many look-alikes were swapped into it
-        decomposed = unicodedata.normalize("NFKD", text)
-        marks = len(_COMBINING.findall(decomposed))
-        if marks * 10 < latin + lookalike:  # a few accents added; a language written with many (Vietnamese) keeps them
-            decomposed = _COMBINING.sub("", decomposed)
-        text = decomposed.translate(_HOMOGLYPHS)
+        # Accents go whatever their number: a share to keep them above (for Vietnamese, written
+        # with many) is one an edit can pass by accenting every "e". Two different articles of a
+        # language written with marks do not share most of their five-word runs without them.
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_HOMOGLYPHS)
     return unicodedata.normalize("NFKC", text)
 
 

@@ -51,6 +51,13 @@ def match_threshold(vectors: np.ndarray, pairs: int = 4000, seed: int = 0) -> fl
 
 def claim_labels(vectors: np.ndarray, documents: Sequence[str]) -> np.ndarray:
     """Each statement's claim (-1 where it is alone, or found in one article only)."""
+    # A statement whose vector is zero (no word a TF-IDF vocabulary knows) matches nothing: it is
+    # left alone, and the cosine, undefined for it, is taken among the others.
+    nonzero = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
+    if len(nonzero) < len(vectors):
+        labels = np.full(len(vectors), -1)
+        labels[nonzero] = claim_labels(vectors[nonzero], [documents[int(i)] for i in nonzero])
+        return labels
     n = len(vectors)
     if n < 2:
         return np.full(n, -1)

@@ -13,21 +13,27 @@ of a hundred words or more (MIN_COUNT), so a word said once does not top the lis
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from simtool.text.basics import NOT_TOPICS, words
+from simtool.text.basics import NOT_TOPICS, topic_text, words
 
 MIN_COUNT, MIN_COUNT_FROM = 2, 100
 
 
+_CONTRACTION = re.compile(r"(?:n['’]t|['’](?:re|ve|ll|d|m))$")  # "you’re", "don't": function words
+
+
 def content_words(text: str) -> list[str]:
-    """Lower-cased words of three letters or more, without stop words, numbers or reporting verbs."""
-    return [w for w in words(text) if len(w) > 2 and not w.isdigit() and w not in ENGLISH_STOP_WORDS
-            and w not in NOT_TOPICS]
+    """Lower-cased words of three letters or more, without stop words, contractions, numbers or
+    reporting verbs, from the text without credit lines ("The Associated Press contributed to this
+    report") and with "Ireland’s" read as "Ireland" (`topic_text`)."""
+    return [w for w in words(topic_text(text)) if len(w) > 2 and not w.isdigit() and w not in ENGLISH_STOP_WORDS
+            and w not in NOT_TOPICS and not _CONTRACTION.search(w)]
 
 
 def log_odds_z(group: Mapping[str, int], others: Mapping[str, int], prior: Mapping[str, float]) -> dict[str, float]:
