@@ -51,6 +51,7 @@ class Problem:
     message: str
     line: int | None = None
     kept: bool = False
+    records: int = 1  # one line can speak for many records ("no record's date can be read")
 
     @property
     def where(self) -> str:
@@ -66,8 +67,9 @@ class Problem:
         return InputError(f"{self.where}: {_CONSEQUENCE.sub('', self.message)} (--strict stops at the first problem)")
 
     @classmethod
-    def at(cls, path: Path | str, message: str, line: int | None = None, kept: bool = False) -> Problem:
-        return cls(str(path), message, line, kept)
+    def at(cls, path: Path | str, message: str, line: int | None = None, kept: bool = False,
+           records: int = 1) -> Problem:
+        return cls(str(path), message, line, kept, records)
 
 
 class CacheReadOnly(UserWarning):

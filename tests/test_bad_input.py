@@ -62,6 +62,24 @@ def test_a_csv_cell_over_the_record_limit_is_skipped_and_the_rows_after_it_load(
     assert "skipped 1 file(s) or record(s)" in result.stderr
 
 
+def test_a_field_of_no_dates_is_said_once_and_a_stray_bad_date_where_it_is(tmp_path: Path, cache_dir):
+    import json
+
+    (tmp_path / "none.jsonl").write_text("".join(json.dumps({"id": f"n{i}", "text": f"Article {i} on the budget vote.",
+                                                             "timestamp": "yesterday-ish"}) + "\n" for i in range(40)))
+    (tmp_path / "some.jsonl").write_text("".join(json.dumps({"id": f"s{i}", "text": f"Story {i} on the school board.",
+                                                             "date": "2014-01-05" if i else "soon"}) + "\n"
+                                                 for i in range(3)))
+    result = run("related", tmp_path, "--doc", "n0", "--model", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "date" in line]
+    assert warnings == [
+        f"warning: {tmp_path / 'none.jsonl'}: no record's date can be read (date 'yesterday-ish' is not a date, "
+        "and 39 more): 40 records kept without a date",
+        f"warning: {tmp_path / 'some.jsonl'}:1: date 'soon' is not a date; kept without a date"]
+    assert "loaded 41 with a repair" in result.stderr
+
+
 def test_front_matter_nested_too_deeply_is_one_line_and_the_rest_loads(tmp_path: Path, cache_dir):
     (tmp_path / "good.md").write_text("# Good\n\nA good article about the budget vote.")
     (tmp_path / "deep.md").write_text("---\nx: " + "[" * 3000 + "]" * 3000 + "\n---\n# Deep\n\ntext\n")

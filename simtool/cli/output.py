@@ -169,8 +169,9 @@ def report_problems(problems: list[Problem]) -> None:
         console.print(f"warning: {problem}", markup=False)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         console.print(f"warning: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more", markup=False)
-    repaired = sum(p.kept for p in problems)
-    parts = [f"skipped {len(problems) - repaired} file(s) or record(s)"] if len(problems) > repaired else []
+    repaired = sum(p.records for p in problems if p.kept)
+    skipped = sum(p.records for p in problems if not p.kept)
+    parts = [f"skipped {skipped} file(s) or record(s)"] if skipped else []
     parts += [f"loaded {repaired} with a repair (a field dropped, an id renamed)"] if repaired else []
     console.print(f"warning: {' and '.join(parts)}; the rest were loaded as they are", markup=False)
 

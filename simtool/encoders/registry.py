@@ -226,7 +226,7 @@ def _from_hub(name: str, **options) -> Encoder:
     except Exception as exc:  # hub and loading errors come in many types
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UnknownModelError(
-            f"unknown model {name!r}: not built in ({', '.join(BUILTIN)}), not a local folder, "
+            f"unknown model {name!r}: not built in ({', '.join(PUBLIC)}), not a local folder, "
             f"and not loadable from the Hugging Face hub ({first[:160]})"
         ) from None
 

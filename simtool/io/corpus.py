@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from simtool.errors import InputError, NoDocumentsError, Problem, UnknownDocumentError
-from simtool.io.document import Document, MissingTextField, document_from_record
+from simtool.io.document import NOT_A_DATE, Document, MissingTextField, document_from_record
 from simtool.io.readers import (
     DATA_SUFFIXES,
     NOT_ARTICLES,
@@ -115,7 +115,9 @@ class _Loader:
         self.documents.append(doc)
 
     def record(self, record: dict[str, Any], default_id: str, origin: str, line: int | None,
-               path: Path) -> None:
+               path: Path, undated: list[Problem] | None = None) -> None:
+        """One record; with `undated`, a date that cannot be read is held there, for the file to
+        say once when none of its dates can be read (`data_file`)."""
         try:
             doc, warnings = document_from_record(record, default_id, origin, self.text_field, self.id_field)
         except MissingTextField:
@@ -124,7 +126,10 @@ class _Loader:
             self.problem(Problem.at(path, str(exc), line))
             return
         for warning in warnings:
-            self.problem(Problem.at(path, warning, line, kept=True))
+            if undated is not None and not self.strict and warning.endswith(NOT_A_DATE):
+                undated.append(Problem.at(path, warning, line, kept=True))
+            else:
+                self.problem(Problem.at(path, warning, line, kept=True))
         self.add(doc)
 
     def text_file(self, path: Path, doc_id: str, sidecar: dict[str, Any] | None) -> None:
@@ -152,6 +157,8 @@ class _Loader:
 
     def data_file(self, path: Path, id_prefix: str, row_groups: tuple[int, int] | None = None) -> None:
         first = True
+        undated: list[Problem] = []
+        dated = len(self.documents)
         try:
             records = read_parquet(path, row_groups) if row_groups else read_records(path)
             for item in records:
@@ -160,7 +167,7 @@ class _Loader:
                     continue
                 line, record = item
                 try:
-                    self.record(record, f"{id_prefix}:{line}", f"{path}:{line}", line, path)
+                    self.record(record, f"{id_prefix}:{line}", f"{path}:{line}", line, path, undated)
                 except MissingTextField as exc:
                     if first:  # the file has no text column at all: say so once, not per row
                         if not row_groups or row_groups[0] == 0:  # (once per file, not per part)
@@ -172,6 +179,19 @@ class _Loader:
             raise
         except (OSError, ValueError) as exc:
             self.problem(Problem.at(path, _reason(exc)))
+        finally:
+            self._undated(path, undated, any(doc.date for doc in self.documents[dated:]))
+
+    def _undated(self, path: Path, undated: list[Problem], any_dated: bool) -> None:
+        """Dates a file's records hold that cannot be read: each said where others in the file
+        are dates (a typo), once for the file where none is (a field that is not a date at all)."""
+        if len(undated) > 1 and not any_dated:
+            example = undated[0].message.removesuffix(NOT_A_DATE)
+            self.problems.append(Problem.at(path, f"no record's date can be read ({example}, and {len(undated) - 1} "
+                                                  f"more): {len(undated)} records kept without a date", kept=True,
+                                            records=len(undated)))
+        else:
+            self.problems.extend(undated)
 
     def sidecar(self, path: Path) -> dict[Path, dict[str, Any]]:
         entries: dict[Path, dict[str, Any]] = {}

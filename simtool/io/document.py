@@ -24,6 +24,7 @@ TEXT_FIELDS = ("text", "body", "content", "article", "full_text", "story", "main
 TITLE_FIELDS = ("title", "headline")
 MIN_YEAR = 1800  # an earlier date in news metadata is a placeholder or an error (1582, 1-1-1)
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+NOT_A_DATE = "; kept without a date"  # the end of the warning for a date that cannot be read
 DATE_FIELDS = ("date", "published", "published_at", "publish_date", "pubdate", "date_publish",
                "datetime", "timestamp", "time", "created_at")
 SOURCE_FIELDS = ("source", "source_name", "site", "sitename", "publisher", "outlet", "domain")
@@ -238,10 +239,10 @@ def document_from_record(
     try:
         date = parse_date(raw_date)
     except ValueError as exc:
-        warnings.append(f"{exc}; kept without a date")
+        warnings.append(f"{exc}{NOT_A_DATE}")
         date = None
     if date is not None and date > dt.date.today() + dt.timedelta(days=1):
-        warnings.append(f"date {date.isoformat()} is in the future; kept without a date")
+        warnings.append(f"date {date.isoformat()} is in the future, so kept without a date")
         date = None
     source_key, source = _pick(record, SOURCE_FIELDS)
     url_key, url = _pick(record, URL_FIELDS)
