@@ -608,6 +608,19 @@ def test_verbs_of_praise_blame_and_dispute_report_a_stance_and_agreeing_to_act_d
                   "If we're doing that -- as I'm sure Wendy Davis would agree -- then who cares about the numbers?",
                   "At that point, nobody knew what Senate Majority Leader Mitch McConnell would propose."]) == [
         None, None, None]
+    # nor agreeing to a thing, hailing from a place, repeating as champion, recounting ballots or pleading guilty
+    assert names(["Apple agreed to a $500 million settlement with the users.", "Exxon agreed on a plan to cut emissions.",
+                  "John Smith hails from a small town in Ohio.", "Tom Brady repeated as Super Bowl MVP.",
+                  "Barack Obama recounted the ballots.", "John Doe pleaded guilty to fraud on Monday.",
+                  "Would Nancy Pelosi say the same thing?"]) == [None] * 7
+    # while these verbs report words when they carry them, and "would" tells a story forward
+    assert names(["Elizabeth Warren agreed that the plan would fail.",
+                  "Mitch McConnell disagreed with the president on the tariffs.",
+                  "Nancy Pelosi repeated her call for an investigation.",
+                  "Maria Lopez recounted how the clinic turned her away.",
+                  "Bernie Sanders pleaded with lawmakers to pass the bill.",
+                  "Hillary Clinton would later tell reporters that the deal was a mistake."]) == [
+        "Elizabeth Warren", "Mitch McConnell", "Nancy Pelosi", "Maria Lopez", "Bernie Sanders", "Hillary Clinton"]
 
 
 @needs_parser

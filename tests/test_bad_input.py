@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -54,17 +55,17 @@ def test_a_bad_file_beside_good_ones_is_a_warning(tmp_path: Path, cache_dir):
 def test_a_csv_cell_over_the_record_limit_is_skipped_and_the_rows_after_it_load(tmp_path: Path, cache_dir,
                                                                                 monkeypatch):
     monkeypatch.setenv("SIMTOOL_MAX_FILE_MB", "1")
-    (tmp_path / "big.csv").write_text('id,text\nbig,"' + "word " * 300_000 + '"\n'
+    paragraph = "The council met on Tuesday, and members spoke. " * 60 + 'A ""quoted"" aside.\n'
+    (tmp_path / "big.csv").write_text('id,text\nbig,"' + paragraph * 400 + '"\n'  # 400 lines in one cell
                                       "a,A good article about the budget vote.\nb,A school board closes two schools.\n")
     result = run("related", tmp_path / "big.csv", "--doc", "a", "--model", "fake", "--json")
     assert result.exit_code == 0, result.stderr
-    assert f"warning: {tmp_path / 'big.csv'}:2: a cell larger than 1 MB" in result.stderr
-    assert "skipped 1 file(s) or record(s)" in result.stderr
+    assert f"warning: {tmp_path / 'big.csv'}:2: a cell of more than 1,048,576 characters" in result.stderr
+    assert "skipped 1 file(s) or record(s); the rest" in result.stderr  # the cell's other lines are no rows
+    assert [r["id"] for r in json.loads(result.stdout)["results"]] == ["b"]
 
 
 def test_a_field_of_no_dates_is_said_once_and_a_stray_bad_date_where_it_is(tmp_path: Path, cache_dir):
-    import json
-
     (tmp_path / "none.jsonl").write_text("".join(json.dumps({"id": f"n{i}", "text": f"Article {i} on the budget vote.",
                                                              "timestamp": "yesterday-ish"}) + "\n" for i in range(40)))
     (tmp_path / "some.jsonl").write_text("".join(json.dumps({"id": f"s{i}", "text": f"Story {i} on the school board.",
@@ -78,6 +79,13 @@ def test_a_field_of_no_dates_is_said_once_and_a_stray_bad_date_where_it_is(tmp_p
         "and 39 more): 40 records kept without a date",
         f"warning: {tmp_path / 'some.jsonl'}:1: date 'soon' is not a date; kept without a date"]
     assert "loaded 41 with a repair" in result.stderr
+    # the Ray engine's reading tasks send the same problems, with what they count
+    from simtool.engines.datasets import _read
+    from simtool.errors import Problem
+
+    sent = [Problem(*row["problem"]) for row in _read({"kind": "data", "path": str(tmp_path / "none.jsonl"),
+                                                        "id": "none", "row_groups": None}, None, None) if row["problem"]]
+    assert [(p.kept, p.records) for p in sent] == [(True, 40)]
 
 
 def test_front_matter_nested_too_deeply_is_one_line_and_the_rest_loads(tmp_path: Path, cache_dir):

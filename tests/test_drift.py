@@ -321,6 +321,11 @@ def test_period_terms_leave_out_credit_lines_contractions_and_possessives():
     from simtool.jobs.drift.terms import content_words
 
     assert content_words("The Associated Press contributed to this report.") == []
+    # a credit is a sentence of names: prose is kept, and the sentence after a credit too
+    assert content_words("Years of neglect contributed to this story of decline.") == ["years", "neglect", "story",
+                                                                                        "decline"]
+    assert content_words("Jane Doe contributed to this report. The Senate passed the budget.") == [
+        "senate", "passed", "budget"]
     assert content_words("You’re right that Ireland’s vote didn't settle it.") == ["right", "ireland", "vote", "settle"]
 
 

@@ -74,15 +74,20 @@ def cluster_command(
         engine = session.engine(engine_name, ray_address, workers)
         # Embedding, then clustering as a stage of its own: its bar and its time in the run's last
         # line (choosing k on a large corpus takes as long as embedding it)
-        views = represent(corpus, model, store, seed, lambda done, total: step("embedding", done, total), engine)
-        step("clustering", 0, 1)
         if state is not None:
             from simtool.jobs.cluster.updates import cluster_with_state
 
+            def embedding(done: int, total: int) -> None:  # the state is checked before anything is embedded
+                step("embedding", done, total)
+                if done >= total:
+                    step("clustering", 0, 1)
+
             result, changes = cluster_with_state(corpus, state.expanduser(), model=model, algorithm=algorithm,
                                                  k=k_value, store=store, seed=seed, rebuild=rebuild,
-                                                 engine=engine, views=views)
+                                                 progress=embedding, engine=engine)
         else:
+            views = represent(corpus, model, store, seed, lambda done, total: step("embedding", done, total), engine)
+            step("clustering", 0, 1)
             result = cluster_corpus(corpus, model=model, algorithm=algorithm, k=k_value, store=store, seed=seed,
                                     engine=engine, views=views)
         step("clustering", 1, 1)

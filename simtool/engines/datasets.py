@@ -47,7 +47,7 @@ def _read(unit: dict[str, Any], text_field: str | None, id_field: str | None) ->
     documents, problems = read_unit(unit, text_field, id_field)
     rows: list[dict[str, Any]] = [{"id": d.id, "title": d.title, "text": d.text, "date": d.date.isoformat() if d.date else None,
              "source": d.source, "url": d.url, "origin": d.origin, "problem": None} for d in documents]
-    rows += [{**dict.fromkeys(_FIELDS), "problem": [p.path, p.message, p.line]} for p in problems]
+    rows += [{**dict.fromkeys(_FIELDS), "problem": [p.path, p.message, p.line, p.kept, p.records]} for p in problems]
     return rows
 
 

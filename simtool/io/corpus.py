@@ -180,7 +180,9 @@ class _Loader:
         except (OSError, ValueError) as exc:
             self.problem(Problem.at(path, _reason(exc)))
         finally:
-            self._undated(path, undated, any(doc.date for doc in self.documents[dated:]))
+            # a part of a file (a Parquet row group on Ray) cannot say that no record of the file is dated
+            whole = row_groups is None
+            self._undated(path, undated, not whole or any(doc.date for doc in self.documents[dated:]))
 
     def _undated(self, path: Path, undated: list[Problem], any_dated: bool) -> None:
         """Dates a file's records hold that cannot be read: each said where others in the file

@@ -275,10 +275,26 @@ def read_csv(path: Path) -> Iterator[Item]:
                 yield line, dict(zip(fieldnames, cells))
             return
         except csv.Error as exc:
-            why = (f"a cell larger than {max_document_bytes() >> 20} MB (SIMTOOL_MAX_FILE_MB)"
-                   if "field larger than field limit" in str(exc) else f"a row that cannot be read ({exc})")
-            yield Problem.at(path, f"{why}: skipped, reading resumes on the next line", first_line + 1)
+            if "field larger than field limit" in str(exc):
+                # the whole row goes, its quoted cell's later lines too: they are not rows
+                yield Problem.at(path, f"a cell of more than {max_document_bytes():,} characters (SIMTOOL_MAX_FILE_MB): "
+                                       f"row skipped", first_line + 1)
+                start = _after_quoted(lines, first_line)
+                continue
+            yield Problem.at(path, f"a row that cannot be read ({exc}): skipped, reading resumes on the next line",
+                             first_line + 1)
             start = first_line + 1
+
+
+def _after_quoted(lines: list[str], first: int) -> int:
+    """The line after the one where the row that starts at `first` ends: where its quotation marks
+    pair up again (a doubled "" inside a cell counts twice, so it keeps the parity)."""
+    marks = 0
+    for number in range(first, len(lines)):
+        marks += lines[number].count('"')
+        if marks % 2 == 0:
+            return number + 1
+    return len(lines)
 
 
 class _Lines:

@@ -153,15 +153,20 @@ NOT_TOPICS = frozenset({
 # line ("Reporting by ...; Editing by ..."): found by their shape, not by a list of agencies.
 DATELINE_CREDIT = re.compile(r"^\s*[A-Z][A-Z .,'’-]{1,40}(?:,[^()\n]{0,30})?\s*\([A-Za-z][\w .&-]{0,30}\)\s*[-—–:]\s*",
                              re.MULTILINE)
-CREDIT_LINE = re.compile(r"^\s*\(?\s*(?:(?:Reporting|Additional reporting|Writing|Editing|Compiled) by\b"
-                         r"|[^\n.]{0,80}\bcontributed to this (?:report|story|article)\b).*$",
+CREDIT_LINE = re.compile(r"^\s*\(?\s*(?:Reporting|Additional reporting|Writing|Editing|Compiled) by\b.*$",
                          re.MULTILINE | re.IGNORECASE)
+# "The Associated Press contributed to this report.", "Jane Doe and John Roe contributed to this
+# story": a sentence of names and nothing else (not "Years of neglect contributed to this story of
+# decline"); bounded, so linear on any text.
+_NAME_WORD = r"(?:[A-Z][\w.'’&-]{0,40},?|and|of|the)"
+CREDIT_SENTENCE = re.compile(r"(?:^|(?<=[.!?]\s))\(?" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,12}\s+"
+                             r"contributed to this (?:report|story|article)[.)]*(?=\s|$)", re.MULTILINE)
 
 
 def topic_text(text: str) -> str:
-    """`text` without its dateline credit, credit lines and possessive 's ("Trump's" is Trump):
+    """`text` without its dateline credit, credit lines and sentences and possessive 's ("Trump's" is Trump):
     what labels are made from."""
-    return re.sub(r"(?<=\w)['’]s\b", "", CREDIT_LINE.sub("", DATELINE_CREDIT.sub("", text)))
+    return re.sub(r"(?<=\w)['’]s\b", "", CREDIT_SENTENCE.sub("", CREDIT_LINE.sub("", DATELINE_CREDIT.sub("", text))))
 
 
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")

@@ -64,6 +64,9 @@ SPEECH_VERBS = {
     "slam", "chide", "lambast", "tout", "agree", "disagree", "concur", "dispute", "rebut", "refute", "retort", "quip",
     "joke", "plead", "implore", "exclaim", "affirm", "opine", "posit", "speculate", "theorize", "surmise",
 }
+# What someone repeats or recounts when it is something said: "repeated the claim", "repeated his call"
+_SAID_NOUNS = {"claim", "call", "charge", "assertion", "warning", "promise", "argument", "message", "point", "line",
+               "story", "remark", "comment", "statement", "words", "accusation", "pledge", "demand", "question"}
 # What "express", "voice" and "raise" report: "expressed concerns", "raised doubt" (not "raised taxes")
 _STANCE_NOUNS = {"concern", "doubt", "support", "opposition", "objection", "question", "alarm", "worry", "frustration",
                  "hope", "skepticism", "scepticism", "outrage", "dismay", "disappointment", "confidence", "regret",
@@ -675,7 +678,7 @@ def _own(sentence: Any, inside_quotation: bool, article: str) -> _Found:
             if len(owner) >= 2:  # "according to a March Government Accountability Office report"
                 return _Found(Speaker(" ".join(t.text for t in owner), None, None), "organisation")
             if head is not None and head.pos_ in ("NOUN", "PRON"):
-                # "according to the administration", "according to him": read as a subject is
+                # "according to the administration": read as a subject is
                 described = _from_subject(head, article)
                 if described.reference:
                     return replace(described, reported=True)
@@ -736,8 +739,18 @@ def _is_law(name: str) -> bool:
 def _prescribed(verb: Any) -> bool:
     """Whether the verb says what someone ought to or might say, not what they said: "He should say
     that millions more have new benefits", "the court could dismiss the case"."""
-    return any(c.dep_ == "aux" and c.lower_ in ("should", "must", "ought", "might", "could", "may", "would")
-               for c in verb.children)
+    auxiliaries = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    if auxiliaries & {"should", "must", "ought", "might", "could", "may"}:
+        return True
+    # "would" is a hypothesis ("if asked, he would say", "as Wendy Davis would say", "what McConnell
+    # would propose", a question), or a story told forward ("Clinton would later tell reporters ...")
+    return "would" in auxiliaries and (
+        verb.doc.text.rstrip().endswith("?")
+        or any(t.dep_ == "mark" and t.lower_ in ("if", "as", "unless") for t in verb.subtree if t.head == verb)
+        or any(c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children) for c in verb.children)
+        or any(t.lower_ in ("what", "how", "whatever") and t.i < verb.i for t in verb.subtree)
+        or any(a.dep_ == "advcl" and any(m.lower_ in ("if", "as", "unless") for m in a.children) for a in verb.ancestors)
+        or verb.dep_ in ("relcl", "pcomp"))
 
 
 def _before_quote(verb: Any) -> bool:
@@ -846,8 +859,17 @@ def _carries_words(verb: Any) -> bool:
         return any(c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_NOUNS for c in children)
     if lemma == "assure":  # "assured Republicans that ..." (not "help to assure that Europe is a stronghold")
         return any(c.dep_ == "dobj" for c in children)
-    if lemma in ("agree", "disagree", "concur"):  # "agreed to hear the case" is a thing done, not said
-        return not any(c.dep_ == "xcomp" for c in children)
+    if lemma in ("agree", "disagree", "concur"):  # "agreed to hear the case", "agreed to a settlement",
+        # "agreed on a plan" are things done, not said; "agreed that ...", "disagreed with him" are said
+        return not any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in ("to", "on", "upon")) for c in children)
+    if lemma == "hail":  # "hails from Ohio" is where someone is from
+        return not any(c.dep_ == "prep" and c.lower_ == "from" for c in children)
+    if lemma in ("repeat", "recount"):  # "repeated the claim that", "recounted how": not "repeated as MVP",
+        # "recounted the ballots"
+        return (any(c.dep_ in ("ccomp", "advcl") for c in children) or bool(_QUOTES.search(verb.doc.text))
+                or any(c.dep_ == "dobj" and c.lemma_.lower() in _SAID_NOUNS for c in children))
+    if lemma == "plead":  # "pleaded with lawmakers", not "pleaded guilty" (a plea in court)
+        return not any(t.lower_ in ("guilty", "innocent", "contest") for c in children for t in c.subtree)
     if lemma in ("express", "voice", "raise"):
         return any(c.dep_ == "dobj" and c.lemma_.lower() in _STANCE_NOUNS for c in children)
     return True
