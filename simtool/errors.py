@@ -7,6 +7,7 @@ as it is, without a traceback.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,12 @@ class Problem:
     def at(cls, path: Path | str, message: str, line: int | None = None, kept: bool = False,
            records: int = 1) -> Problem:
         return cls(str(path), message, line, kept, records)
+
+
+def records_counted(problems: Iterable[Problem], kept: bool) -> int:
+    """How many records these problems skipped (`kept=False`) or loaded with a repair (`kept=True`):
+    one line may speak for many ("no record's date can be read")."""
+    return sum(p.records for p in problems if p.kept == kept)
 
 
 class CacheReadOnly(UserWarning):

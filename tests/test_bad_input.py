@@ -79,6 +79,12 @@ def test_a_field_of_no_dates_is_said_once_and_a_stray_bad_date_where_it_is(tmp_p
         "and 39 more): 40 records kept without a date",
         f"warning: {tmp_path / 'some.jsonl'}:1: date 'soon' is not a date; kept without a date"]
     assert "loaded 41 with a repair" in result.stderr
+    # what analyze's summary calls records skipped counts the same way: none of these 41 was skipped
+    from simtool.errors import records_counted
+    from simtool.io.corpus import load_corpus
+
+    problems = load_corpus([tmp_path / "none.jsonl", tmp_path / "some.jsonl"]).problems
+    assert records_counted(problems, kept=False) == 0 and records_counted(problems, kept=True) == 41
     # the Ray engine's reading tasks send the same problems, with what they count
     from simtool.engines.datasets import _read
     from simtool.errors import Problem

@@ -23,7 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.segment import Segment
 
 from simtool.encoders.registry import ENCODER_LISTENERS, folder_revision
-from simtool.errors import Problem
+from simtool.errors import Problem, records_counted
 from simtool.results import to_jsonable
 from simtool.text.basics import text_hash
 
@@ -169,8 +169,7 @@ def report_problems(problems: list[Problem]) -> None:
         console.print(f"warning: {problem}", markup=False)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         console.print(f"warning: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more", markup=False)
-    repaired = sum(p.records for p in problems if p.kept)
-    skipped = sum(p.records for p in problems if not p.kept)
+    repaired, skipped = records_counted(problems, kept=True), records_counted(problems, kept=False)
     parts = [f"skipped {skipped} file(s) or record(s)"] if skipped else []
     parts += [f"loaded {repaired} with a repair (a field dropped, an id renamed)"] if repaired else []
     console.print(f"warning: {' and '.join(parts)}; the rest were loaded as they are", markup=False)

@@ -18,7 +18,7 @@ from typing import Any
 
 from simtool.encoders import Encoder, resolve_encoder
 from simtool.encoders.tfidf import TfidfEncoder
-from simtool.errors import InputError, NoDocumentsError
+from simtool.errors import InputError, NoDocumentsError, records_counted
 from simtool.io.corpus import Corpus
 from simtool.io.dates import period_of, resolve_date
 from simtool.io.document import Document
@@ -218,7 +218,7 @@ def analyze(corpus: Corpus, *, model: Encoder | str = "minilm", cluster_model: E
     step("map", 1, 1)
     settings = AnalysisSettings(encoder.name, clusters.settings.model, clusters.settings.k, query,
                                 list(axis) if axis else None, by, seed, NEIGHBOURS, duplicates.settings)
-    return Analysis(len(corpus), len(corpus.problems), clusters, duplicates, reuse, neighbours, pairs, query_related,
+    return Analysis(len(corpus), records_counted(corpus.problems, kept=False), clusters, duplicates, reuse, neighbours, pairs, query_related,
                     timelines, comparisons, projection, settings, notes, changes)
 
 
