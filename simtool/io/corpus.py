@@ -158,7 +158,7 @@ class _Loader:
     def data_file(self, path: Path, id_prefix: str, row_groups: tuple[int, int] | None = None) -> None:
         first = True
         undated: list[Problem] = []
-        dated = len(self.documents)
+        first_document = len(self.documents)
         try:
             records = read_parquet(path, row_groups) if row_groups else read_records(path)
             for item in records:
@@ -180,14 +180,16 @@ class _Loader:
         except (OSError, ValueError) as exc:
             self.problem(Problem.at(path, _reason(exc)))
         finally:
-            # a part of a file (a Parquet row group on Ray) cannot say that no record of the file is dated
-            whole = row_groups is None
-            self._undated(path, undated, not whole or any(doc.date for doc in self.documents[dated:]))
+            # once for the file where none of its records is dated (a field that is not a date at
+            # all); each where others are (a typo); a part of a file (a Parquet row group on Ray)
+            # cannot say that no record of the file is dated
+            once = row_groups is None and not any(doc.date for doc in self.documents[first_document:])
+            self._undated(path, undated, once)
 
-    def _undated(self, path: Path, undated: list[Problem], any_dated: bool) -> None:
-        """Dates a file's records hold that cannot be read: each said where others in the file
-        are dates (a typo), once for the file where none is (a field that is not a date at all)."""
-        if len(undated) > 1 and not any_dated:
+    def _undated(self, path: Path, undated: list[Problem], once: bool) -> None:
+        """Dates a file's records hold that cannot be read: said `once` for the file, or each
+        where it is."""
+        if len(undated) > 1 and once:
             example = undated[0].message.removesuffix(NOT_A_DATE)
             self.problems.append(Problem.at(path, f"no record's date can be read ({example}, and {len(undated) - 1} "
                                                   f"more): {len(undated)} records kept without a date", kept=True,

@@ -746,7 +746,7 @@ def _prescribed(verb: Any) -> bool:
     # would propose", a question), or a story told forward ("Clinton would later tell reporters ...")
     return "would" in auxiliaries and (
         verb.doc.text.rstrip().endswith("?")
-        or any(t.dep_ == "mark" and t.lower_ in ("if", "as", "unless") for t in verb.subtree if t.head == verb)
+        or any(c.dep_ == "mark" and c.lower_ in ("if", "as", "unless") for c in verb.children)
         or any(c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children) for c in verb.children)
         or any(t.lower_ in ("what", "how", "whatever") and t.i < verb.i for t in verb.subtree)
         or any(a.dep_ == "advcl" and any(m.lower_ in ("if", "as", "unless") for m in a.children) for a in verb.ancestors)
