@@ -56,6 +56,17 @@ def test_a_single_string_is_refused_with_a_hint():
         get_encoder("fake").encode("one text")
 
 
+def test_a_hub_name_fails_at_once_where_the_hub_cannot_be_reached(monkeypatch):
+    import huggingface_hub.constants
+
+    # Without HF_HUB_OFFLINE the hub library retries for over a minute before it gives up.
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", "http://127.0.0.1:9")  # nothing listens there
+    with pytest.raises(UnknownModelError, match="not in the Hugging Face hub's cache here, and the hub cannot be "
+                                                "reached \\(127.0.0.1: Connection refused\\)"):
+        get_encoder("someone/no-such-model-xyz")
+
+
 def test_unknown_names_fail_clearly():
     with pytest.raises(UnknownModelError, match="unknown model './nowhere'"):
         get_encoder("./nowhere")

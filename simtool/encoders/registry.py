@@ -12,6 +12,9 @@ import difflib
 import hashlib
 import importlib.metadata
 import importlib.util
+import os
+import socket
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ from simtool.errors import InputError, UnknownModelError
 from simtool.state import default_cache_dir, read_json
 
 PROVENANCE = "simtool.json"  # what `simtool models distill` made a model from
+HUB_TIMEOUT_S = 5.0  # a hub name fails this fast where the hub cannot be reached
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "0_StaticEmbedding/model.safetensors")
 
 
@@ -221,14 +225,45 @@ def _from_folder(path: Path, name: str, **options) -> Encoder:
 def _from_hub(name: str, **options) -> Encoder:
     from simtool.encoders.transformer import TransformerEncoder
 
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1" or _in_hub_cache(name)
+    if not offline:
+        unreachable = _hub_unreachable()
+        if unreachable:
+            # The hub library retries five times with back-off (over a minute) before it gives up.
+            raise UnknownModelError(
+                f"unknown model {name!r}: not built in ({', '.join(PUBLIC)}), not a local folder, not in the "
+                f"Hugging Face hub's cache here, and the hub cannot be reached ({unreachable})")
     try:
-        return TransformerEncoder(name, **options)
+        return TransformerEncoder(name, local_files_only=offline, **options)
     except Exception as exc:  # hub and loading errors come in many types
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UnknownModelError(
             f"unknown model {name!r}: not built in ({', '.join(PUBLIC)}), not a local folder, "
             f"and not loadable from the Hugging Face hub ({first[:160]})"
         ) from None
+
+
+def _in_hub_cache(name: str) -> bool:
+    """Whether the hub's local cache holds this model, so it loads without the network."""
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return isinstance(try_to_load_from_cache(name, "config.json"), str)
+    except ValueError:  # not a valid repository id
+        return False
+
+
+def _hub_unreachable(timeout: float = HUB_TIMEOUT_S) -> str:
+    """Why the hub's host cannot be reached in `timeout` seconds, or "" when it can."""
+    from huggingface_hub import constants
+
+    url = urllib.parse.urlsplit(constants.ENDPOINT)
+    host, port = url.hostname or "", url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        return f"{host}: {exc.strerror or exc}"
+    return ""
 
 
 def list_models(cache: Path | None = None) -> list[ModelInfo]:
