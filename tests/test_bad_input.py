@@ -79,6 +79,9 @@ def test_a_field_of_no_dates_is_said_once_and_a_stray_bad_date_where_it_is(tmp_p
         "and 39 more): 40 records kept without a date",
         f"warning: {tmp_path / 'some.jsonl'}:1: date 'soon' is not a date; kept without a date"]
     assert "loaded 41 with a repair" in result.stderr
+    # the run record counts records as the summary line does, beside the two lines reported
+    assert json.loads(result.stdout)["run"]["corpus"] | {"fingerprint": None} == {
+        "documents": 43, "fingerprint": None, "problems": 2, "records_skipped": 0, "records_repaired": 41}
     # what analyze's summary calls records skipped counts the same way: none of these 41 was skipped
     from simtool.errors import records_counted
     from simtool.io.corpus import load_corpus

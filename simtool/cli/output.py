@@ -102,7 +102,11 @@ def note_corpus(corpus) -> None:
         digest.update(b"\0".join([doc.id.encode("utf-8", "surrogatepass"), text_hash(doc.content),
                                    (doc.date.isoformat() if doc.date else "").encode(),
                                    (doc.source or "").encode("utf-8", "surrogatepass")]) + b"\n")
-    _RUN["corpus"] = {"documents": len(corpus), "fingerprint": digest.hexdigest(), "problems": len(corpus.problems)}
+    problems = corpus.problems
+    # "problems" counts the lines reported; one line may speak for many records (a file's unreadable dates)
+    _RUN["corpus"] = {"documents": len(corpus), "fingerprint": digest.hexdigest(), "problems": len(problems),
+                      "records_skipped": records_counted(problems, kept=False),
+                      "records_repaired": records_counted(problems, kept=True)}
 
 
 def note_model(encoder) -> None:
