@@ -166,3 +166,36 @@ def test_id_field_names_the_column_that_holds_each_records_id(tmp_path):
                                    "--json"])
     assert run.exit_code == 0, run.output
     assert json.loads(run.stdout)["results"][0]["id"] == "s1"
+
+
+def test_a_csv_is_streamed_in_the_memory_of_one_row(tmp_path: Path):
+    import tracemalloc
+
+    from simtool.io.readers import read_csv
+
+    path = tmp_path / "export.csv"
+    body = "The council approved its budget after a long debate, and said so. " * 8
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("id,text\n")
+        for i in range(20_000):  # 11 MB
+            handle.write(f'{i},"{body}\n""a quoted line""."\n')
+    tracemalloc.start()
+    try:
+        rows = sum(1 for _ in read_csv(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows == 20_000
+    assert peak < 1 << 20, peak  # read whole, the file took three times its size
+
+
+def test_a_csv_line_over_the_limit_skips_its_row_and_the_rows_after_it_load(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SIMTOOL_MAX_FILE_MB", "0.01")  # 10 kB
+    path = tmp_path / "wide.csv"
+    path.write_text('id,text\na,"A first article on the budget."\n'
+                    'b,"A row whose one line is ' + "very " * 4000 + 'long, with ""quotes"" inside."\n'
+                    'c,"A second cell that spans\ntwo lines."\nd,The last article.\n', encoding="utf-8")
+    corpus = load_corpus([path])
+    assert [doc.id for doc in corpus] == ["a", "c", "d"]
+    assert [str(p) for p in corpus.problems] == [
+        f"{path}:3: a row with a line of more than 10,485 bytes (SIMTOOL_MAX_FILE_MB): skipped"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from simtool.errors import Problem
-from simtool.io.decode import decode_text
+from simtool.io.decode import decode_text, looks_binary
 from simtool.io.document import TEXT_FIELDS
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm"}
@@ -133,8 +133,8 @@ def max_document_bytes() -> int:
     """The largest text file read as one document: `$SIMTOOL_MAX_FILE_MB` MB, 64 by default.
 
     A text file that large is a dump, not an article: reading it would hold the whole of it,
-    cleaned and split, in memory for a single document. JSONL is streamed line by line and a
-    line (one record) has this limit too; a JSON array file, read whole, as well.
+    cleaned and split, in memory for a single document. JSONL and CSV are streamed line by line
+    and a line (one record) has this limit too; a JSON array file, read whole, as well.
     """
     try:
         return int(float(os.environ.get("SIMTOOL_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 2**20)
@@ -241,31 +241,33 @@ def read_csv(path: Path) -> Iterator[Item]:
     quotes doubled inside quoted cells, quoted newlines. Only the delimiter is guessed, from the
     header line (sniffing the whole dialect misreads the doubled quote). A row whose quote is
     never closed is reported and skipped, and reading resumes on the next line, instead of the
-    rest of the file vanishing into one cell."""
-    text = read_bytes_as_text(path).lstrip("\ufeff")
-    header = text.split("\n", 1)[0]
+    rest of the file vanishing into one cell.
+
+    Streamed: the lines of one row are in memory at a time (a cell is bounded by the document
+    limit), so a CSV export of millions of articles reads in the memory of its largest row."""
+    lines = _CsvLines(path)
+    header = next(lines, "")
     counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
     delimiter = "\t" if path.suffix == ".tsv" else max(counts, key=lambda d: (counts[d], d == ","))
     # A cell as large as a whole document may be (JSON Lines has the same limit a record); a larger
     # one is a row that cannot be read, reported and skipped.
     csv.field_size_limit(max_document_bytes())
-    lines = [line for line in re.split(r"(?<=\n)", text) if line]  # only \n ends a line: not \u2028 inside a cell
     try:
-        fieldnames = next(csv.reader(lines[:1], delimiter=delimiter, strict=True), None)
+        fieldnames = next(csv.reader([header], delimiter=delimiter, strict=True), None)
     except csv.Error as exc:
         raise ValueError(f"the header row cannot be read ({exc})") from exc
     if not fieldnames:
         raise ValueError("no header row")
-    start = 1
-    while start < len(lines):
-        # A view from `start`, not a copy: resuming after each bad row must not copy the rest of the
-        # file (500,000 rows with a stray quote each would take minutes).
-        rows = csv.reader(_Lines(lines, start), delimiter=delimiter, strict=True)
-        first_line = start
+    lines.row_read()
+    while True:
+        rows = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             for cells in rows:
-                line = first_line + 1
-                first_line = start + rows.line_num
+                line, overlong = lines.row_read()
+                if overlong:
+                    yield Problem.at(path, f"a row with a line of more than {max_document_bytes():,} bytes "
+                                           f"(SIMTOOL_MAX_FILE_MB): skipped", line)
+                    continue
                 if not cells:
                     continue
                 if len(cells) > len(fieldnames):
@@ -277,40 +279,125 @@ def read_csv(path: Path) -> Iterator[Item]:
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 # the whole row goes, its quoted cell's later lines too: they are not rows
+                line = lines.skip_quoted()
                 yield Problem.at(path, f"a cell of more than {max_document_bytes():,} characters (SIMTOOL_MAX_FILE_MB): "
-                                       f"row skipped", first_line + 1)
-                start = _after_quoted(lines, first_line)
+                                       f"row skipped", line)
                 continue
-            yield Problem.at(path, f"a row that cannot be read ({exc}): skipped, reading resumes on the next line",
-                             first_line + 1)
-            start = first_line + 1
+            line = lines.reread_after_first()
+            yield Problem.at(path, f"a row that cannot be read ({exc}): skipped, reading resumes on the next line", line)
 
 
-def _after_quoted(lines: list[str], first: int) -> int:
-    """The line after the one where the row that starts at `first` ends: where its quotation marks
-    pair up again (a doubled "" inside a cell counts twice, so it keeps the parity)."""
-    marks = 0
-    for number in range(first, len(lines)):
-        marks += lines[number].count('"')
-        if marks % 2 == 0:
-            return number + 1
-    return len(lines)
+class _CsvLines:
+    """A CSV file's lines, streamed for `csv.reader`, holding the lines of the row being read so
+    that reading can resume inside them after a bad row.
 
+    Only "\n", "\r\n" and "\r" end a line (not "\u2028" inside a cell). UTF-8 is read line by
+    line; the first line that is not UTF-8 decides the file's other encoding (cp1252 or what is
+    detected), as a file decoded whole would have. UTF-16/32 files and files with "\r" line ends
+    only are decoded whole, up to the document limit. A line longer than the limit is read
+    through in chunks, never held, and its row skipped."""
 
-class _Lines:
-    """The lines of a file from `start` on, iterated without copying the list."""
+    def __init__(self, path: Path) -> None:
+        self.limit = max_document_bytes()
+        self.number = 0                                       # lines read from the file so far
+        self.held: list[tuple[int, str, bool]] = []           # (number, line, over the limit) of the row
+        self.again: list[tuple[int, str, bool]] = []          # lines to hand out again, last first
+        self.fallback: str | None = None                      # the encoding of lines that are not UTF-8
+        with open(path, "rb") as stream:
+            start = stream.read(65536)
+        wide = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+        if not wide and looks_binary(start):
+            raise ValueError("binary data, not text")
+        if wide or (b"\r" in start and b"\n" not in start):
+            if path.stat().st_size > self.limit:
+                raise ValueError(f"a UTF-16/32 or \\r-only CSV file larger than {self.limit >> 20} MB is not read "
+                                 f"whole; save it as UTF-8 with \\n line ends")
+            whole = read_bytes_as_text(path).lstrip("\ufeff")
+            self.pieces: Iterator[str] = iter(line for line in re.split(r"(?<=\n)", whole) if line)
+        else:
+            self.pieces = self._streamed(path)
 
-    def __init__(self, lines: list[str], start: int) -> None:
-        self.lines, self.next = lines, start
+    def _streamed(self, path: Path) -> Iterator[str]:
+        with open(path, "rb") as stream:
+            first = True
+            while raw := stream.readline(self.limit + 1):
+                if first and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8):]
+                first = False
+                if len(raw) > self.limit and not raw.endswith(b"\n"):
+                    quotes = raw.count(b'"')
+                    while raw and not raw.endswith(b"\n"):  # the rest of the line, a chunk at a time
+                        raw = stream.readline(1 << 20)
+                        quotes += raw.count(b'"')
+                    yield OVERLONG + ('"' if quotes % 2 else "") + "\n"  # the row's quotes still pair up
+                    continue
+                line = self._decoded(raw, path, stream.tell()).replace("\r\n", "\n").replace("\r", "\n")
+                yield from (piece for piece in re.split(r"(?<=\n)", line) if piece)
 
-    def __iter__(self) -> _Lines:
+    def _decoded(self, raw: bytes, path: Path, end: int) -> str:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        if self.fallback is None:
+            # The encoding is told from the file's lines up to this one (1 MB of them at most): one
+            # line alone is too little text for a detector ("\xe9" alone is not read as "é").
+            with open(path, "rb") as stream:
+                stream.seek(max(0, end - SAMPLE_BYTES))
+                sample = stream.read(min(end, SAMPLE_BYTES))
+            if end > SAMPLE_BYTES:
+                sample = sample[sample.find(b"\n") + 1:]
+            try:
+                self.fallback = decode_text(sample.removeprefix(codecs.BOM_UTF8))[1]
+            except ValueError:
+                self.fallback = "cp1252"
+        return raw.decode(self.fallback, errors="replace")
+
+    def __iter__(self) -> _CsvLines:
         return self
 
     def __next__(self) -> str:
-        if self.next >= len(self.lines):
-            raise StopIteration
-        self.next += 1
-        return self.lines[self.next - 1]
+        if self.again:
+            entry = self.again.pop()
+        else:
+            line = next(self.pieces)  # StopIteration ends the file
+            self.number += 1
+            entry = (self.number, line.removeprefix(OVERLONG), line.startswith(OVERLONG))
+        self.held.append(entry)
+        return entry[1]
+
+    def row_read(self) -> tuple[int, bool]:
+        """A row ended: its first line's number and whether a line of it was over the limit."""
+        first = self.held[0][0] if self.held else self.number
+        overlong = any(entry[2] for entry in self.held)
+        self.held.clear()
+        return first, overlong
+
+    def reread_after_first(self) -> int:
+        """A row could not be read: its lines after the first are read again; its first line's number."""
+        first = self.held[0][0] if self.held else self.number
+        self.again.extend(reversed(self.held[1:]))
+        self.held.clear()
+        return first
+
+    def skip_quoted(self) -> int:
+        """A row's cell is over the limit: the row's lines, and the lines after them up to where
+        its quotation marks pair up again, are dropped (a doubled "" inside a cell counts twice,
+        so it keeps the parity); its first line's number."""
+        first = self.held[0][0] if self.held else self.number
+        marks = sum(line.count('"') for _, line, _ in self.held)
+        self.held.clear()
+        while marks % 2:
+            try:
+                marks += next(self).count('"')
+            except StopIteration:
+                break
+            self.held.clear()
+        return first
+
+
+SAMPLE_BYTES = 1 << 20  # what the encoding of a CSV's lines that are not UTF-8 is told from
+OVERLONG = "\x00overlong\x00"  # marks a line over the limit (NUL is never in a text line: binary data is refused)
 
 
 def read_parquet(path: Path, row_groups: tuple[int, int] | None = None) -> Iterator[Item]:
