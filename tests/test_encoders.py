@@ -60,11 +60,35 @@ def test_a_hub_name_fails_at_once_where_the_hub_cannot_be_reached(monkeypatch):
     import huggingface_hub.constants
 
     # Without HF_HUB_OFFLINE the hub library retries for over a minute before it gives up.
-    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", "http://127.0.0.1:9")  # nothing listens there
+    for proxy in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+        monkeypatch.delenv(proxy, raising=False)
     with pytest.raises(UnknownModelError, match="not in the Hugging Face hub's cache here, and the hub cannot be "
                                                 "reached \\(127.0.0.1: Connection refused\\)"):
         get_encoder("someone/no-such-model-xyz")
+
+
+def test_the_hub_check_trusts_a_proxy_and_a_cache_counts_only_when_whole(monkeypatch, tmp_path):
+    import huggingface_hub.constants
+
+    from simtool.encoders.registry import _hub_unreachable, _in_hub_cache
+
+    monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
+    assert _hub_unreachable() == ""  # through a proxy: the hub library is left to try
+    # a model a distillation fetched (config and weights, not the sentence-transformers modules)
+    # is not cached whole: loading it offline would build another pooling without a word
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+    snapshot = tmp_path / "models--acme--mini" / "snapshots" / "abc123"
+    snapshot.mkdir(parents=True)
+    (tmp_path / "models--acme--mini" / "refs").mkdir()
+    (tmp_path / "models--acme--mini" / "refs" / "main").write_text("abc123")
+    (snapshot / "config.json").write_text("{}")
+    assert not _in_hub_cache("acme/mini")
+    (snapshot / "modules.json").write_text("[]")
+    assert _in_hub_cache("acme/mini") and not _in_hub_cache("not a repository id!")
 
 
 def test_unknown_names_fail_clearly():

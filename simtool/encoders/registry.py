@@ -12,9 +12,10 @@ import difflib
 import hashlib
 import importlib.metadata
 import importlib.util
-import os
 import socket
+import threading
 import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,18 +224,21 @@ def _from_folder(path: Path, name: str, **options) -> Encoder:
 
 
 def _from_hub(name: str, **options) -> Encoder:
+    from huggingface_hub.constants import is_offline_mode
+
     from simtool.encoders.transformer import TransformerEncoder
 
-    offline = os.environ.get("HF_HUB_OFFLINE") == "1" or _in_hub_cache(name)
-    if not offline:
+    local_only = is_offline_mode()
+    if not local_only:
         unreachable = _hub_unreachable()
-        if unreachable:
-            # The hub library retries five times with back-off (over a minute) before it gives up.
+        if unreachable and not _in_hub_cache(name):
+            # The hub library would retry five times with back-off (over a minute) before giving up.
             raise UnknownModelError(
                 f"unknown model {name!r}: not built in ({', '.join(PUBLIC)}), not a local folder, not in the "
                 f"Hugging Face hub's cache here, and the hub cannot be reached ({unreachable})")
+        local_only = bool(unreachable)  # cached whole: it loads as it was saved, without the network
     try:
-        return TransformerEncoder(name, local_files_only=offline, **options)
+        return TransformerEncoder(name, local_files_only=local_only, **options)
     except Exception as exc:  # hub and loading errors come in many types
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UnknownModelError(
@@ -244,26 +248,41 @@ def _from_hub(name: str, **options) -> Encoder:
 
 
 def _in_hub_cache(name: str) -> bool:
-    """Whether the hub's local cache holds this model, so it loads without the network."""
+    """Whether the hub's local cache holds this sentence-transformers model whole (its modules and
+    configuration, not only the weights a distillation fetched), so it loads without the network."""
     from huggingface_hub import try_to_load_from_cache
 
     try:
-        return isinstance(try_to_load_from_cache(name, "config.json"), str)
+        return all(isinstance(try_to_load_from_cache(name, file), str) for file in ("config.json", "modules.json"))
     except ValueError:  # not a valid repository id
         return False
 
 
 def _hub_unreachable(timeout: float = HUB_TIMEOUT_S) -> str:
-    """Why the hub's host cannot be reached in `timeout` seconds, or "" when it can."""
+    """Why the hub's host cannot be reached within `timeout` seconds (name lookup included), or ""
+    when it can or when a proxy stands between (the hub library then goes through it; we cannot
+    tell from here)."""
     from huggingface_hub import constants
 
     url = urllib.parse.urlsplit(constants.ENDPOINT)
     host, port = url.hostname or "", url.port or (443 if url.scheme == "https" else 80)
-    try:
-        socket.create_connection((host, port), timeout=timeout).close()
-    except OSError as exc:
-        return f"{host}: {exc.strerror or exc}"
-    return ""
+    if urllib.request.getproxies() and not urllib.request.proxy_bypass(host):
+        return ""
+    outcome: list[str] = []
+
+    def connect() -> None:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            outcome.append("")
+        except OSError as exc:
+            outcome.append(f"{host}: {exc.strerror or exc}")
+
+    # A thread, so that one deadline covers the name lookup (which has no timeout of its own) and
+    # every address tried.
+    attempt = threading.Thread(target=connect, daemon=True)
+    attempt.start()
+    attempt.join(timeout)
+    return outcome[0] if outcome else f"{host}: no answer in {timeout:.0f} s"
 
 
 def list_models(cache: Path | None = None) -> list[ModelInfo]:
