@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simtool.errors import InputError, NoDocumentsError, UnknownDocumentError
+from simtool.errors import InputError, NoDocumentsError, Problem, UnknownDocumentError
 from simtool.io.corpus import load_corpus
 from tests.conftest import SEED_2015, SEED_2021, SEEDS, SHARED_DATA, needs_bbc
 
@@ -198,4 +198,35 @@ def test_a_csv_line_over_the_limit_skips_its_row_and_the_rows_after_it_load(tmp_
     corpus = load_corpus([path])
     assert [doc.id for doc in corpus] == ["a", "c", "d"]
     assert [str(p) for p in corpus.problems] == [
-        f"{path}:3: a row with a line of more than 10,485 bytes (SIMTOOL_MAX_FILE_MB): skipped"]
+        f"{path}:3: a row with a line of more than 10,485 bytes or characters (SIMTOOL_MAX_FILE_MB): skipped"]
+
+
+def test_a_csvs_legacy_encoding_is_told_from_its_first_line_that_is_not_utf8_and_the_lines_after(tmp_path: Path):
+    from simtool.io.readers import read_csv
+
+    russian = "id,text\n" + "".join(f"{i},Новости дня {i}: правительство объявило о новом бюджете\n" for i in range(2, 40))
+    (tmp_path / "cp1251.csv").write_bytes("id,text\n1,Report No№5\n".encode("cp1251") + russian.encode("cp1251")[8:])
+    texts = [record["text"] for _, record in read_csv(tmp_path / "cp1251.csv")]
+    assert texts[0] == "Report No№5" and texts[1].startswith("Новости дня 2")
+    # the first such line past a megabyte of text: told from it, never left to UTF-8's replacement marks
+    (tmp_path / "late.csv").write_bytes(b"id,text\n1,caf\xe9 " + b"word " * 250_000 + b"\n2,cr\xe8me br\xfbl\xe9e\n")
+    assert [record["text"][:4] for _, record in read_csv(tmp_path / "late.csv")] == ["café", "crèm"]
+
+
+def test_an_abandoned_csv_reader_closes_its_file_and_utf16_is_streamed(tmp_path: Path, monkeypatch):
+    from simtool.io.readers import read_csv
+
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc")
+    path = tmp_path / "a.csv"
+    path.write_text("id,text\n1,One article.\n2,Another.\n", encoding="utf-8")
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    readers = [read_csv(path) for _ in range(20)]
+    for reader in readers:
+        next(reader)  # started, then left: a strict run stopping, a file without a text column
+    del readers, reader
+    assert len(list(Path("/proc/self/fd").iterdir())) <= before
+    monkeypatch.setenv("SIMTOOL_MAX_FILE_MB", "0.01")  # UTF-16 larger than the limit: read as a stream
+    (tmp_path / "wide.csv").write_text("id,text\r\n" + "".join(f"{i},Article {i} on the budget vote.\r\n"
+                                                                for i in range(1000)), encoding="utf-16")
+    assert len([item for item in read_csv(tmp_path / "wide.csv") if not isinstance(item, Problem)]) == 1000

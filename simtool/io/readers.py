@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -246,7 +247,14 @@ def read_csv(path: Path) -> Iterator[Item]:
     Streamed: the lines of one row are in memory at a time (a cell is bounded by the document
     limit), so a CSV export of millions of articles reads in the memory of its largest row."""
     lines = _CsvLines(path)
-    header = next(lines, "")
+    try:
+        yield from _csv_rows(path, lines)
+    finally:
+        lines.close()  # an abandoned reader (strict mode, a file without a text column) closes its file now
+
+
+def _csv_rows(path: Path, lines: _CsvLines) -> Iterator[Item]:
+    header = next(lines, "").lstrip("\ufeff")
     counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
     delimiter = "\t" if path.suffix == ".tsv" else max(counts, key=lambda d: (counts[d], d == ","))
     # A cell as large as a whole document may be (JSON Lines has the same limit a record); a larger
@@ -265,8 +273,8 @@ def read_csv(path: Path) -> Iterator[Item]:
             for cells in rows:
                 line, overlong = lines.row_read()
                 if overlong:
-                    yield Problem.at(path, f"a row with a line of more than {max_document_bytes():,} bytes "
-                                           f"(SIMTOOL_MAX_FILE_MB): skipped", line)
+                    yield Problem.at(path, f"a row with a line of more than {max_document_bytes():,} bytes or "
+                                           f"characters (SIMTOOL_MAX_FILE_MB): skipped", line)
                     continue
                 if not cells:
                     continue
@@ -288,70 +296,17 @@ def read_csv(path: Path) -> Iterator[Item]:
 
 
 class _CsvLines:
-    """A CSV file's lines, streamed for `csv.reader`, holding the lines of the row being read so
-    that reading can resume inside them after a bad row.
-
-    Only "\n", "\r\n" and "\r" end a line (not "\u2028" inside a cell). UTF-8 is read line by
-    line; the first line that is not UTF-8 decides the file's other encoding (cp1252 or what is
-    detected), as a file decoded whole would have. UTF-16/32 files and files with "\r" line ends
-    only are decoded whole, up to the document limit. A line longer than the limit is read
-    through in chunks, never held, and its row skipped."""
+    """A CSV file's lines for `csv.reader`, streamed (`_file_lines`), holding the lines of the row
+    being read so that reading can resume inside them after a bad row."""
 
     def __init__(self, path: Path) -> None:
-        self.limit = max_document_bytes()
+        self.source = _file_lines(path, max_document_bytes())
         self.number = 0                                       # lines read from the file so far
         self.held: list[tuple[int, str, bool]] = []           # (number, line, over the limit) of the row
         self.again: list[tuple[int, str, bool]] = []          # lines to hand out again, last first
-        self.fallback: str | None = None                      # the encoding of lines that are not UTF-8
-        with open(path, "rb") as stream:
-            start = stream.read(65536)
-        wide = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
-        if not wide and looks_binary(start):
-            raise ValueError("binary data, not text")
-        if wide or (b"\r" in start and b"\n" not in start):
-            if path.stat().st_size > self.limit:
-                raise ValueError(f"a UTF-16/32 or \\r-only CSV file larger than {self.limit >> 20} MB is not read "
-                                 f"whole; save it as UTF-8 with \\n line ends")
-            whole = read_bytes_as_text(path).lstrip("\ufeff")
-            self.pieces: Iterator[str] = iter(line for line in re.split(r"(?<=\n)", whole) if line)
-        else:
-            self.pieces = self._streamed(path)
 
-    def _streamed(self, path: Path) -> Iterator[str]:
-        with open(path, "rb") as stream:
-            first = True
-            while raw := stream.readline(self.limit + 1):
-                if first and raw.startswith(codecs.BOM_UTF8):
-                    raw = raw[len(codecs.BOM_UTF8):]
-                first = False
-                if len(raw) > self.limit and not raw.endswith(b"\n"):
-                    quotes = raw.count(b'"')
-                    while raw and not raw.endswith(b"\n"):  # the rest of the line, a chunk at a time
-                        raw = stream.readline(1 << 20)
-                        quotes += raw.count(b'"')
-                    yield OVERLONG + ('"' if quotes % 2 else "") + "\n"  # the row's quotes still pair up
-                    continue
-                line = self._decoded(raw, path, stream.tell()).replace("\r\n", "\n").replace("\r", "\n")
-                yield from (piece for piece in re.split(r"(?<=\n)", line) if piece)
-
-    def _decoded(self, raw: bytes, path: Path, end: int) -> str:
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        if self.fallback is None:
-            # The encoding is told from the file's lines up to this one (1 MB of them at most): one
-            # line alone is too little text for a detector ("\xe9" alone is not read as "é").
-            with open(path, "rb") as stream:
-                stream.seek(max(0, end - SAMPLE_BYTES))
-                sample = stream.read(min(end, SAMPLE_BYTES))
-            if end > SAMPLE_BYTES:
-                sample = sample[sample.find(b"\n") + 1:]
-            try:
-                self.fallback = decode_text(sample.removeprefix(codecs.BOM_UTF8))[1]
-            except ValueError:
-                self.fallback = "cp1252"
-        return raw.decode(self.fallback, errors="replace")
+    def close(self) -> None:
+        self.source.close()
 
     def __iter__(self) -> _CsvLines:
         return self
@@ -360,9 +315,9 @@ class _CsvLines:
         if self.again:
             entry = self.again.pop()
         else:
-            line = next(self.pieces)  # StopIteration ends the file
+            line, overlong = next(self.source)  # StopIteration ends the file
             self.number += 1
-            entry = (self.number, line.removeprefix(OVERLONG), line.startswith(OVERLONG))
+            entry = (self.number, line, overlong)
         self.held.append(entry)
         return entry[1]
 
@@ -382,8 +337,8 @@ class _CsvLines:
 
     def skip_quoted(self) -> int:
         """A row's cell is over the limit: the row's lines, and the lines after them up to where
-        its quotation marks pair up again, are dropped (a doubled "" inside a cell counts twice,
-        so it keeps the parity); its first line's number."""
+        its quotation marks pair up again (a doubled "" inside a cell counts twice, so it keeps
+        the parity), are dropped; its first line's number."""
         first = self.held[0][0] if self.held else self.number
         marks = sum(line.count('"') for _, line, _ in self.held)
         self.held.clear()
@@ -396,8 +351,80 @@ class _CsvLines:
         return first
 
 
+def _file_lines(path: Path, limit: int) -> Generator[tuple[str, bool], None, None]:
+    """A text file's lines, each with whether it was over `limit` (then read through in chunks,
+    never held, and given as a stand-in with the same parity of quotation marks).
+
+    Only "\n", "\r\n" and "\r" end a line (not "\u2028" inside a cell). UTF-8 is read line by
+    line, and the first line that is not UTF-8 decides the encoding of every such line (`_Fallback`).
+    UTF-16/32 files (by their byte-order mark) and files whose lines end in "\r" alone are read
+    through a decoder of the encoding told from their start, with universal line ends."""
+    with open(path, "rb") as stream:
+        start = stream.read(65536)
+        stream.seek(0)
+        wide = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+        if wide or (b"\r" in start and b"\n" not in start):
+            sample = start if len(start) < 65536 or wide else start[:start.rfind(b"\r") + 1]
+            text = io.TextIOWrapper(stream, encoding=decode_text(sample)[1], errors="replace", newline=None)
+            while line := text.readline(limit + 1):
+                if len(line) > limit and not line.endswith("\n"):
+                    quotes = line.count('"')
+                    while line and not line.endswith("\n"):
+                        line = text.readline(1 << 20)
+                        quotes += line.count('"')
+                    yield ('"' if quotes % 2 else "") + "\n", True
+                    continue
+                yield line, False
+            return
+        if looks_binary(start):
+            raise ValueError("binary data, not text")
+        fallback = _Fallback(path)
+        first = True
+        while raw := stream.readline(limit + 1):
+            if first and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            first = False
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                quotes = raw.count(b'"')
+                while raw and not raw.endswith(b"\n"):  # the rest of the line, a chunk at a time
+                    raw = stream.readline(1 << 20)
+                    quotes += raw.count(b'"')
+                yield ('"' if quotes % 2 else "") + "\n", True  # the row's quotes still pair up
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = fallback.decode(raw, stream.tell())
+            line = line.replace("\r\n", "\n").replace("\r", "\n")
+            yield from ((piece, False) for piece in re.split(r"(?<=\n)", line) if piece)
+
+
+class _Fallback:
+    """The encoding of a file's lines that are not UTF-8, told once from the first such line and
+    the lines after it (1 MB; one line alone is too little text for a detector: "\xe9" alone is
+    not read as "é"), as a file decoded whole would have been."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.encoding: str | None = None
+
+    def decode(self, raw: bytes, end: int) -> str:
+        """`raw`, a line that is not UTF-8 and ends at byte `end` of the file."""
+        if self.encoding is None:
+            with open(self.path, "rb") as stream:
+                stream.seek(end)
+                following = stream.read(max(0, SAMPLE_BYTES - len(raw)))
+            sample = raw + following[:following.rfind(b"\n") + 1]
+            try:
+                self.encoding = decode_text(sample)[1]
+            except ValueError:
+                self.encoding = "cp1252"
+            if self.encoding.replace("_", "-").lower().startswith("utf-8"):  # cannot be: the line is not UTF-8
+                self.encoding = "cp1252"
+        return raw.decode(self.encoding, errors="replace")
+
+
 SAMPLE_BYTES = 1 << 20  # what the encoding of a CSV's lines that are not UTF-8 is told from
-OVERLONG = "\x00overlong\x00"  # marks a line over the limit (NUL is never in a text line: binary data is refused)
 
 
 def read_parquet(path: Path, row_groups: tuple[int, int] | None = None) -> Iterator[Item]:
