@@ -1207,11 +1207,16 @@ def _depth(token: Any) -> int:
 QUOTED_WORDS = 4  # fewer are a phrase held at a distance ("a “compromise”"), not the speaker's own words
 
 
-def quotes_words(text: str) -> bool:
-    """Whether a sentence quotes QUOTED_WORDS words or more: between curly marks, or between a
-    straight mark that opens (after a space or at the start) and the next one."""
+def quotations(text: str) -> list[str]:
+    """The quotations of QUOTED_WORDS words or more in a sentence: between curly marks, or between
+    a straight mark that opens (after a space or at the start) and the next one."""
     spans = re.findall(r"“([^“”]*)”", text) + re.findall(r'(?:^|(?<=[\s(\[—-]))"([^"]*)"', text)
-    return any(len(span.split()) >= QUOTED_WORDS for span in spans)
+    return [span for span in spans if len(span.split()) >= QUOTED_WORDS]
+
+
+def quotes_words(text: str) -> bool:
+    """Whether a sentence quotes QUOTED_WORDS words or more (see `quotations`)."""
+    return bool(quotations(text))
 
 
 def _inside_quotation(sentences: Sequence[str], paragraphs: set[int] | None = None) -> list[bool]:

@@ -2,7 +2,8 @@
 
 Nothing is generated that the evidence does not carry: each sentence names a period, the speaker
 quoted most in it (with the role and organisation written beside the name), and that speaker's
-statement nearest the period's centre, quoted; then whether any change between periods is
+own words from a statement near the period's centre (the quotation a statement holds, else the
+statement); then whether any change between periods is
 significant, and the largest one with the shares it rests on.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simtool.jobs.drift.attribution import quotes_words
+from simtool.jobs.drift.attribution import quotations
 
 
 def findings(result: Any) -> list[str]:
@@ -59,9 +60,25 @@ def _period_sentence(period: Any) -> str:
     central = {s.text for s in period.statements}
     said = period.actors[top.name]
     # their own words where a central statement quotes them, else the central statement that reports them
-    quote = next((s.text for s in said if s.text in central and quotes_words(s.text)),
-                 next((s.text for s in said if s.text in central), said[0].text))
+    own = [words for s in said if s.text in central for words in quotations(s.text) if not _title(words)]
+    if own:
+        return f"In {period.period}, {who} said: {_quoted(_own_words(own))}"
+    quote = next((s.text for s in said if s.text in central), said[0].text)
     return f"In {period.period}, {who} said: {_quoted(quote)}"
+
+
+def _title(span: str) -> bool:
+    """A quoted title ("The Protect Life Act of 2019"), not words anyone said: most words capitalised."""
+    words = [w for w in span.split() if w[:1].isalpha()]
+    return bool(words) and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _own_words(spans: list[str]) -> str:
+    """The quotation to show: a whole sentence of theirs (it opens with a capital) before a phrase
+    ("proposing to ‘revive cooperation ...’"), the longer first; the comma or colon that led back
+    into the reporting sentence is dropped."""
+    best = max(spans, key=lambda span: (span.strip()[:1].isupper(), len(span.split())))
+    return best.strip().rstrip(",;:").strip()
 
 
 def _quoted(text: str) -> str:
