@@ -475,13 +475,13 @@ def test_a_quote_inside_a_quoted_statement_is_nested_not_doubled():
 
 def test_the_words_quoted_in_a_finding_are_a_sentence_of_the_speakers_not_a_phrase_or_a_title():
     from simtool.jobs.drift.attribution import quotations
-    from simtool.jobs.drift.findings import _own_words, _title
+    from simtool.jobs.drift.findings import _own_words, _their_sentence
 
     spans = quotations('Antonov proposed to “revive cooperation between the two countries in the fight against '
                        'terrorism” and noted that “Russia is ready to resume the dialogue,” citing the bill "The '
                        'Protect Life Act of 2019" and “a deal”.')
     assert len(spans) == 3  # "a deal" is too short to be anyone's words
-    assert _own_words([s for s in spans if not _title(s)]) == "Russia is ready to resume the dialogue"
+    assert _own_words([s for s in spans if _their_sentence(s)]) == "Russia is ready to resume the dialogue"
 
 
 def test_a_step_counts_every_new_and_dropped_statement_and_lists_each_once():

@@ -1,9 +1,9 @@
 """Findings in words: two or three sentences assembled from a drift result's evidence.
 
 Nothing is generated that the evidence does not carry: each sentence names a period, the speaker
-quoted most in it (with the role and organisation written beside the name), and that speaker's
-own words from a statement near the period's centre (the quotation a statement holds, else the
-statement); then whether any change between periods is
+quoted most in it (with the role and organisation written beside the name), and that speaker's own
+words: a sentence of theirs that one of their statements quotes (one near the period's centre
+first), else their statement nearest the centre; then whether any change between periods is
 significant, and the largest one with the shares it rests on.
 """
 
@@ -59,26 +59,27 @@ def _period_sentence(period: Any) -> str:
     who = f"{top.name} ({described})" if described else top.name
     central = {s.text for s in period.statements}
     said = period.actors[top.name]
-    # their own words where a central statement quotes them, else the central statement that reports them
-    own = [words for s in said if s.text in central for words in quotations(s.text) if not _title(words)]
-    if own:
-        return f"In {period.period}, {who} said: {_quoted(_own_words(own))}"
+    # a sentence of their own that a central statement quotes, else one any statement of theirs
+    # quotes, else the central statement that reports them (a quoted phrase alone needs its sentence)
+    for statements in ([s for s in said if s.text in central], said):
+        own = [words for s in statements for words in quotations(s.text) if _their_sentence(words)]
+        if own:
+            return f"In {period.period}, {who} said: {_quoted(_own_words(own))}"
     quote = next((s.text for s in said if s.text in central), said[0].text)
     return f"In {period.period}, {who} said: {_quoted(quote)}"
 
 
-def _title(span: str) -> bool:
-    """A quoted title ("The Protect Life Act of 2019"), not words anyone said: most words capitalised."""
+def _their_sentence(span: str) -> bool:
+    """A quotation that is a sentence of the speaker's: it opens with a capital, and is not a quoted
+    title ("The Protect Life Act of 2019": most of its words capitalised)."""
     words = [w for w in span.split() if w[:1].isalpha()]
-    return bool(words) and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
+    return span.strip()[:1].isupper() and bool(words) and sum(w[:1].isupper() for w in words) < 0.6 * len(words)
 
 
 def _own_words(spans: list[str]) -> str:
-    """The quotation to show: a whole sentence of theirs (it opens with a capital) before a phrase
-    ("proposing to ‘revive cooperation ...’"), the longer first; the comma or colon that led back
-    into the reporting sentence is dropped."""
-    best = max(spans, key=lambda span: (span.strip()[:1].isupper(), len(span.split())))
-    return best.strip().rstrip(",;:").strip()
+    """The longest of these quotations, without the comma or colon that led back into the
+    reporting sentence."""
+    return max(spans, key=lambda span: len(span.split())).strip().rstrip(",;:").strip()
 
 
 def _quoted(text: str) -> str:
