@@ -42,8 +42,8 @@ def test_seeds_show_who_said_what_in_2015_and_2021(minilm_store):
                         axis=AXIS)
     periods = {p.period: p for p in result.periods}
     assert list(periods) == ["2015", "2021"]
-    assert any("Harf" in name for name in periods["2015"].actors)
-    assert any("Antonov" in name for name in periods["2021"].actors)
+    assert any("Harf" in name for name in periods["2015"].actor_statements)
+    assert any("Antonov" in name for name in periods["2021"].actor_statements)
     for p, doc in zip(result.periods, corpus.documents):  # the seeds are in date order
         own = set(words(doc.content))
         assert p.terms and all(term in own for term, _ in p.terms), (p.period, p.terms)
@@ -368,11 +368,17 @@ def test_roles_and_organisations_are_kept_apart_from_names():
 def test_the_seeds_name_each_periods_speakers_most_quoted_first_with_their_roles(minilm_store):
     encoder, store = minilm_store
     result = find_drift(prepare_corpus([SEEDS]), query="counter-terrorism cooperation", encoder=encoder, store=store)
-    first = result.periods[0].speakers[0]
+    first = result.periods[0].actors[0]
     assert (first.name, first.role, first.organisation) == ("Marie Harf", "deputy spokesperson", "US State Department")
-    assert [s.statements for s in result.periods[0].speakers] == sorted(
-        (s.statements for s in result.periods[0].speakers), reverse=True)
-    assert result.periods[1].speakers[0].name == "Anatoly Antonov"
+    assert [s.statements for s in result.periods[0].actors] == sorted(
+        (s.statements for s in result.periods[0].actors), reverse=True)
+    assert result.periods[1].actors[0].name == "Anatoly Antonov"
+    # the JSON contract: periods[i].actors sorted by statements, each {name, role, organisation, statements}
+    period = result.to_json()["periods"][0]
+    assert period["actors"][0] == {"name": "Marie Harf", "role": "deputy spokesperson",
+                                   "organisation": "US State Department", "statements": first.statements}
+    assert {a["name"]: a["statements"] for a in period["actors"]} == {
+        name: len(said) for name, said in period["actor_statements"].items()}
 
 
 def test_the_findings_say_who_said_what_and_when_from_the_evidence(minilm_store):

@@ -93,7 +93,7 @@ def _print(result) -> None:
         stance = f"{p.stance.mean:+.3f} ({p.stance.low:+.3f} .. {p.stance.high:+.3f})" if p.stance else ""
         table.add_row(p.period, str(p.documents), str(p.n_statements),
                       ", ".join(f"{t} {z:.1f}" for t, z in p.terms[:8]),
-                      ", ".join(f"{name} ({len(said)})" for name, said in list(p.actors.items())[:5]),
+                      ", ".join(f"{name} ({len(said)})" for name, said in list(p.actor_statements.items())[:5]),
                       *((stance,) if stances else ()))
     console.print(table, markup=False)
     _print_axis(result)

@@ -48,7 +48,7 @@ def findings(result: Any) -> list[str]:
 
 
 def _period_sentence(period: Any) -> str:
-    speakers = [s for s in period.speakers if s.name in period.actors]
+    speakers = [s for s in period.actors if s.name in period.actor_statements]
     if not period.statements:
         return f"In {period.period}, no statement of the articles is about the topic."
     if not speakers:
@@ -58,7 +58,7 @@ def _period_sentence(period: Any) -> str:
     described = ", ".join(x for x in (top.role, top.organisation) if x)
     who = f"{top.name} ({described})" if described else top.name
     central = {s.text for s in period.statements}
-    said = period.actors[top.name]
+    said = period.actor_statements[top.name]
     # a sentence of their own that a central statement quotes, else one any statement of theirs
     # quotes, else the central statement that reports them (a quoted phrase alone needs its sentence)
     for statements in ([s for s in said if s.text in central], said):

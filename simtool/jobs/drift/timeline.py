@@ -92,12 +92,12 @@ class Period:
     n_statements: int
     terms: list[tuple[str, float]]
     statements: list[Statement]          # the most representative, nearest the period's centre
-    actors: dict[str, list[Statement]]   # actor -> their statements in this period, most quoted first
+    actor_statements: dict[str, list[Statement]]  # actor -> their statements in this period, most quoted first
     stance: Stance | None = None
     actor_stance: dict[str, Stance] = field(default_factory=dict)
     position: Position | None = None      # mean position of the period's documents on the axis
     groups: dict[str, GroupCell] = field(default_factory=dict)  # with `groups=FIELD`: each group's cell
-    speakers: list[ActorSummary] = field(default_factory=list)  # who was quoted, most first, with role
+    actors: list[ActorSummary] = field(default_factory=list)  # who was quoted, most first, with role and body
 
 
 @dataclass(frozen=True)
@@ -199,9 +199,9 @@ class DriftResult:
         said: dict[str, list[Statement]] = defaultdict(list)
         described: dict[str, ActorSummary] = {}
         for period in self.periods:
-            for summary in period.speakers:
+            for summary in period.actors:
                 described.setdefault(summary.name, summary)
-            for name, statements in period.actors.items():
+            for name, statements in period.actor_statements.items():
                 said[name].extend(statements)
         ranked = sorted(said.items(), key=lambda item: (-len(item[1]), item[0]))[:top]
         return [ActorRecord(name, described[name].role if name in described else None,
