@@ -338,6 +338,22 @@ def test_a_statement_with_a_zero_vector_is_no_claim_and_the_others_still_match()
     assert labels[2] == -1 and labels[3] == -1 and labels[0] == labels[1] >= 0
 
 
+def test_claims_past_the_exact_limit_do_not_chain(monkeypatch):
+    # a chain of statements, each a near-paraphrase of the next (cosine 0.8) and not of the one after
+    # (0.6): near neighbours' connected groups made all 40 one claim; average linkage does not
+    from simtool.jobs.drift import claims
+
+    vectors = np.zeros((40, 44), dtype=np.float32)
+    for i in range(40):
+        vectors[i, i:i + 5] = 1 / np.sqrt(5)  # five words in a sliding window
+    documents = [f"d{i}" for i in range(40)]
+    exact = claims.claim_labels(vectors, documents)
+    monkeypatch.setattr(claims, "EXACT_LIMIT", 10)  # past it: neighbour groups, then parts of at most 10
+    labels = claims.claim_labels(vectors, documents)
+    assert max(np.bincount(labels[labels >= 0])) <= 3 and max(np.bincount(exact[exact >= 0])) <= 3
+    assert (labels >= 0).sum() >= 30  # the neighbours still pair up
+
+
 @pytest.mark.parametrize("statement, name", [
     ("November President Obama said the deal holds.", "Obama"),
     ("New York Democratic Sen Chuck Schumer said the bill fails.", "Chuck Schumer"),
