@@ -352,6 +352,11 @@ def test_claims_past_the_exact_limit_do_not_chain(monkeypatch):
     labels = claims.claim_labels(vectors, documents)
     assert max(np.bincount(labels[labels >= 0])) <= 3 and max(np.bincount(exact[exact >= 0])) <= 3
     assert (labels >= 0).sum() >= 30  # the neighbours still pair up
+    # a part of one statement, and a group of one sentence copied past the limit, are cut without error
+    lone = np.vstack([vectors, np.eye(44, dtype=np.float32)[:1] * -1])
+    assert claims.claim_labels(lone, [*documents, "lone"])[-1] == -1
+    copies = np.tile(vectors[:1], (30, 1))
+    assert (claims.claim_labels(copies, [f"c{i}" for i in range(30)]) >= 0).all()  # in parts of at most 10
 
 
 @pytest.mark.parametrize("statement, name", [
@@ -496,14 +501,24 @@ def test_a_quote_inside_a_quoted_statement_is_nested_not_doubled():
 
 
 def test_the_words_quoted_in_a_finding_are_a_sentence_of_the_speakers_not_a_phrase_or_a_title():
-    from simtool.jobs.drift.attribution import quotations
-    from simtool.jobs.drift.findings import _own_words, _their_sentence
+    from simtool.jobs.drift.findings import own_words
 
-    spans = quotations('Antonov proposed to “revive cooperation between the two countries in the fight against '
-                       'terrorism” and noted that “Russia is ready to resume the dialogue,” citing the bill "The '
-                       'Protect Life Act of 2019" and “a deal”.')
-    assert len(spans) == 3  # "a deal" is too short to be anyone's words
-    assert _own_words([s for s in spans if _their_sentence(s)]) == "Russia is ready to resume the dialogue"
+    antonov = {"Anatoly", "Antonov", "Russian", "ambassador"}
+    assert own_words("Antonov proposed to “revive cooperation between the two countries in the fight against "
+                     "terrorism” and noted that “Russia is ready to resume the dialogue”, which was held in 2018.",
+                     antonov) == "Russia is ready to resume the dialogue"  # a sentence of his, not a phrase
+    assert own_words("Antonov cited the bill “The Protect Life Act of 2019” and “a deal”.", antonov) is None
+    assert own_words("Davis wrote in “Forgetting to be Afraid” that she had one.", {"Wendy", "Davis"}) is None
+    # another's words cited, and words of another day, are quoted only in their sentence
+    assert own_words("NARAL pointed to the statement: “AAPLOG unashamedly supports the right of unborn children.”",
+                     {"NARAL"}) is None
+    assert own_words("“Under our plan, no federal dollars will be used to fund abortions,” Obama promised in 2009.",
+                     {"Barack", "Obama"}) is None
+    assert own_words("“There are no plans to change the law,” Romney said at the time.", {"Mitt", "Romney"}) is None
+    # a quotation continued after "he said," is one
+    assert own_words("“I support the position of my party,” Buttigieg said, “that this kind of care should be "
+                     "available.”", {"Pete", "Buttigieg"}) == \
+        "I support the position of my party … that this kind of care should be available."
 
 
 def test_a_step_counts_every_new_and_dropped_statement_and_lists_each_once():
@@ -545,3 +560,20 @@ def test_a_corpus_whose_dated_documents_say_nothing_is_refused_in_one_line():
     corpus = Corpus([Document(id="a", text="x"), Document(id="b", text=" ", date=datetime.date(2015, 6, 1))], [])
     with pytest.raises(SimtoolError):
         find_drift(corpus, query="economy", encoder=get_encoder("fake"))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_axis_auc_is_roc_auc_with_ties_and_its_shared_terms_are_sklearns(seed):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import roc_auc_score
+
+    from simtool.jobs.drift.positions import _auc, _Terms
+
+    rng = np.random.default_rng(seed)
+    truth = np.array([0, 1] + rng.integers(0, 2, 60).tolist())
+    predicted = rng.integers(0, 6, 62) / 5  # many ties
+    assert _auc(truth, predicted) == pytest.approx(roc_auc_score(truth, predicted), abs=1e-12)
+    texts = ["The senate passed the budget bill.", "Senate Democrats passed the bill on Tuesday.", "Budget cuts"]
+    terms = _Terms()
+    own = TfidfVectorizer(ngram_range=(1, 2), stop_words="english").build_analyzer()
+    assert [terms(t) for t in texts] == [own(t) for t in texts] == [terms(t) for t in texts]  # memo or not

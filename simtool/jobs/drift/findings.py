@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simtool.jobs.drift.attribution import quotations
+from simtool.jobs.drift.attribution import QUOTED_WORDS
 
 
 def findings(result: Any) -> list[str]:
@@ -61,25 +61,57 @@ def _period_sentence(period: Any) -> str:
     said = period.actor_statements[top.name]
     # a sentence of their own that a central statement quotes, else one any statement of theirs
     # quotes, else the central statement that reports them (a quoted phrase alone needs its sentence)
+    known = set(re.findall(r"[\w’'.-]+", " ".join(x for x in (top.name, top.role, top.organisation) if x)))
     for statements in ([s for s in said if s.text in central], said):
-        own = [words for s in statements for words in quotations(s.text) if _their_sentence(words)]
+        own = [words for s in statements if (words := own_words(s.text, known))]
         if own:
-            return f"In {period.period}, {who} said: {_quoted(_own_words(own))}"
+            return f"In {period.period}, {who} said: {_quoted(max(own, key=lambda w: len(w.split())))}"
     quote = next((s.text for s in said if s.text in central), said[0].text)
     return f"In {period.period}, {who} said: {_quoted(quote)}"
 
 
+_QUOTATION = re.compile(r"“[^“”]*”|(?:^|(?<=[\s(\[—-]))\"[^\"]*\"")
+_WHEN = re.compile(r"\b(?:1[89]\d\d|20\d\d|at the time|ago|earlier|previously|once|in the past|last (?:year|month|"
+                   r"week)|then)\b", re.IGNORECASE)
+_CITING = re.compile(r"\b(?:cit(?:e|es|ed|ing)|quot(?:e|es|ed|ing)|point(?:s|ed|ing)? to|refer(?:s|red|ring)? to|"
+                     r"according to|read(?:s|ing)? (?:from|out|aloud))\b", re.IGNORECASE)
+_FUNCTION = {"The", "A", "An", "He", "She", "They", "We", "I", "It", "His", "Her", "Their", "In", "On", "At", "As",
+             "But", "And", "Or", "So", "Yet", "That", "This", "Mr.", "Ms.", "Mrs.", "Dr.", "Sen.", "Rep.", "Gov."}
+
+
+def own_words(statement: str, speaker: set[str]) -> str | None:
+    """The speaker's own words in a statement, to quote without the sentence around them: the
+    quotations of it that make a sentence of theirs (a quotation continued after "she said," joined
+    with an ellipsis), or None where the words around the quotation and its attribution name
+    someone else or cite ("pointed to the statement:": another's words) or name a time ("promised
+    in 2009", "said at the time": their words of another day), or where no quotation is a sentence
+    of theirs."""
+    found = list(_QUOTATION.finditer(statement))
+    if not found:
+        return None
+    ends = [q.start() for q in found[1:]] + [len(statement)]
+    around = statement[:found[0].start()] + " " + " ".join(  # before the first, and each one's attribution
+        re.split(r"[,.;:]", statement[q.end():end], maxsplit=1)[0] for q, end in zip(found, ends))
+    names = [w for w in re.findall(r"\b[A-Z][\w’'.-]*", around) if w not in speaker and w not in _FUNCTION]
+    if names or _WHEN.search(around) or _CITING.search(around):
+        return None
+    spans = [q.group()[1:-1].strip() for q in found]
+    joined: list[str] = []
+    for span in spans:
+        if joined and joined[-1].endswith(",") and span[:1].islower():
+            joined[-1] = joined[-1].rstrip(",") + " … " + span
+        else:
+            joined.append(span)
+    sentences = [span for span in joined if len(span.split()) >= QUOTED_WORDS and _their_sentence(span)]
+    return max(sentences, key=lambda span: len(span.split())).rstrip(",;:").strip() if sentences else None
+
+
 def _their_sentence(span: str) -> bool:
     """A quotation that is a sentence of the speaker's: it opens with a capital, and is not a quoted
-    title ("The Protect Life Act of 2019": most of its words capitalised)."""
-    words = [w for w in span.split() if w[:1].isalpha()]
+    title ("The Protect Life Act of 2019", "Forgetting to be Afraid": most of its words other than
+    short ones capitalised)."""
+    words = [w for w in span.split() if w[:1].isalpha() and (len(w) > 3 or w[:1].isupper())]
     return span.strip()[:1].isupper() and bool(words) and sum(w[:1].isupper() for w in words) < 0.6 * len(words)
-
-
-def _own_words(spans: list[str]) -> str:
-    """The longest of these quotations, without the comma or colon that led back into the
-    reporting sentence."""
-    return max(spans, key=lambda span: len(span.split())).strip().rstrip(",;:").strip()
 
 
 def _quoted(text: str) -> str:

@@ -133,6 +133,7 @@ def reference_positions(texts: Sequence[str], labels: Sequence[object], negative
     others = np.flatnonzero(target < 0)
     if len(others):
         model = _word_model(terms).fit([texts[i] for i in reference], y)
+        terms.forget()  # the documents outside the reference groups are read once
         positions[others] = model.predict_proba([texts[i] for i in others])[:, 1]
         model_of[others] = len(models)
         models.append(model)
@@ -170,19 +171,26 @@ class _Terms:
         self.analyze = TfidfVectorizer(ngram_range=(1, 2), stop_words="english").build_analyzer()
         self.seen: dict[str, list[str]] = {}
         self.remembering = True
+        self.size = 0
 
     def __call__(self, text: str) -> list[str]:
         terms = self.seen.get(text)
         if terms is None:
             terms = self.analyze(text)
-            if self.remembering:
+            # a memo takes about 12 times its texts' size: past REMEMBERED characters, each text is
+            # tokenised for every fold again, as without one
+            if self.remembering and self.size < REMEMBERED:
                 self.seen[text] = terms
+                self.size += len(text)
         return terms
 
     def forget(self) -> None:
         """The fitting is over: what the models score later is worked out as it comes, not kept."""
         self.remembering = False
         self.seen.clear()
+
+
+REMEMBERED = 20_000_000  # characters of documents whose terms an axis's folds share (about 240 MB)
 
 
 def _auc_interval(truth: np.ndarray, predicted: np.ndarray, owners: np.ndarray, seed: int,

@@ -38,7 +38,7 @@ def content_words(text: str) -> list[str]:
 
 # Drift counts the same sentences again for every period, group and background (400,000 calls for
 # 1,000 AllSides articles: 15 of a warm run's 20 s); a sentence's words are worked out once.
-@functools.lru_cache(maxsize=1 << 17)
+@functools.lru_cache(maxsize=1 << 16)  # about 55 MB when full
 def _content_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in words(topic_text(text)) if len(w) > 2 and not w.isdigit() and w not in ENGLISH_STOP_WORDS
                  and w not in NOT_TOPICS and not _CONTRACTION.search(w))
