@@ -515,7 +515,9 @@ def test_the_words_quoted_in_a_finding_are_a_sentence_of_the_speakers_not_a_phra
     assert own_words("“Under our plan, no federal dollars will be used to fund abortions,” Obama promised in 2009.",
                      {"Barack", "Obama"}) is None
     assert own_words("“There are no plans to change the law,” Romney said at the time.", {"Mitt", "Romney"}) is None
-    # a quotation continued after "he said," is one
+    # a quotation that runs on into the next sentence is theirs whole; one continued after "he said," is one
+    assert own_words("“It’s about going to voters and saying, We may disagree on abortion.", {"Jane", "Kleeb"}) == \
+        "It’s about going to voters and saying, We may disagree on abortion."
     assert own_words("“I support the position of my party,” Buttigieg said, “that this kind of care should be "
                      "available.”", {"Pete", "Buttigieg"}) == \
         "I support the position of my party … that this kind of care should be available."

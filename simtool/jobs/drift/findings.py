@@ -82,12 +82,16 @@ _FUNCTION = {"The", "A", "An", "He", "She", "They", "We", "I", "It", "His", "Her
 def own_words(statement: str, speaker: set[str]) -> str | None:
     """The speaker's own words in a statement, to quote without the sentence around them: the
     quotations of it that make a sentence of theirs (a quotation continued after "she said," joined
-    with an ellipsis), or None where the words around the quotation and its attribution name
+    with an ellipsis; one that opens the statement and runs on past it), or None where the words around the quotation and its attribution name
     someone else or cite ("pointed to the statement:": another's words) or name a time ("promised
     in 2009", "said at the time": their words of another day), or where no quotation is a sentence
     of theirs."""
     found = list(_QUOTATION.finditer(statement))
     if not found:
+        # a quotation that opens the statement and runs on past it (the next sentence closes it)
+        opened = statement.strip()
+        if opened[:1] in "“\"" and not re.search(r"[“”\"]", opened[1:]) and _their_sentence(opened[1:]):
+            return opened[1:].rstrip(",;:").strip()
         return None
     ends = [q.start() for q in found[1:]] + [len(statement)]
     around = statement[:found[0].start()] + " " + " ".join(  # before the first, and each one's attribution
