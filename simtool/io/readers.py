@@ -13,9 +13,9 @@ import io
 import json
 import os
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 from simtool.errors import Problem
 from simtool.io.decode import decode_text, looks_binary
@@ -157,8 +157,7 @@ def read_jsonl_lines(path: Path) -> Iterator[Item]:
                 return
             number += 1
             if len(raw) > limit and not raw.endswith(b"\n"):
-                while raw and not raw.endswith(b"\n"):  # the rest of the line, a chunk at a time
-                    raw = stream.readline(1 << 20)
+                _read_through(stream.readline, raw, b"\n", b'"')
                 yield Problem.at(path, f"a record longer than {limit >> 20} MB (SIMTOOL_MAX_FILE_MB): skipped", number)
                 continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -197,11 +196,8 @@ def read_jsonl(path: Path) -> Iterator[Item]:
     with open(path, "rb") as stream:
         start = stream.read(65536)
     head = start.lstrip(b"\xef\xbb\xbf \t\r\n")
-    # Streaming splits bytes at "\n": right for UTF-8 (what JSON Lines is), wrong for UTF-16 or -32
-    # (PowerShell's ">") and for "\r"-only line ends; those files are decoded whole, as before.
-    wide = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
-    old_mac = b"\r" in start and b"\n" not in start
-    if not head.startswith(b"[") and path.suffix != ".json" and not wide and not old_mac:
+    # JSON Lines is UTF-8 with "\n" line ends; UTF-16/32 and "\r"-only files are decoded whole, as before
+    if not head.startswith(b"[") and path.suffix != ".json" and _lines_end_in_newline(start):
         yield from read_jsonl_lines(path)
         return
     if not head.startswith(b"[") and path.suffix != ".json":
@@ -230,6 +226,26 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             yield index, item
         else:
             yield Problem.at(path, f"item {index} is a {type(item).__name__}, not an object")
+
+
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+def _lines_end_in_newline(start: bytes) -> bool:
+    """Whether a file that opens with `start` can be read by its bytes up to each "\n": right for
+    UTF-8 (and one-byte encodings), wrong for UTF-16 or -32 (PowerShell's ">") and for "\r"-only
+    line ends, which are decoded instead."""
+    return not start.startswith(_WIDE_BOMS) and not (b"\r" in start and b"\n" not in start)
+
+
+def _read_through(readline: Callable[[int], AnyStr], line: AnyStr, newline: AnyStr, quote: AnyStr) -> int:
+    """Reads the rest of a line longer than the limit, a megabyte at a time, never holding it; how
+    many quotation marks the whole line had."""
+    quotes = line.count(quote)
+    while line and not line.endswith(newline):
+        line = readline(1 << 20)
+        quotes += line.count(quote)
+    return quotes
 
 
 def _int_or_digits(digits: str) -> int | str:
@@ -321,16 +337,21 @@ class _CsvLines:
         self.held.append(entry)
         return entry[1]
 
+    @property
+    def first(self) -> int:
+        """The number of the first line of the row being read."""
+        return self.held[0][0] if self.held else self.number
+
     def row_read(self) -> tuple[int, bool]:
         """A row ended: its first line's number and whether a line of it was over the limit."""
-        first = self.held[0][0] if self.held else self.number
+        first = self.first
         overlong = any(entry[2] for entry in self.held)
         self.held.clear()
         return first, overlong
 
     def reread_after_first(self) -> int:
         """A row could not be read: its lines after the first are read again; its first line's number."""
-        first = self.held[0][0] if self.held else self.number
+        first = self.first
         self.again.extend(reversed(self.held[1:]))
         self.held.clear()
         return first
@@ -339,7 +360,7 @@ class _CsvLines:
         """A row's cell is over the limit: the row's lines, and the lines after them up to where
         its quotation marks pair up again (a doubled "" inside a cell counts twice, so it keeps
         the parity), are dropped; its first line's number."""
-        first = self.held[0][0] if self.held else self.number
+        first = self.first
         marks = sum(line.count('"') for _, line, _ in self.held)
         self.held.clear()
         while marks % 2:
@@ -362,17 +383,13 @@ def _file_lines(path: Path, limit: int) -> Generator[tuple[str, bool], None, Non
     with open(path, "rb") as stream:
         start = stream.read(65536)
         stream.seek(0)
-        wide = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
-        if wide or (b"\r" in start and b"\n" not in start):
+        if not _lines_end_in_newline(start):
+            wide = start.startswith(_WIDE_BOMS)
             sample = start if len(start) < 65536 or wide else start[:start.rfind(b"\r") + 1]
             text = io.TextIOWrapper(stream, encoding=decode_text(sample)[1], errors="replace", newline=None)
             while line := text.readline(limit + 1):
                 if len(line) > limit and not line.endswith("\n"):
-                    quotes = line.count('"')
-                    while line and not line.endswith("\n"):
-                        line = text.readline(1 << 20)
-                        quotes += line.count('"')
-                    yield ('"' if quotes % 2 else "") + "\n", True
+                    yield ('"' if _read_through(text.readline, line, "\n", '"') % 2 else "") + "\n", True
                     continue
                 yield line, False
             return
@@ -385,10 +402,7 @@ def _file_lines(path: Path, limit: int) -> Generator[tuple[str, bool], None, Non
                 raw = raw[len(codecs.BOM_UTF8):]
             first = False
             if len(raw) > limit and not raw.endswith(b"\n"):
-                quotes = raw.count(b'"')
-                while raw and not raw.endswith(b"\n"):  # the rest of the line, a chunk at a time
-                    raw = stream.readline(1 << 20)
-                    quotes += raw.count(b'"')
+                quotes = _read_through(stream.readline, raw, b"\n", b'"')
                 yield ('"' if quotes % 2 else "") + "\n", True  # the row's quotes still pair up
                 continue
             try:

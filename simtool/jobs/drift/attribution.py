@@ -1207,16 +1207,15 @@ def _depth(token: Any) -> int:
 QUOTED_WORDS = 4  # fewer are a phrase held at a distance ("a “compromise”"), not the speaker's own words
 
 
-def quotations(text: str) -> list[str]:
-    """The quotations of QUOTED_WORDS words or more in a sentence: between curly marks, or between
-    a straight mark that opens (after a space or at the start) and the next one."""
-    spans = re.findall(r"“([^“”]*)”", text) + re.findall(r'(?:^|(?<=[\s(\[—-]))"([^"]*)"', text)
-    return [span for span in spans if len(span.split()) >= QUOTED_WORDS]
+CURLY_QUOTATION = r"“([^“”]*)”"
+STRAIGHT_QUOTATION = r'(?:^|(?<=[\s(\[—-]))"([^"]*)"'  # a straight mark opens after a space or at the start
 
 
 def quotes_words(text: str) -> bool:
-    """Whether a sentence quotes QUOTED_WORDS words or more (see `quotations`)."""
-    return bool(quotations(text))
+    """Whether a sentence quotes QUOTED_WORDS words or more: between curly marks, or between a
+    straight mark that opens (after a space or at the start) and the next one."""
+    spans = re.findall(CURLY_QUOTATION, text) + re.findall(STRAIGHT_QUOTATION, text)
+    return any(len(span.split()) >= QUOTED_WORDS for span in spans)
 
 
 def _inside_quotation(sentences: Sequence[str], paragraphs: set[int] | None = None) -> list[bool]:

@@ -118,11 +118,7 @@ def _parts(vectors: np.ndarray, size: int) -> list[np.ndarray]:
     found = KMeans(k, n_init=1, random_state=0).fit_predict(vectors)
     if len(np.unique(found)) < 2:  # thousands of one sentence: k-means cannot cut them, order does
         return np.array_split(np.arange(len(vectors)), k)
-    return [part for c in range(k) for part in _parts_of(np.flatnonzero(found == c), vectors, size)]
-
-
-def _parts_of(rows: np.ndarray, vectors: np.ndarray, size: int) -> list[np.ndarray]:
-    return [rows[part] for part in _parts(vectors[rows], size)] if len(rows) > size else [rows]
+    return [rows[part] for rows in (np.flatnonzero(found == c) for c in range(k)) for part in _parts(vectors[rows], size)]
 
 
 def find_claims(vectors: np.ndarray, texts: Sequence[str], documents: Sequence[str], periods: Sequence[str],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simtool.jobs.drift.attribution import QUOTED_WORDS
+from simtool.jobs.drift.attribution import CURLY_QUOTATION, QUOTED_WORDS, STRAIGHT_QUOTATION
 
 
 def findings(result: Any) -> list[str]:
@@ -70,7 +70,7 @@ def _period_sentence(period: Any) -> str:
     return f"In {period.period}, {who} said: {_quoted(quote)}"
 
 
-_QUOTATION = re.compile(r"“[^“”]*”|(?:^|(?<=[\s(\[—-]))\"[^\"]*\"")
+_QUOTATION = re.compile(f"{CURLY_QUOTATION}|{STRAIGHT_QUOTATION}")
 _WHEN = re.compile(r"\b(?:1[89]\d\d|20\d\d|at the time|ago|earlier|previously|once|in the past|last (?:year|month|"
                    r"week)|then)\b", re.IGNORECASE)
 _CITING = re.compile(r"\b(?:cit(?:e|es|ed|ing)|quot(?:e|es|ed|ing)|point(?:s|ed|ing)? to|refer(?:s|red|ring)? to|"

@@ -131,13 +131,12 @@ def reference_positions(texts: Sequence[str], labels: Sequence[object], negative
         model_of[reference[test]] = len(models)
         models.append(model)
     others = np.flatnonzero(target < 0)
-    if len(others):
-        model = _word_model(terms).fit([texts[i] for i in reference], y)
-        terms.forget()  # the documents outside the reference groups are read once
-        positions[others] = model.predict_proba([texts[i] for i in others])[:, 1]
+    final = _word_model(terms).fit([texts[i] for i in reference], y) if len(others) else None
+    terms.forget()  # the fitting is over; the documents outside the reference groups are read once
+    if final is not None:
+        positions[others] = final.predict_proba([texts[i] for i in others])[:, 1]
         model_of[others] = len(models)
-        models.append(model)
-    terms.forget()
+        models.append(final)
     scored = ~np.isnan(positions[reference])
     truth, predicted, owners = y[scored], positions[reference][scored], groups[scored]
     auc = _auc(truth, predicted) if len(set(truth)) == 2 else 0.5
